@@ -1,0 +1,261 @@
+package dev.mailverify.core;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A mail could not be delivered to the transport's next hop (an SMTP server, a folder, a queue).
+ *
+ * <p>Thrown by {@link dev.mailverify.core.spi.MailTransport#send}; the service catches it and
+ * answers {@link SendResult.DeliveryFailed}, which keeps it as its cause. Each failure carries a
+ * {@link Category}, whether it is transient (worth retrying later with the same code), the SMTP
+ * reply code when there is one, the server's reply text when there is one, and a hint in plain
+ * words that a person can act on. None of these ever contain a password, a code or a token.
+ *
+ * <pre>{@code
+ * throw DeliveryException.builder(DeliveryException.Category.AUTHENTICATION, "535 rejected")
+ *     .replyCode(535)
+ *     .build();
+ * }</pre>
+ */
+public class DeliveryException extends MailVerifyException {
+  private static final long serialVersionUID = 1L;
+
+  /** What kind of failure this is, with its usual transience and a default hint. */
+  public enum Category {
+    /** The server refused the login (SMTP 535, 534, 530 after AUTH). */
+    AUTHENTICATION(false, "Check the user name and password. Many providers (QQ Mail, 163, Gmail) require an"
+        + " authorization code or app password generated in the mail provider's settings, not the login"
+        + " password."),
+    /** Nothing listened on the host and port, or a firewall refused the connection. */
+    CONNECTION_REFUSED(true, "Nothing accepted the connection. Check host and port, and that the firewall or"
+        + " cloud security group allows outbound 587 or 465."),
+    /** A connect, read or write did not finish within its timeout. */
+    TIMEOUT(true, "The server did not answer in time. Check that the host is reachable from this machine"
+        + " (network, DNS, firewall) and that the port matches the security mode."),
+    /** The host name did not resolve. */
+    UNKNOWN_HOST(false, "The host name does not resolve. Check the spelling of the host and this machine's DNS."),
+    /** TLS could not be established: no STARTTLS offered, handshake or certificate failure. */
+    TLS(false, "TLS could not be established. Use port 587 with STARTTLS or 465 with implicit TLS, and check"
+        + " that the server's certificate matches the host name and is trusted."),
+    /** The server refused the recipient (SMTP 550, 551, 553 at RCPT). */
+    RECIPIENT_REJECTED(false, "The server refused the recipient. Check that the address exists and its domain"
+        + " accepts mail."),
+    /** The server refused the sender (SMTP 501 or 553 at MAIL FROM). */
+    SENDER_REJECTED(false, "The server refused the sender. Many providers (QQ Mail among them) require the From"
+        + " address to be the account you log in with."),
+    /** The server is busy or out of resources for now (SMTP 421, 450, 451, 452). */
+    SERVER_BUSY(true, "The server is busy or limiting this sender for now. Retry later, and slow down if it"
+        + " keeps happening."),
+    /** The server refused the message itself, often as spam (SMTP 554, 552). */
+    MESSAGE_REJECTED(false, "The server refused the message, often as spam. Publish SPF and DKIM for the"
+        + " sender's domain and check the content."),
+    /** The transport is misconfigured (missing host or credentials, unusable folder). */
+    CONFIGURATION(false, "The transport is misconfigured. Check its settings."),
+    /** An asynchronous transport refused the message because its queue is full. */
+    QUEUE_FULL(true, "The send queue is full. Retry later or raise the queue capacity."),
+    /** The transport has been closed. */
+    CLOSED(false, "The transport has been closed. Build a new one."),
+    /** Anything else; see the cause. */
+    UNKNOWN(false, "See the cause for details.");
+
+    private final boolean transientByDefault;
+    private final String defaultHint;
+
+    Category(boolean transientByDefault, String defaultHint) {
+      this.transientByDefault = transientByDefault;
+      this.defaultHint = defaultHint;
+    }
+
+    /**
+     * Returns whether failures of this category are usually worth retrying.
+     *
+     * @return {@code true} for transient categories
+     */
+    public boolean isTransientByDefault() {
+      return transientByDefault;
+    }
+
+    /**
+     * Returns the hint used when a failure does not supply its own.
+     *
+     * @return a sentence a person can act on
+     */
+    public String defaultHint() {
+      return defaultHint;
+    }
+  }
+
+  private final Category category;
+  private final boolean transientFailure;
+  private final int replyCode;
+  private final @Nullable String serverReply;
+  private final String hint;
+
+  /**
+   * Creates a failure with the category's default transience and hint.
+   *
+   * @param category what kind of failure
+   * @param message what happened; must not contain secrets
+   * @param cause the underlying exception, or {@code null}
+   */
+  public DeliveryException(Category category, String message, @Nullable Throwable cause) {
+    this(builder(category, message).cause(cause));
+  }
+
+  /**
+   * Creates a failure from a builder.
+   *
+   * @param builder the filled-in builder
+   */
+  protected DeliveryException(Builder builder) {
+    super(builder.message, builder.cause);
+    this.category = builder.category;
+    this.transientFailure = builder.transientFailure;
+    this.replyCode = builder.replyCode;
+    this.serverReply = builder.serverReply;
+    this.hint = builder.hint;
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param category what kind of failure; not null
+   * @param message what happened; must not contain secrets; not null
+   * @return a builder with the category's default transience and hint
+   */
+  public static Builder builder(Category category, String message) {
+    return new Builder(category, message);
+  }
+
+  /**
+   * Returns what kind of failure this is.
+   *
+   * @return the category, never {@code null}
+   */
+  public Category category() {
+    return category;
+  }
+
+  /**
+   * Returns whether retrying later with the same message may succeed.
+   *
+   * @return {@code true} for a transient failure
+   */
+  public boolean isTransient() {
+    return transientFailure;
+  }
+
+  /**
+   * Returns the SMTP reply code, when the server sent one.
+   *
+   * @return the reply code, or empty
+   */
+  public OptionalInt replyCode() {
+    return replyCode > 0 ? OptionalInt.of(replyCode) : OptionalInt.empty();
+  }
+
+  /**
+   * Returns the server's reply text, when there is one.
+   *
+   * @return the reply text, or {@code null}
+   */
+  public @Nullable String serverReply() {
+    return serverReply;
+  }
+
+  /**
+   * Returns a sentence that tells a person what to do about this failure.
+   *
+   * @return the hint, never {@code null}
+   */
+  public String hint() {
+    return hint;
+  }
+
+  /** Builds a {@link DeliveryException}; every setter is optional. */
+  public static final class Builder {
+    private final Category category;
+    private final String message;
+    private boolean transientFailure;
+    private int replyCode = -1;
+    private @Nullable String serverReply;
+    private String hint;
+    private @Nullable Throwable cause;
+
+    private Builder(Category category, String message) {
+      this.category = Objects.requireNonNull(category, "category");
+      this.message = Objects.requireNonNull(message, "message");
+      this.transientFailure = category.isTransientByDefault();
+      this.hint = category.defaultHint();
+    }
+
+    /**
+     * Overrides whether the failure is transient.
+     *
+     * @param value {@code true} if retrying may succeed
+     * @return this builder
+     */
+    public Builder transientFailure(boolean value) {
+      this.transientFailure = value;
+      return this;
+    }
+
+    /**
+     * Sets the SMTP reply code.
+     *
+     * @param code the reply code, 200-599, or a negative value for none
+     * @return this builder
+     */
+    public Builder replyCode(int code) {
+      if (code >= 0 && (code < 200 || code > 599)) {
+        throw new IllegalArgumentException("replyCode must be 200-599 or negative, was " + code);
+      }
+      this.replyCode = code;
+      return this;
+    }
+
+    /**
+     * Sets the server's reply text.
+     *
+     * @param text the text without secrets, or {@code null}
+     * @return this builder
+     */
+    public Builder serverReply(@Nullable String text) {
+      this.serverReply = text;
+      return this;
+    }
+
+    /**
+     * Replaces the category's default hint.
+     *
+     * @param text a sentence a person can act on; not null
+     * @return this builder
+     */
+    public Builder hint(String text) {
+      this.hint = Objects.requireNonNull(text, "hint");
+      return this;
+    }
+
+    /**
+     * Sets the underlying exception.
+     *
+     * @param throwable the cause, or {@code null}
+     * @return this builder
+     */
+    public Builder cause(@Nullable Throwable throwable) {
+      this.cause = throwable;
+      return this;
+    }
+
+    /**
+     * Builds the exception.
+     *
+     * @return a new exception
+     */
+    public DeliveryException build() {
+      return new DeliveryException(this);
+    }
+  }
+}

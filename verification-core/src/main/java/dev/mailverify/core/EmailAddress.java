@@ -1,0 +1,203 @@
+package dev.mailverify.core;
+
+import java.net.IDN;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A validated, normalized e-mail address (contract C18).
+ *
+ * <p>{@link #parse(String)} trims white space, converts an internationalized domain to ASCII
+ * (punycode) and lower-cases it, and refuses anything mailverify will not send to: control
+ * characters (CR, LF, ...), spaces, a non-ASCII or quoted local part, a local part over 64
+ * characters, an address over 254 characters, a domain without a dot or with an invalid label.
+ * The check happens before any I/O, so a refused address never reaches a store or a server.
+ *
+ * <p>{@link #address()} is the form mail is sent to (the local part as typed, the domain
+ * lower-cased). {@link #key()} is the fully lower-cased form that codes, tokens and rate limits
+ * are keyed on, so that {@code User@Example.COM} and {@code user@example.com} share one bucket
+ * (C12). {@link #toString()} and {@link #masked()} never show the whole address.
+ *
+ * @param address the normalized address mail is sent to
+ * @param key the lower-cased form used as a key
+ */
+public record EmailAddress(String address, String key) {
+
+  /** Longest input looked at before it is refused unread. */
+  private static final int MAX_INPUT = 512;
+
+  /**
+   * Validates a normalized pair; use {@link #parse(String)} to build one from user input.
+   *
+   * @param address the normalized address
+   * @param key its lower-cased form
+   * @throws InvalidAddressException if {@code address} is not already normalized or {@code key}
+   *     does not match it
+   */
+  public EmailAddress {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(key, "key");
+    if (!normalize(address).equals(address) || !address.toLowerCase(Locale.ROOT).equals(key)) {
+      throw new InvalidAddressException("address is not normalized; use EmailAddress.parse");
+    }
+  }
+
+  /**
+   * Parses and normalizes user input.
+   *
+   * @param raw what the user typed; not null
+   * @return the normalized address
+   * @throws InvalidAddressException naming the broken rule, never echoing the input
+   * @throws NullPointerException if {@code raw} is null
+   */
+  public static EmailAddress parse(String raw) {
+    String address = normalize(Objects.requireNonNull(raw, "email"));
+    return new EmailAddress(address, address.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Tells whether {@link #parse(String)} would accept the input.
+   *
+   * @param raw the input, may be {@code null}
+   * @return {@code true} if it is a valid address
+   */
+  public static boolean isValid(@org.jspecify.annotations.Nullable String raw) {
+    if (raw == null) {
+      return false;
+    }
+    try {
+      normalize(raw);
+      return true;
+    } catch (InvalidAddressException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Returns the address masked for logs: {@code a***@qq.com} (contract C16).
+   *
+   * @return the masked address
+   */
+  public String masked() {
+    return mask(address);
+  }
+
+  /**
+   * Masks any address-like string for logs, keeping the first character and the domain.
+   *
+   * @param address an address; not null
+   * @return the masked form, for example {@code a***@qq.com}
+   */
+  public static String mask(String address) {
+    int at = address.lastIndexOf('@');
+    if (at <= 0) {
+      return "***";
+    }
+    return address.charAt(0) + "***" + address.substring(at);
+  }
+
+  /** Returns the masked address; the whole address never appears in logs by accident. */
+  @Override
+  public String toString() {
+    return masked();
+  }
+
+  private static String normalize(String raw) {
+    if (raw.length() > MAX_INPUT) {
+      throw new InvalidAddressException("address longer than 254 characters");
+    }
+    String s = raw.strip();
+    if (s.isEmpty()) {
+      throw new InvalidAddressException("address is empty");
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+        throw new InvalidAddressException("address contains a control character (CR, LF, ...)");
+      }
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        throw new InvalidAddressException("address contains white space");
+      }
+    }
+    int at = s.lastIndexOf('@');
+    if (at < 0) {
+      throw new InvalidAddressException("address has no @");
+    }
+    String local = s.substring(0, at);
+    String domain = s.substring(at + 1);
+    checkLocal(local);
+    String asciiDomain = checkDomain(domain);
+    String address = local + "@" + asciiDomain;
+    if (address.length() > 254) {
+      throw new InvalidAddressException("address longer than 254 characters");
+    }
+    return address;
+  }
+
+  private static void checkLocal(String local) {
+    if (local.isEmpty()) {
+      throw new InvalidAddressException("local part is empty");
+    }
+    if (local.length() > 64) {
+      throw new InvalidAddressException("local part longer than 64 characters");
+    }
+    for (int i = 0; i < local.length(); i++) {
+      char c = local.charAt(i);
+      if (c >= 0x80) {
+        throw new InvalidAddressException("local part contains non-ASCII characters");
+      }
+      if (!isAtext(c) && c != '.') {
+        throw new InvalidAddressException("local part contains a character that is not allowed");
+      }
+    }
+    if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+      throw new InvalidAddressException("local part has a misplaced dot");
+    }
+  }
+
+  private static boolean isAtext(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
+  }
+
+  private static String checkDomain(String domain) {
+    if (domain.isEmpty()) {
+      throw new InvalidAddressException("domain is empty");
+    }
+    if (domain.length() > 253 * 4) {
+      throw new InvalidAddressException("domain too long");
+    }
+    String ascii;
+    try {
+      ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidAddressException("domain is not a valid (internationalized) host name");
+    }
+    if (ascii.length() > 253) {
+      throw new InvalidAddressException("domain longer than 253 characters");
+    }
+    String[] labels = ascii.split("\\.", -1);
+    if (labels.length < 2) {
+      throw new InvalidAddressException("domain needs at least one dot");
+    }
+    for (String label : labels) {
+      if (label.isEmpty() || label.length() > 63) {
+        throw new InvalidAddressException("domain has an empty or over-long label");
+      }
+      if (label.startsWith("-") || label.endsWith("-")) {
+        throw new InvalidAddressException("domain label starts or ends with a hyphen");
+      }
+      for (int i = 0; i < label.length(); i++) {
+        char c = label.charAt(i);
+        boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+        if (!ok) {
+          throw new InvalidAddressException("domain contains a character that is not allowed");
+        }
+      }
+    }
+    if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
+      throw new InvalidAddressException("domain must be a host name, not an IP address");
+    }
+    return ascii;
+  }
+}

@@ -1,0 +1,181 @@
+package dev.mailverify.core;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything one send can say: the address and type, plus an optional TTL, locale, client key
+ * (usually the caller's IP, for the per-client cap), custom limit keys and extra template values.
+ *
+ * <pre>{@code
+ * SendRequest request = SendRequest.builder("user@example.com", VerificationType.REGISTER)
+ *     .ttl(Duration.ofMinutes(10))
+ *     .locale(Locale.SIMPLIFIED_CHINESE)
+ *     .clientKey("203.0.113.7")
+ *     .templateValue("userName", "Ada")
+ *     .build();
+ * }</pre>
+ *
+ * @param email the address as the user typed it; validated by the service, not here
+ * @param type what the code is for
+ * @param ttl the code's lifetime, or {@code null} for the policy's default; 1 minute-24 hours
+ * @param locale the mail's language, or {@code null} for the service's default locale
+ * @param clientKey the key of the per-client cap (an IP address, a session), or {@code null}
+ * @param limitKeys values for the policy's custom quotas, by key name
+ * @param templateValues extra values handed to the template renderer
+ */
+public record SendRequest(
+    String email,
+    VerificationType type,
+    @Nullable Duration ttl,
+    @Nullable Locale locale,
+    @Nullable String clientKey,
+    Map<String, String> limitKeys,
+    Map<String, String> templateValues) {
+
+  /**
+   * Validates the request.
+   *
+   * @throws NullPointerException naming a null field that must not be null
+   * @throws IllegalArgumentException if the TTL is outside 1 minute-24 hours or a key is invalid
+   */
+  public SendRequest {
+    Objects.requireNonNull(email, "email");
+    Objects.requireNonNull(type, "type");
+    if (ttl != null) {
+      VerificationPolicy.checkTtl(ttl, "ttl");
+    }
+    if (clientKey != null && (clientKey.isBlank() || clientKey.length() > 256)) {
+      throw new IllegalArgumentException("clientKey must be 1-256 non-blank characters");
+    }
+    limitKeys = copy(limitKeys, "limitKeys");
+    limitKeys.keySet().forEach(VerificationPolicy::checkKeyName);
+    templateValues = copy(templateValues, "templateValues");
+  }
+
+  private static Map<String, String> copy(Map<String, String> map, String name) {
+    Objects.requireNonNull(map, name);
+    map.forEach((k, v) -> {
+      Objects.requireNonNull(k, name + " key");
+      Objects.requireNonNull(v, name + " value for " + k);
+    });
+    return Map.copyOf(map);
+  }
+
+  /**
+   * Returns a request with only an address and a type.
+   *
+   * @param email the address; not null
+   * @param type the type; not null
+   * @return the request
+   */
+  public static SendRequest of(String email, VerificationType type) {
+    return builder(email, type).build();
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param email the address; not null
+   * @param type the type; not null
+   * @return a new builder
+   */
+  public static Builder builder(String email, VerificationType type) {
+    return new Builder(email, type);
+  }
+
+  /** Returns the request with the address masked. */
+  @Override
+  public String toString() {
+    return "SendRequest[email=" + EmailAddress.mask(email) + ", type=" + type + ", ttl=" + ttl
+        + ", locale=" + locale + ", clientKey=" + clientKey + ", limitKeys=" + limitKeys
+        + ", templateValues=" + templateValues.keySet() + "]";
+  }
+
+  /** Builds a {@link SendRequest}. */
+  public static final class Builder {
+    private final String email;
+    private final VerificationType type;
+    private @Nullable Duration ttl;
+    private @Nullable Locale locale;
+    private @Nullable String clientKey;
+    private final Map<String, String> limitKeys = new LinkedHashMap<>();
+    private final Map<String, String> templateValues = new LinkedHashMap<>();
+
+    private Builder(String email, VerificationType type) {
+      this.email = Objects.requireNonNull(email, "email");
+      this.type = Objects.requireNonNull(type, "type");
+    }
+
+    /**
+     * Sets the code's lifetime.
+     *
+     * @param value 1 minute-24 hours; not null
+     * @return this builder
+     */
+    public Builder ttl(Duration value) {
+      ttl = Objects.requireNonNull(value, "ttl");
+      return this;
+    }
+
+    /**
+     * Sets the mail's language.
+     *
+     * @param value the locale; not null
+     * @return this builder
+     */
+    public Builder locale(Locale value) {
+      locale = Objects.requireNonNull(value, "locale");
+      return this;
+    }
+
+    /**
+     * Sets the client key for the per-client cap, usually the caller's IP address.
+     *
+     * @param value 1-256 characters; not null
+     * @return this builder
+     */
+    public Builder clientKey(String value) {
+      clientKey = Objects.requireNonNull(value, "clientKey");
+      return this;
+    }
+
+    /**
+     * Names the bucket of a custom quota, for example {@code limitKey("tenant", "acme")}. The
+     * policy must define a quota with that key name.
+     *
+     * @param keyName the quota's key name; not null
+     * @param value the bucket; not null
+     * @return this builder
+     */
+    public Builder limitKey(String keyName, String value) {
+      limitKeys.put(Objects.requireNonNull(keyName, "keyName"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Adds a value for the template, for example the user's name. Templates escape it.
+     *
+     * @param name the variable name; not null
+     * @param value the value; not null
+     * @return this builder
+     */
+    public Builder templateValue(String name, String value) {
+      templateValues.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Builds the request.
+     *
+     * @return the request
+     */
+    public SendRequest build() {
+      return new SendRequest(email, type, ttl, locale, clientKey, limitKeys, templateValues);
+    }
+  }
+}

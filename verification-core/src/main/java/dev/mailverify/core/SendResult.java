@@ -1,0 +1,134 @@
+package dev.mailverify.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The outcome of {@link VerificationCodeService#sendVerificationCode}: one of four records a
+ * caller can switch on. None of them carries the code.
+ *
+ * <pre>{@code
+ * SendResult result = service.sendVerificationCode("user@example.com", VerificationType.REGISTER,
+ *     Duration.ofMinutes(10));
+ * if (result instanceof SendResult.Sent sent) {
+ *   // 200, the code expires at sent.expiresAt()
+ * } else if (result instanceof SendResult.RateLimited limited) {
+ *   // 429 with Retry-After: limited.retryAfter().toSeconds()
+ * } else if (result instanceof SendResult.InvalidAddress invalid) {
+ *   // 400: invalid.reason()
+ * } else if (result instanceof SendResult.DeliveryFailed failed) {
+ *   // 502/503: failed.category(), failed.cause().hint()
+ * }
+ * }</pre>
+ */
+public sealed interface SendResult
+    permits SendResult.Sent, SendResult.RateLimited, SendResult.InvalidAddress, SendResult.DeliveryFailed {
+
+  /**
+   * Returns whether the mail was handed to the transport.
+   *
+   * @return {@code true} only for {@link Sent}
+   */
+  default boolean isSent() {
+    return this instanceof Sent;
+  }
+
+  /**
+   * The mail was handed to the transport and a code is pending.
+   *
+   * @param email the normalized address the code was sent to
+   * @param type what the code is for
+   * @param expiresAt when the code stops working
+   */
+  record Sent(EmailAddress email, VerificationType type, Instant expiresAt) implements SendResult {
+    /** Checks for nulls. */
+    public Sent {
+      Objects.requireNonNull(email, "email");
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+  }
+
+  /**
+   * A limit refused the send; nothing was sent and no code was issued (C10, C11).
+   *
+   * @param limit which limit refused it
+   * @param retryAfter how long until the limit lets a send through
+   */
+  record RateLimited(Limit limit, Duration retryAfter) implements SendResult {
+    /** Checks for nulls and a negative wait. */
+    public RateLimited {
+      Objects.requireNonNull(limit, "limit");
+      Objects.requireNonNull(retryAfter, "retryAfter");
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("retryAfter must not be negative");
+      }
+    }
+
+    /**
+     * Returns the wait in whole seconds, rounded up, for an HTTP {@code Retry-After} header.
+     *
+     * @return at least 1
+     */
+    public long retryAfterSeconds() {
+      long s = retryAfter.toSeconds() + (retryAfter.toNanosPart() > 0 ? 1 : 0);
+      return Math.max(1, s);
+    }
+  }
+
+  /** Which limit refused a send. */
+  enum Limit {
+    /** The resend cooldown per address and type (C10). */
+    COOLDOWN,
+    /** The hourly cap per address and type (C11). */
+    ADDRESS_QUOTA,
+    /** The hourly cap per client key (C11). */
+    CLIENT_QUOTA,
+    /** A custom quota named by the request (C11). */
+    CUSTOM_QUOTA
+  }
+
+  /**
+   * The address was refused before any I/O (C18); nothing was stored or sent.
+   *
+   * @param reason which rule it broke; never echoes the input
+   */
+  record InvalidAddress(String reason) implements SendResult {
+    /** Checks for null. */
+    public InvalidAddress {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * The transport failed; the pending code was invalidated (C25), the cooldown was not started
+   * and the send counts toward the hourly cap (C13).
+   *
+   * @param cause the transport's failure, with category, transience, reply code and hint
+   */
+  record DeliveryFailed(DeliveryException cause) implements SendResult {
+    /** Checks for null. */
+    public DeliveryFailed {
+      Objects.requireNonNull(cause, "cause");
+    }
+
+    /**
+     * Returns the failure's category.
+     *
+     * @return the category
+     */
+    public DeliveryException.Category category() {
+      return cause.category();
+    }
+
+    /**
+     * Returns whether retrying later may succeed.
+     *
+     * @return {@code true} for a transient failure
+     */
+    public boolean isTransient() {
+      return cause.isTransient();
+    }
+  }
+}

@@ -1,0 +1,350 @@
+package dev.mailverify.core;
+
+import dev.mailverify.core.internal.DefaultVerificationCodeService;
+import dev.mailverify.core.internal.InMemoryCodeStore;
+import dev.mailverify.core.internal.Secrets;
+import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.spi.TemplateRenderer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends one-time verification codes by e-mail, verifies what the user typed, and redeems the
+ * token a successful verification hands out.
+ *
+ * <pre>{@code
+ * InMemoryOutbox outbox = MailTransport.inMemory();          // MailTransport.console() in development
+ * VerificationCodeService service = VerificationCodeService.builder().transport(outbox).build();
+ *
+ * SendResult sent = service.sendVerificationCode("user@example.com", VerificationType.REGISTER,
+ *     Duration.ofMinutes(10));
+ * String typed = outbox.latestCode("user@example.com").orElseThrow();   // what the user types
+ * VerifyResult verified = service.verifyCode("user@example.com", VerificationType.REGISTER, typed);
+ * String token = ((VerifyResult.Verified) verified).token();
+ * Optional<String> address = service.redeemToken(token, VerificationType.REGISTER);
+ * }</pre>
+ *
+ * <p>Expected outcomes are results, never exceptions: a bad address, a rate limit and a failed
+ * delivery are {@link SendResult}s; a wrong, strange, expired or locked code is a
+ * {@link VerifyResult}. A {@code null} where none is allowed throws {@link NullPointerException}
+ * naming the parameter. Implementations are thread-safe. An e-mailed code proves that the user
+ * can read that mailbox; it is not an authentication factor.
+ */
+public interface VerificationCodeService {
+
+  /**
+   * Sends a new code to an address. Same as {@link #sendVerificationCode(SendRequest)} with only
+   * these fields.
+   *
+   * @param email the address as typed; not null
+   * @param type what the code is for; not null
+   * @param ttl how long the code lives, 1 minute-24 hours; not null
+   * @return the outcome
+   * @throws IllegalArgumentException if {@code ttl} is outside 1 minute-24 hours
+   */
+  SendResult sendVerificationCode(String email, VerificationType type, Duration ttl);
+
+  /**
+   * Sends a new code: validates and normalizes the address, checks the cooldown and caps,
+   * generates a code, stores its keyed hash, renders the mail and hands it to the transport. A
+   * new code replaces any pending one for the same address and type.
+   *
+   * @param request the request; not null
+   * @return {@link SendResult.Sent}, {@link SendResult.RateLimited},
+   *     {@link SendResult.InvalidAddress} or {@link SendResult.DeliveryFailed}
+   * @throws IllegalArgumentException if the request names a limit key the policy has no quota for
+   * @throws MailVerifyException if the renderer fails or produced an unsafe header (a
+   *     configuration problem, not a delivery one)
+   */
+  SendResult sendVerificationCode(SendRequest request);
+
+  /**
+   * Checks a typed code. Counting the try, comparing in constant time and consuming the code on
+   * a match are one atomic store operation.
+   *
+   * @param email the address as typed; not null
+   * @param type what the code is for; not null
+   * @param code what the user typed; {@code null}, empty, over-long or foreign input never
+   *     matches and never throws
+   * @return {@link VerifyResult.Verified} with a single-use token, or {@link VerifyResult.Invalid},
+   *     {@link VerifyResult.Expired}, {@link VerifyResult.Locked}, {@link VerifyResult.NotFound}
+   */
+  VerifyResult verifyCode(String email, VerificationType type, @Nullable String code);
+
+  /**
+   * Redeems a token from {@link VerifyResult.Verified}, once: the first call for a token returns
+   * the verified address, every later call, a call with another type, or a call after the
+   * token's expiry returns empty.
+   *
+   * @param token the token; not null
+   * @param type the type the code was verified for; not null
+   * @return the verified, normalized address, or empty
+   */
+  Optional<String> redeemToken(String token, VerificationType type);
+
+  /**
+   * Starts a builder. Only the transport is required:
+   * {@code VerificationCodeService.builder().transport(MailTransport.console()).build()}.
+   *
+   * @return a new builder with safe defaults
+   */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds a {@link VerificationCodeService}. Every setter rejects {@code null} and refuses to be
+   * called twice (except {@link #listener} and {@link #policy}, which add); every default is the
+   * safe one:
+   *
+   * <ul>
+   *   <li>store: {@link CodeStore#inMemory()}; rate limiter: {@link RateLimiter#inMemory()};
+   *   <li>renderer: {@link TemplateRenderer#plainText()}; locale: English;
+   *   <li>policy: {@link VerificationPolicy#defaults()} for every type;
+   *   <li>secret: random per process, allowed only with the in-memory store;
+   *   <li>clock: {@link Clock#systemUTC()}.
+   * </ul>
+   */
+  final class Builder {
+    private @Nullable MailTransport transport;
+    private @Nullable CodeStore store;
+    private @Nullable RateLimiter rateLimiter;
+    private @Nullable TemplateRenderer renderer;
+    private @Nullable Clock clock;
+    private byte @Nullable [] secret;
+    private List<byte[]> previousSecrets = List.of();
+    private @Nullable VerificationPolicy defaultPolicy;
+    private final Map<VerificationType, VerificationPolicy> policies = new HashMap<>();
+    private final List<VerificationListener> listeners = new ArrayList<>();
+    private @Nullable Mailbox from;
+    private @Nullable String appName;
+    private @Nullable Locale defaultLocale;
+
+    private Builder() {}
+
+    private static void once(@Nullable Object current, String name) {
+      if (current != null) {
+        throw new IllegalStateException(name + " was already set");
+      }
+    }
+
+    /**
+     * Sets how mail leaves. Required.
+     *
+     * @param value the transport
+     * @return this builder
+     */
+    public Builder transport(MailTransport value) {
+      Objects.requireNonNull(value, "transport");
+      once(transport, "transport");
+      transport = value;
+      return this;
+    }
+
+    /**
+     * Sets where codes and tokens live. A store other than the built-in in-memory one needs a
+     * {@link #secret} shared by every instance of the application.
+     *
+     * @param value the store
+     * @return this builder
+     */
+    public Builder store(CodeStore value) {
+      Objects.requireNonNull(value, "store");
+      once(store, "store");
+      store = value;
+      return this;
+    }
+
+    /**
+     * Sets the rate limiter for cooldowns and caps.
+     *
+     * @param value the limiter
+     * @return this builder
+     */
+    public Builder rateLimiter(RateLimiter value) {
+      Objects.requireNonNull(value, "rateLimiter");
+      once(rateLimiter, "rateLimiter");
+      rateLimiter = value;
+      return this;
+    }
+
+    /**
+     * Sets the template renderer.
+     *
+     * @param value the renderer
+     * @return this builder
+     */
+    public Builder renderer(TemplateRenderer value) {
+      Objects.requireNonNull(value, "renderer");
+      once(renderer, "renderer");
+      renderer = value;
+      return this;
+    }
+
+    /**
+     * Sets the clock every expiry and limit is measured by.
+     *
+     * @param value the clock
+     * @return this builder
+     */
+    public Builder clock(Clock value) {
+      Objects.requireNonNull(value, "clock");
+      once(clock, "clock");
+      clock = value;
+      return this;
+    }
+
+    /**
+     * Sets the server secret codes are hashed with (HMAC-SHA256; C14), and older secrets whose
+     * pending codes must still verify during a rotation. Keep it out of the repository.
+     *
+     * @param current at least 32 bytes
+     * @param previous older secrets, each at least 32 bytes
+     * @return this builder
+     * @throws IllegalArgumentException if a secret is shorter than 32 bytes
+     */
+    public Builder secret(byte[] current, byte[]... previous) {
+      Objects.requireNonNull(current, "secret");
+      Objects.requireNonNull(previous, "previous");
+      once(secret, "secret");
+      List<byte[]> prev = new ArrayList<>();
+      for (byte[] p : previous) {
+        prev.add(Objects.requireNonNull(p, "previous secret").clone());
+      }
+      new Secrets(current, prev); // validates lengths now
+      secret = current.clone();
+      previousSecrets = List.copyOf(prev);
+      return this;
+    }
+
+    /**
+     * Sets the policy for every type that has no policy of its own.
+     *
+     * @param value the policy
+     * @return this builder
+     */
+    public Builder defaultPolicy(VerificationPolicy value) {
+      Objects.requireNonNull(value, "defaultPolicy");
+      once(defaultPolicy, "defaultPolicy");
+      defaultPolicy = value;
+      return this;
+    }
+
+    /**
+     * Sets the policy for one type.
+     *
+     * @param type the type
+     * @param value its policy
+     * @return this builder
+     * @throws IllegalStateException if the type already has a policy
+     */
+    public Builder policy(VerificationType type, VerificationPolicy value) {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(value, "policy");
+      once(policies.get(type), "policy for " + type);
+      policies.put(type, value);
+      return this;
+    }
+
+    /**
+     * Adds a listener for every send, verify and redeem outcome (C17).
+     *
+     * @param value the listener
+     * @return this builder
+     */
+    public Builder listener(VerificationListener value) {
+      listeners.add(Objects.requireNonNull(value, "listener"));
+      return this;
+    }
+
+    /**
+     * Sets the sender of every mail. Without it the transport's own sender is used (the SMTP
+     * transport's {@code DEFAULT_FROM_EMAIL}).
+     *
+     * @param value a mailbox such as {@code Roamio <noreply@roamio.com>}
+     * @return this builder
+     * @throws InvalidAddressException if the address is invalid
+     */
+    public Builder from(String value) {
+      Objects.requireNonNull(value, "from");
+      once(from, "from");
+      from = Mailbox.parse(value);
+      return this;
+    }
+
+    /**
+     * Sets the application's name, shown in mails.
+     *
+     * @param value the name, for example {@code "Roamio"}
+     * @return this builder
+     */
+    public Builder appName(String value) {
+      Objects.requireNonNull(value, "appName");
+      once(appName, "appName");
+      if (Mailbox.containsControl(value) || value.isBlank()) {
+        throw new IllegalArgumentException("appName must be non-blank without control characters");
+      }
+      appName = value;
+      return this;
+    }
+
+    /**
+     * Sets the locale used when a send request gives none.
+     *
+     * @param value the locale, for example {@link Locale#SIMPLIFIED_CHINESE}
+     * @return this builder
+     */
+    public Builder defaultLocale(Locale value) {
+      Objects.requireNonNull(value, "defaultLocale");
+      once(defaultLocale, "defaultLocale");
+      defaultLocale = value;
+      return this;
+    }
+
+    /**
+     * Builds the service.
+     *
+     * @return the service
+     * @throws IllegalStateException if no transport was set, or a shared store was set without a
+     *     secret
+     */
+    public VerificationCodeService build() {
+      if (transport == null) {
+        throw new IllegalStateException("transport is required: MailTransport.console() for development,"
+            + " MailTransport.inMemory() for tests, SmtpTransport for real mail");
+      }
+      CodeStore s = store != null ? store : CodeStore.inMemory();
+      byte[] key = secret;
+      if (key == null) {
+        if (!(s instanceof InMemoryCodeStore)) {
+          throw new IllegalStateException("a shared CodeStore needs secret(...): the same 32+ byte secret on"
+              + " every instance, or codes issued on one instance will not verify on another");
+        }
+        key = Secrets.randomSecret();
+      }
+      return new DefaultVerificationCodeService(
+          transport,
+          s,
+          rateLimiter != null ? rateLimiter : RateLimiter.inMemory(),
+          renderer != null ? renderer : TemplateRenderer.plainText(),
+          clock != null ? clock : Clock.systemUTC(),
+          new Secrets(key, previousSecrets),
+          defaultPolicy != null ? defaultPolicy : VerificationPolicy.defaults(),
+          Map.copyOf(policies),
+          List.copyOf(listeners),
+          from,
+          appName,
+          defaultLocale != null ? defaultLocale : Locale.ENGLISH);
+    }
+  }
+}

@@ -1,0 +1,290 @@
+package dev.mailverify.core;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The rules for one {@link VerificationType}: how codes look, how long they live, how often one
+ * may guess and how often one may send. {@link #defaults()} are the safe values of the contract;
+ * change them with {@link #toBuilder()}.
+ *
+ * <pre>{@code
+ * VerificationPolicy login = VerificationPolicy.defaults().toBuilder()
+ *     .defaultTtl(Duration.ofMinutes(5))
+ *     .cooldown(Duration.ofSeconds(30))
+ *     .build();
+ * }</pre>
+ *
+ * @param codeLength characters per code, 4-10 (default 6; C1)
+ * @param alphabet the code's characters (default {@link CodeAlphabet#DIGITS}; C1)
+ * @param defaultTtl how long a code lives when the caller gives no TTL, 1 minute-24 hours
+ *     (default 10 minutes; C3)
+ * @param maxAttempts wrong tries allowed per code before it is locked, 1-20 (default 5; C6)
+ * @param failedAttemptsQuota wrong tries allowed per address and type across codes (default 20
+ *     per hour; C7)
+ * @param cooldown minimum time between two sends to one address and type, zero (off) or 1
+ *     second-1 hour (default 60 seconds; C10)
+ * @param perAddressQuota sends allowed per address and type (default 5 per hour; C11)
+ * @param perClientQuota sends allowed per client key such as the caller's IP (default 20 per hour;
+ *     C11)
+ * @param customQuotas quotas for extra keys a {@link SendRequest} names, such as {@code "tenant"}
+ *     (default none; C11)
+ * @param tokenTtl how long the token issued on success lives, 1 minute-24 hours (default 15
+ *     minutes; C9)
+ */
+public record VerificationPolicy(
+    int codeLength,
+    CodeAlphabet alphabet,
+    Duration defaultTtl,
+    int maxAttempts,
+    Quota failedAttemptsQuota,
+    Duration cooldown,
+    Quota perAddressQuota,
+    Quota perClientQuota,
+    Map<String, Quota> customQuotas,
+    Duration tokenTtl) {
+
+  /** The shortest TTL a code or token may have. */
+  public static final Duration MIN_TTL = Duration.ofMinutes(1);
+  /** The longest TTL a code or token may have. */
+  public static final Duration MAX_TTL = Duration.ofHours(24);
+
+  private static final VerificationPolicy DEFAULTS = new Builder().build();
+
+  /**
+   * Validates every field.
+   *
+   * @throws IllegalArgumentException naming the field and its allowed range
+   * @throws NullPointerException naming a null field
+   */
+  public VerificationPolicy {
+    if (codeLength < 4 || codeLength > 10) {
+      throw new IllegalArgumentException("codeLength must be 4-10, was " + codeLength);
+    }
+    Objects.requireNonNull(alphabet, "alphabet");
+    checkTtl(defaultTtl, "defaultTtl");
+    if (maxAttempts < 1 || maxAttempts > 20) {
+      throw new IllegalArgumentException("maxAttempts must be 1-20, was " + maxAttempts);
+    }
+    Objects.requireNonNull(failedAttemptsQuota, "failedAttemptsQuota");
+    Objects.requireNonNull(cooldown, "cooldown");
+    if (!cooldown.isZero() && (cooldown.compareTo(Duration.ofSeconds(1)) < 0 || cooldown.compareTo(Duration.ofHours(1)) > 0)) {
+      throw new IllegalArgumentException("cooldown must be zero (off) or 1s-1h, was " + cooldown);
+    }
+    Objects.requireNonNull(perAddressQuota, "perAddressQuota");
+    Objects.requireNonNull(perClientQuota, "perClientQuota");
+    Objects.requireNonNull(customQuotas, "customQuotas");
+    customQuotas.forEach((k, v) -> {
+      Objects.requireNonNull(v, "customQuotas value");
+      checkKeyName(k);
+    });
+    customQuotas = Map.copyOf(customQuotas);
+    checkTtl(tokenTtl, "tokenTtl");
+  }
+
+  /**
+   * Returns the contract's defaults: 6 digits, 10 minutes, 5 tries, 20 failures per hour, 60
+   * seconds cooldown, 5 sends per address and 20 per client per hour, tokens for 15 minutes.
+   *
+   * @return the default policy
+   */
+  public static VerificationPolicy defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Starts a builder from the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts a builder from this policy.
+   *
+   * @return a new builder holding this policy's values
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Checks a TTL against the allowed range.
+   *
+   * @param ttl the TTL
+   * @param field the name to use in the message
+   * @return the TTL
+   * @throws IllegalArgumentException if the TTL is outside 1 minute-24 hours
+   */
+  public static Duration checkTtl(Duration ttl, String field) {
+    Objects.requireNonNull(ttl, field);
+    if (ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+      throw new IllegalArgumentException(field + " must be between 1m (PT1M) and 24h (PT24H), was " + ttl);
+    }
+    return ttl;
+  }
+
+  static void checkKeyName(String name) {
+    Objects.requireNonNull(name, "key name");
+    if (!name.matches("[a-z][a-z0-9_-]{0,31}")) {
+      throw new IllegalArgumentException("limit key names must match [a-z][a-z0-9_-]{0,31}, was '" + name + "'");
+    }
+  }
+
+  /** Builds a {@link VerificationPolicy}; starts from the defaults. */
+  public static final class Builder {
+    private int codeLength = 6;
+    private CodeAlphabet alphabet = CodeAlphabet.DIGITS;
+    private Duration defaultTtl = Duration.ofMinutes(10);
+    private int maxAttempts = 5;
+    private Quota failedAttemptsQuota = Quota.perHour(20);
+    private Duration cooldown = Duration.ofSeconds(60);
+    private Quota perAddressQuota = Quota.perHour(5);
+    private Quota perClientQuota = Quota.perHour(20);
+    private final Map<String, Quota> customQuotas = new LinkedHashMap<>();
+    private Duration tokenTtl = Duration.ofMinutes(15);
+
+    private Builder() {}
+
+    private Builder(VerificationPolicy p) {
+      codeLength = p.codeLength;
+      alphabet = p.alphabet;
+      defaultTtl = p.defaultTtl;
+      maxAttempts = p.maxAttempts;
+      failedAttemptsQuota = p.failedAttemptsQuota;
+      cooldown = p.cooldown;
+      perAddressQuota = p.perAddressQuota;
+      perClientQuota = p.perClientQuota;
+      customQuotas.putAll(p.customQuotas);
+      tokenTtl = p.tokenTtl;
+    }
+
+    /**
+     * Sets the code length.
+     *
+     * @param value 4-10
+     * @return this builder
+     */
+    public Builder codeLength(int value) {
+      codeLength = value;
+      return this;
+    }
+
+    /**
+     * Sets the alphabet.
+     *
+     * @param value the alphabet; not null
+     * @return this builder
+     */
+    public Builder alphabet(CodeAlphabet value) {
+      alphabet = Objects.requireNonNull(value, "alphabet");
+      return this;
+    }
+
+    /**
+     * Sets the TTL used when a send gives none.
+     *
+     * @param value 1 minute-24 hours
+     * @return this builder
+     */
+    public Builder defaultTtl(Duration value) {
+      defaultTtl = Objects.requireNonNull(value, "defaultTtl");
+      return this;
+    }
+
+    /**
+     * Sets the wrong tries allowed per code.
+     *
+     * @param value 1-20
+     * @return this builder
+     */
+    public Builder maxAttempts(int value) {
+      maxAttempts = value;
+      return this;
+    }
+
+    /**
+     * Sets the wrong tries allowed per address and type across codes.
+     *
+     * @param value the quota; not null
+     * @return this builder
+     */
+    public Builder failedAttemptsQuota(Quota value) {
+      failedAttemptsQuota = Objects.requireNonNull(value, "failedAttemptsQuota");
+      return this;
+    }
+
+    /**
+     * Sets the minimum time between two sends to one address and type.
+     *
+     * @param value zero (off) or 1 second-1 hour
+     * @return this builder
+     */
+    public Builder cooldown(Duration value) {
+      cooldown = Objects.requireNonNull(value, "cooldown");
+      return this;
+    }
+
+    /**
+     * Sets the sends allowed per address and type.
+     *
+     * @param value the quota; not null
+     * @return this builder
+     */
+    public Builder perAddressQuota(Quota value) {
+      perAddressQuota = Objects.requireNonNull(value, "perAddressQuota");
+      return this;
+    }
+
+    /**
+     * Sets the sends allowed per client key.
+     *
+     * @param value the quota; not null
+     * @return this builder
+     */
+    public Builder perClientQuota(Quota value) {
+      perClientQuota = Objects.requireNonNull(value, "perClientQuota");
+      return this;
+    }
+
+    /**
+     * Adds a quota for a custom limit key, such as a tenant or a device, that send requests name
+     * with {@link SendRequest.Builder#limitKey(String, String)}.
+     *
+     * @param keyName the key's name, {@code [a-z][a-z0-9_-]{0,31}}
+     * @param quota the quota; not null
+     * @return this builder
+     */
+    public Builder customQuota(String keyName, Quota quota) {
+      checkKeyName(keyName);
+      customQuotas.put(keyName, Objects.requireNonNull(quota, "quota"));
+      return this;
+    }
+
+    /**
+     * Sets how long a token issued on success lives.
+     *
+     * @param value 1 minute-24 hours
+     * @return this builder
+     */
+    public Builder tokenTtl(Duration value) {
+      tokenTtl = Objects.requireNonNull(value, "tokenTtl");
+      return this;
+    }
+
+    /**
+     * Builds the policy.
+     *
+     * @return the policy
+     * @throws IllegalArgumentException naming a field outside its range
+     */
+    public VerificationPolicy build() {
+      return new VerificationPolicy(codeLength, alphabet, defaultTtl, maxAttempts, failedAttemptsQuota,
+          cooldown, perAddressQuota, perClientQuota, customQuotas, tokenTtl);
+    }
+  }
+}

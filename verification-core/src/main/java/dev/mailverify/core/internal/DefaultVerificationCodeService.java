@@ -1,0 +1,341 @@
+package dev.mailverify.core.internal;
+
+import dev.mailverify.core.CodeAlphabet;
+import dev.mailverify.core.DeliveryException;
+import dev.mailverify.core.EmailAddress;
+import dev.mailverify.core.InvalidAddressException;
+import dev.mailverify.core.Mailbox;
+import dev.mailverify.core.Quota;
+import dev.mailverify.core.SendRequest;
+import dev.mailverify.core.SendResult;
+import dev.mailverify.core.VerificationCodeService;
+import dev.mailverify.core.VerificationEvent;
+import dev.mailverify.core.VerificationEvent.Action;
+import dev.mailverify.core.VerificationEvent.Outcome;
+import dev.mailverify.core.VerificationListener;
+import dev.mailverify.core.VerificationPolicy;
+import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.VerifyResult;
+import dev.mailverify.core.spi.AttemptResult;
+import dev.mailverify.core.spi.CodeKey;
+import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.spi.RenderedMail;
+import dev.mailverify.core.spi.TemplateContext;
+import dev.mailverify.core.spi.TemplateRenderer;
+import dev.mailverify.core.spi.TokenRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one implementation of {@link VerificationCodeService}; built by its builder. */
+public final class DefaultVerificationCodeService implements VerificationCodeService {
+  private static final Logger AUDIT = LoggerFactory.getLogger("dev.mailverify.audit");
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultVerificationCodeService.class);
+  /** Longer input is refused unread (C2). */
+  private static final int MAX_CODE_INPUT = 64;
+
+  private final MailTransport transport;
+  private final CodeStore store;
+  private final RateLimiter limiter;
+  private final TemplateRenderer renderer;
+  private final Clock clock;
+  private final Secrets secrets;
+  private final VerificationPolicy defaultPolicy;
+  private final Map<VerificationType, VerificationPolicy> policies;
+  private final List<VerificationListener> listeners;
+  private final @Nullable Mailbox from;
+  private final @Nullable String appName;
+  private final Locale defaultLocale;
+
+  /**
+   * Creates the service; use {@link VerificationCodeService#builder()}.
+   *
+   * @param transport the transport
+   * @param store the store
+   * @param limiter the rate limiter
+   * @param renderer the renderer
+   * @param clock the clock
+   * @param secrets the secrets
+   * @param defaultPolicy the policy for types without one
+   * @param policies policies per type
+   * @param listeners event listeners
+   * @param from the sender, or null for the transport's
+   * @param appName the application name, or null
+   * @param defaultLocale the locale when a request has none
+   */
+  public DefaultVerificationCodeService(MailTransport transport, CodeStore store, RateLimiter limiter,
+      TemplateRenderer renderer, Clock clock, Secrets secrets, VerificationPolicy defaultPolicy,
+      Map<VerificationType, VerificationPolicy> policies, List<VerificationListener> listeners,
+      @Nullable Mailbox from, @Nullable String appName, Locale defaultLocale) {
+    this.transport = transport;
+    this.store = store;
+    this.limiter = limiter;
+    this.renderer = renderer;
+    this.clock = clock;
+    this.secrets = secrets;
+    this.defaultPolicy = defaultPolicy;
+    this.policies = policies;
+    this.listeners = listeners;
+    this.from = from;
+    this.appName = appName;
+    this.defaultLocale = defaultLocale;
+  }
+
+  private VerificationPolicy policy(VerificationType type) {
+    return policies.getOrDefault(type, defaultPolicy);
+  }
+
+  @Override
+  public SendResult sendVerificationCode(String email, VerificationType type, Duration ttl) {
+    Objects.requireNonNull(email, "email");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(ttl, "ttl");
+    return sendVerificationCode(SendRequest.builder(email, type).ttl(ttl).build());
+  }
+
+  @Override
+  public SendResult sendVerificationCode(SendRequest request) {
+    Objects.requireNonNull(request, "request");
+    VerificationType type = request.type();
+    VerificationPolicy policy = policy(type);
+    for (String keyName : request.limitKeys().keySet()) {
+      if (!policy.customQuotas().containsKey(keyName)) {
+        throw new IllegalArgumentException("limit key '" + keyName + "' has no quota in the policy for " + type
+            + "; add VerificationPolicy.Builder.customQuota(\"" + keyName + "\", ...)");
+      }
+    }
+    Instant now = clock.instant();
+    EmailAddress address;
+    try {
+      address = EmailAddress.parse(request.email());
+    } catch (InvalidAddressException e) {
+      publish(now, Action.SEND, type, null, request.clientKey(), Outcome.INVALID_ADDRESS, e.reason());
+      return new SendResult.InvalidAddress(e.reason());
+    }
+    CodeKey key = CodeKey.of(type, address);
+
+    // Limits (C10-C12): each permit taken is given back if a later one refuses.
+    List<String> taken = new ArrayList<>(4);
+    String cooldownKey = "cooldown:" + key.asString();
+    SendResult.RateLimited limited = null;
+    if (!policy.cooldown().isZero()) {
+      limited = acquire(cooldownKey, new Quota(1, policy.cooldown()), now, SendResult.Limit.COOLDOWN, taken);
+    }
+    if (limited == null) {
+      limited = acquire("address:" + key.asString(), policy.perAddressQuota(), now,
+          SendResult.Limit.ADDRESS_QUOTA, taken);
+    }
+    if (limited == null && request.clientKey() != null) {
+      limited = acquire("client:" + request.clientKey(), policy.perClientQuota(), now,
+          SendResult.Limit.CLIENT_QUOTA, taken);
+    }
+    if (limited == null) {
+      for (Map.Entry<String, String> e : request.limitKeys().entrySet()) {
+        limited = acquire("custom:" + e.getKey() + ":" + e.getValue(), policy.customQuotas().get(e.getKey()), now,
+            SendResult.Limit.CUSTOM_QUOTA, taken);
+        if (limited != null) {
+          break;
+        }
+      }
+    }
+    if (limited != null) {
+      releaseAll(taken, now);
+      publish(now, Action.SEND, type, address, request.clientKey(), Outcome.RATE_LIMITED, limited.limit().name());
+      return limited;
+    }
+
+    Duration ttl = request.ttl() != null ? request.ttl() : policy.defaultTtl();
+    Instant expiresAt = now.plus(ttl);
+    String code = secrets.newCode(policy.alphabet().symbols(), policy.codeLength());
+    EmailMessage message;
+    try {
+      Locale locale = request.locale() != null ? request.locale() : defaultLocale;
+      RenderedMail mail = renderer.render(new TemplateContext(type, locale, code, ttl, address, appName,
+          request.templateValues()));
+      message = EmailMessage.builder(address)
+          .from(from)
+          .subject(mail.subject())
+          .text(mail.text())
+          .html(mail.html())
+          .code(code)
+          .build();
+    } catch (RuntimeException e) {
+      releaseAll(taken, now); // a broken template is not the user's fault: keep their budget
+      throw e;
+    }
+
+    store.issue(key, new PendingCode(secrets.mac(key, code), expiresAt, policy.maxAttempts(), 0));
+    try {
+      transport.send(message);
+    } catch (RuntimeException e) {
+      DeliveryException failure = e instanceof DeliveryException d ? d
+          : new DeliveryException(DeliveryException.Category.UNKNOWN,
+              "transport " + transport.getClass().getSimpleName() + " failed: " + e.getClass().getName(), e);
+      store.invalidate(key); // a code nobody received must not stay guessable (C25)
+      if (!policy.cooldown().isZero()) {
+        limiter.release(cooldownKey, now); // C13: no cooldown after a failure, the caps still count
+      }
+      publish(now, Action.SEND, type, address, request.clientKey(), Outcome.DELIVERY_FAILED,
+          failure.category().name());
+      return new SendResult.DeliveryFailed(failure);
+    }
+    publish(now, Action.SEND, type, address, request.clientKey(), Outcome.SENT, null);
+    return new SendResult.Sent(address, type, expiresAt);
+  }
+
+  private SendResult.@Nullable RateLimited acquire(String key, Quota quota, Instant now, SendResult.Limit limit,
+      List<String> taken) {
+    RateLimiter.Decision d = limiter.tryAcquire(key, quota, now);
+    if (!d.granted()) {
+      return new SendResult.RateLimited(limit, d.retryAfter());
+    }
+    taken.add(key);
+    return null;
+  }
+
+  private void releaseAll(List<String> keys, Instant now) {
+    for (String k : keys) {
+      limiter.release(k, now);
+    }
+  }
+
+  @Override
+  public VerifyResult verifyCode(String email, VerificationType type, @Nullable String code) {
+    Objects.requireNonNull(email, "email");
+    Objects.requireNonNull(type, "type");
+    Instant now = clock.instant();
+    EmailAddress address;
+    try {
+      address = EmailAddress.parse(email);
+    } catch (InvalidAddressException e) {
+      publish(now, Action.VERIFY, type, null, null, Outcome.NOT_FOUND, "invalid address");
+      return new VerifyResult.NotFound();
+    }
+    VerificationPolicy policy = policy(type);
+    CodeKey key = CodeKey.of(type, address);
+
+    // C7: failed tries per address and type across codes. Take a permit now, give it back
+    // unless the try turns out wrong.
+    String failuresKey = "failures:" + key.asString();
+    if (!limiter.tryAcquire(failuresKey, policy.failedAttemptsQuota(), now).granted()) {
+      publish(now, Action.VERIFY, type, address, null, Outcome.LOCKED, "failed-attempts quota");
+      return new VerifyResult.Locked();
+    }
+    String normalized = normalizeCode(code, policy);
+    List<byte[]> candidates = secrets.candidates(key, normalized != null ? normalized : "\u0000");
+    AttemptResult attempt = store.attempt(key, normalized != null ? candidates : List.of(), now);
+    if (attempt.outcome() != AttemptResult.Outcome.MISMATCHED) {
+      limiter.release(failuresKey, now);
+    }
+    VerifyResult result;
+    switch (attempt.outcome()) {
+      case MATCHED -> {
+        String token = secrets.newToken();
+        Instant tokenExpiry = now.plus(policy.tokenTtl());
+        store.storeToken(Secrets.tokenHash(type, token), new TokenRecord(address.address(), type, tokenExpiry));
+        result = new VerifyResult.Verified(token, tokenExpiry);
+      }
+      case MISMATCHED -> result = new VerifyResult.Invalid(attempt.remainingAttempts());
+      case EXPIRED -> result = new VerifyResult.Expired();
+      case LOCKED -> result = new VerifyResult.Locked();
+      case NOT_FOUND -> result = new VerifyResult.NotFound();
+      default -> throw new IllegalStateException("unknown outcome " + attempt.outcome());
+    }
+    publish(now, Action.VERIFY, type, address, null, verifyOutcome(result),
+        normalized == null && attempt.outcome() == AttemptResult.Outcome.MISMATCHED ? "malformed input" : null);
+    return result;
+  }
+
+  private static Outcome verifyOutcome(VerifyResult r) {
+    if (r instanceof VerifyResult.Verified) {
+      return Outcome.VERIFIED;
+    } else if (r instanceof VerifyResult.Invalid) {
+      return Outcome.INVALID;
+    } else if (r instanceof VerifyResult.Expired) {
+      return Outcome.EXPIRED;
+    } else if (r instanceof VerifyResult.Locked) {
+      return Outcome.LOCKED;
+    }
+    return Outcome.NOT_FOUND;
+  }
+
+  /**
+   * Normalizes typed input (C2): strips ASCII spaces and dashes, upper-cases for a
+   * case-insensitive alphabet, and accepts only the alphabet's symbols at the policy's length.
+   *
+   * @return the normalized code, or null if it cannot match
+   */
+  static @Nullable String normalizeCode(@Nullable String input, VerificationPolicy policy) {
+    if (input == null || input.isEmpty() || input.length() > MAX_CODE_INPUT) {
+      return null;
+    }
+    CodeAlphabet alphabet = policy.alphabet();
+    StringBuilder sb = new StringBuilder(policy.codeLength());
+    for (int i = 0; i < input.length(); i++) {
+      char c = input.charAt(i);
+      if (c == ' ' || c == '-') {
+        continue;
+      }
+      if (alphabet.isCaseInsensitive() && c >= 'a' && c <= 'z') {
+        c = (char) (c - 'a' + 'A');
+      }
+      if (alphabet.symbols().indexOf(c) < 0) {
+        return null;
+      }
+      sb.append(c);
+    }
+    return sb.length() == policy.codeLength() ? sb.toString() : null;
+  }
+
+  @Override
+  public Optional<String> redeemToken(String token, VerificationType type) {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(type, "type");
+    Instant now = clock.instant();
+    Optional<TokenRecord> taken = Secrets.isTokenShaped(token)
+        ? store.takeToken(Secrets.tokenHash(type, token), now)
+        : Optional.empty();
+    Optional<String> address = taken.filter(r -> r.type().equals(type)).map(TokenRecord::address);
+    publish(now, Action.REDEEM, type, address.map(EmailAddress::parse).orElse(null), null,
+        address.isPresent() ? Outcome.REDEEMED : Outcome.REDEEM_FAILED, null);
+    return address;
+  }
+
+  private void publish(Instant at, Action action, VerificationType type, @Nullable EmailAddress address,
+      @Nullable String clientKey, Outcome outcome, @Nullable String detail) {
+    VerificationEvent event = new VerificationEvent(at, action, type, address, clientKey, outcome, detail);
+    if (outcome == Outcome.DELIVERY_FAILED) {
+      AUDIT.warn("{} type={} to={} client={} outcome={}{}", action, type, address == null ? "-" : address.masked(),
+          clientKey == null ? "-" : clientKey, outcome, detail == null ? "" : " detail=" + detail);
+    } else {
+      AUDIT.info("{} type={} to={} client={} outcome={}{}", action, type, address == null ? "-" : address.masked(),
+          clientKey == null ? "-" : clientKey, outcome, detail == null ? "" : " detail=" + detail);
+    }
+    for (VerificationListener listener : listeners) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.warn("VerificationListener {} failed on {}", listener, event, e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "VerificationCodeService[transport=" + transport + ", store=" + store + ", limiter=" + limiter
+        + ", renderer=" + renderer + "]";
+  }
+}

@@ -1,0 +1,180 @@
+package dev.mailverify.core.internal;
+
+import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.spi.CodeKey;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Everything secret the service makes or checks: codes and tokens from {@link SecureRandom}
+ * (C1, C9), HMAC-SHA256 of codes under the current and previous secrets (C14), and the hash a
+ * token is stored under.
+ */
+public final class Secrets {
+  private static final String HMAC = "HmacSHA256";
+  private static final int TOKEN_BYTES = 32;
+
+  private final List<ThreadLocal<Mac>> macs;
+  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * Creates the secrets.
+   *
+   * @param current the secret new codes are hashed with, at least 32 bytes
+   * @param previous older secrets whose codes still verify (rotation)
+   */
+  public Secrets(byte[] current, List<byte[]> previous) {
+    List<ThreadLocal<Mac>> list = new ArrayList<>();
+    list.add(macFor(current));
+    for (byte[] p : previous) {
+      list.add(macFor(p));
+    }
+    this.macs = List.copyOf(list);
+  }
+
+  /**
+   * Returns a fresh random secret for a single-process service.
+   *
+   * @return 32 random bytes
+   */
+  public static byte[] randomSecret() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+
+  private static ThreadLocal<Mac> macFor(byte[] secret) {
+    Objects.requireNonNull(secret, "secret");
+    if (secret.length < 32) {
+      throw new IllegalArgumentException("secret must be at least 32 bytes (256 bits), was " + secret.length);
+    }
+    SecretKeySpec key = new SecretKeySpec(secret.clone(), HMAC);
+    try {
+      Mac.getInstance(HMAC).init(key);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+    return ThreadLocal.withInitial(() -> {
+      try {
+        Mac mac = Mac.getInstance(HMAC);
+        mac.init(key);
+        return mac;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HmacSHA256 is not available", e);
+      }
+    });
+  }
+
+  /**
+   * Generates a code.
+   *
+   * @param symbols the alphabet
+   * @param length how many symbols
+   * @return the code
+   */
+  public String newCode(String symbols, int length) {
+    char[] c = new char[length];
+    for (int i = 0; i < length; i++) {
+      c[i] = symbols.charAt(random.nextInt(symbols.length()));
+    }
+    return new String(c);
+  }
+
+  /**
+   * Generates a token: 256 random bits, URL-safe base64 without padding (43 characters).
+   *
+   * @return the token
+   */
+  public String newToken() {
+    byte[] b = new byte[TOKEN_BYTES];
+    random.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  /**
+   * Tells whether a string has the shape of a token.
+   *
+   * @param token the input
+   * @return {@code true} for 43 URL-safe base64 characters
+   */
+  public static boolean isTokenShaped(String token) {
+    if (token.length() != 43) {
+      return false;
+    }
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Returns the hash a token is stored under: SHA-256 of the type and the token, hex.
+   *
+   * @param type the token's type
+   * @param token the token
+   * @return 64 hex characters
+   */
+  public static String tokenHash(VerificationType type, String token) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(type.name().getBytes(StandardCharsets.US_ASCII));
+      sha.update((byte) 0);
+      return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /**
+   * Returns the MAC of a code under the current secret, bound to the key's type and address (C5).
+   *
+   * @param key the address and type
+   * @param code the normalized code
+   * @return 32 bytes
+   */
+  public byte[] mac(CodeKey key, String code) {
+    return mac(macs.get(0).get(), key, code);
+  }
+
+  /**
+   * Returns the MACs of a code under every secret, current first.
+   *
+   * @param key the address and type
+   * @param code the normalized code
+   * @return one MAC per secret
+   */
+  public List<byte[]> candidates(CodeKey key, String code) {
+    List<byte[]> out = new ArrayList<>(macs.size());
+    for (ThreadLocal<Mac> m : macs) {
+      out.add(mac(m.get(), key, code));
+    }
+    return out;
+  }
+
+  private static byte[] mac(Mac mac, CodeKey key, String code) {
+    mac.update(key.type().name().getBytes(StandardCharsets.US_ASCII));
+    mac.update((byte) 0);
+    mac.update(key.address().getBytes(StandardCharsets.US_ASCII));
+    mac.update((byte) 0);
+    return mac.doFinal(code.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Override
+  public String toString() {
+    return "Secrets[" + macs.size() + " keys, [PROTECTED]]";
+  }
+}

@@ -1,0 +1,87 @@
+package dev.mailverify.core.spi;
+
+import dev.mailverify.core.internal.InMemoryCodeStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where pending codes and verification tokens live. Each method is one atomic operation, so that
+ * a shared store (Redis with a script, SQL with a conditional UPDATE or DELETE) gives the same
+ * guarantees under concurrency as the in-memory one (contract C8).
+ *
+ * <p>A store keeps only keyed hashes of codes and hashes of tokens (C14). Time is always passed
+ * in by the service ({@code now}), so that expiry follows the service's {@link Clock}.
+ *
+ * <p>Implementations must pass {@code dev.mailverify.core.testkit.CodeStoreContract} from the
+ * {@code verification-core} test-jar. The built-in {@link #inMemory()} runs on Caffeine.
+ */
+public interface CodeStore {
+
+  /**
+   * Stores a new pending code for the key, replacing any earlier one (a resend makes the old code
+   * stop working; C4).
+   *
+   * @param key the address and type
+   * @param code the new code
+   */
+  void issue(CodeKey key, PendingCode code);
+
+  /**
+   * Makes one verification attempt, atomically: if a code is pending, not expired and not
+   * locked, count the attempt, compare the stored MAC with each candidate in constant time
+   * (C15), and on a match remove the code.
+   *
+   * <ul>
+   *   <li>no code: {@link AttemptResult.Outcome#NOT_FOUND};
+   *   <li>{@code now >= expiresAt}: {@link AttemptResult.Outcome#EXPIRED}, nothing counted;
+   *   <li>no tries left: {@link AttemptResult.Outcome#LOCKED}, nothing compared;
+   *   <li>a match: {@link AttemptResult.Outcome#MATCHED}, the code is gone;
+   *   <li>otherwise: {@link AttemptResult.Outcome#MISMATCHED} with the tries left.
+   * </ul>
+   *
+   * @param key the address and type
+   * @param candidates the MACs of the typed code under each active secret; empty for input that
+   *     cannot match (it still counts as a try)
+   * @param now the current time
+   * @return the outcome
+   */
+  AttemptResult attempt(CodeKey key, List<byte[]> candidates, Instant now);
+
+  /**
+   * Removes the pending code, if any (after a failed delivery; C25).
+   *
+   * @param key the address and type
+   * @return {@code true} if a code was removed
+   */
+  boolean invalidate(CodeKey key);
+
+  /**
+   * Stores a token record under the token's hash.
+   *
+   * @param tokenHash the hash of the token (and its type), hex; never the token
+   * @param token what the token stands for
+   */
+  void storeToken(String tokenHash, TokenRecord token);
+
+  /**
+   * Removes and returns the token record, atomically: of many concurrent calls for one hash, at
+   * most one gets it (C9). An expired record is removed and not returned.
+   *
+   * @param tokenHash the hash of the token
+   * @param now the current time
+   * @return the record, or empty if unknown, already taken or expired
+   */
+  Optional<TokenRecord> takeToken(String tokenHash, Instant now);
+
+  /**
+   * Returns the built-in in-memory store, bounded to one million codes and one million tokens,
+   * evicting expired entries by the system clock.
+   *
+   * @return a new store
+   */
+  static CodeStore inMemory() {
+    return InMemoryCodeStore.builder().build();
+  }
+}

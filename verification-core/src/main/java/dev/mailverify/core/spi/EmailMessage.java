@@ -1,0 +1,212 @@
+package dev.mailverify.core.spi;
+
+import dev.mailverify.core.EmailAddress;
+import dev.mailverify.core.HeaderInjectionException;
+import dev.mailverify.core.Mailbox;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One mail for a {@link MailTransport}: sender, recipient, subject, a plain-text body, an optional
+ * HTML body and extra headers. Validated when built: the recipient follows C18, and a CR, LF or
+ * other control character in the subject, a display name or a header value is refused (C19).
+ *
+ * <p>{@link #code()} is the verification code the mail carries, so that test transports such as
+ * {@link dev.mailverify.core.transport.InMemoryOutbox} can hand it back without parsing the body.
+ * A transport must not put it anywhere but the body it was rendered into. {@link #toString()}
+ * shows neither bodies, subject nor code (C16).
+ *
+ * @param from the sender, or {@code null} for the transport's configured sender
+ * @param to the recipient
+ * @param subject the subject, any language, 1-998 characters, no control characters
+ * @param text the plain-text body, not empty
+ * @param html the HTML body, or {@code null} for a plain-text mail
+ * @param headers extra headers (for example {@code List-Unsubscribe}); names are ASCII tokens,
+ *     values have no control characters; From, To, Subject, Date, Message-ID, MIME-Version and
+ *     Content-* are reserved
+ * @param code the verification code this mail carries, or {@code null}
+ */
+public record EmailMessage(
+    @Nullable Mailbox from,
+    EmailAddress to,
+    String subject,
+    String text,
+    @Nullable String html,
+    Map<String, String> headers,
+    @Nullable String code) {
+
+  private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]{1,76}");
+  private static final Set<String> RESERVED = Set.of("from", "to", "cc", "bcc", "subject", "date",
+      "message-id", "mime-version", "reply-to", "sender", "return-path");
+
+  /**
+   * Validates the message.
+   *
+   * @throws HeaderInjectionException if a header value contains a control character
+   * @throws IllegalArgumentException if the subject or text is empty, a header name is invalid or
+   *     reserved
+   */
+  public EmailMessage {
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(text, "text");
+    Objects.requireNonNull(headers, "headers");
+    if (subject.isBlank() || subject.length() > 998) {
+      throw new IllegalArgumentException("subject must be 1-998 characters and not blank");
+    }
+    checkHeaderValue(subject, "subject");
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException("text must not be empty");
+    }
+    Map<String, String> copy = new LinkedHashMap<>();
+    headers.forEach((name, value) -> {
+      Objects.requireNonNull(name, "header name");
+      Objects.requireNonNull(value, "header value");
+      if (!HEADER_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("header name must be printable ASCII without ':' or space");
+      }
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (RESERVED.contains(lower) || lower.startsWith("content-")) {
+        throw new IllegalArgumentException("header " + name + " is set by the transport and cannot be overridden");
+      }
+      checkHeaderValue(value, "header " + name);
+      copy.put(name, value);
+    });
+    headers = java.util.Collections.unmodifiableMap(copy);
+  }
+
+  private static void checkHeaderValue(String value, String field) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+        throw new HeaderInjectionException(field);
+      }
+    }
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param to the recipient; not null
+   * @return a new builder
+   */
+  public static Builder builder(EmailAddress to) {
+    return new Builder(to);
+  }
+
+  /**
+   * Returns the HTML body, if any.
+   *
+   * @return the HTML body
+   */
+  public Optional<String> htmlBody() {
+    return Optional.ofNullable(html);
+  }
+
+  /** Shows the masked recipient and sizes only: never the subject, bodies or code (C16). */
+  @Override
+  public String toString() {
+    return "EmailMessage[from=" + from + ", to=" + to.masked() + ", subject=" + subject.length()
+        + " chars, text=" + text.length() + " chars, html=" + (html == null ? "none" : html.length() + " chars")
+        + ", headers=" + headers.keySet() + "]";
+  }
+
+  /** Builds an {@link EmailMessage}. */
+  public static final class Builder {
+    private @Nullable Mailbox from;
+    private final EmailAddress to;
+    private @Nullable String subject;
+    private @Nullable String text;
+    private @Nullable String html;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private @Nullable String code;
+
+    private Builder(EmailAddress to) {
+      this.to = Objects.requireNonNull(to, "to");
+    }
+
+    /**
+     * Sets the sender.
+     *
+     * @param value the sender, or {@code null} for the transport's
+     * @return this builder
+     */
+    public Builder from(@Nullable Mailbox value) {
+      from = value;
+      return this;
+    }
+
+    /**
+     * Sets the subject.
+     *
+     * @param value the subject; not null
+     * @return this builder
+     */
+    public Builder subject(String value) {
+      subject = Objects.requireNonNull(value, "subject");
+      return this;
+    }
+
+    /**
+     * Sets the plain-text body.
+     *
+     * @param value the text; not null
+     * @return this builder
+     */
+    public Builder text(String value) {
+      text = Objects.requireNonNull(value, "text");
+      return this;
+    }
+
+    /**
+     * Sets the HTML body.
+     *
+     * @param value the HTML, or {@code null} for none
+     * @return this builder
+     */
+    public Builder html(@Nullable String value) {
+      html = value;
+      return this;
+    }
+
+    /**
+     * Adds a header.
+     *
+     * @param name the header name; not null
+     * @param value the value; not null
+     * @return this builder
+     */
+    public Builder header(String name, String value) {
+      headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Records the verification code the body carries, for test transports.
+     *
+     * @param value the code, or {@code null}
+     * @return this builder
+     */
+    public Builder code(@Nullable String value) {
+      code = value;
+      return this;
+    }
+
+    /**
+     * Builds the message.
+     *
+     * @return the message
+     * @throws NullPointerException if subject or text was not set
+     */
+    public EmailMessage build() {
+      return new EmailMessage(from, to, Objects.requireNonNull(subject, "subject"),
+          Objects.requireNonNull(text, "text"), html, headers, code);
+    }
+  }
+}

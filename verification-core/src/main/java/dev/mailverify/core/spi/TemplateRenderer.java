@@ -1,0 +1,33 @@
+package dev.mailverify.core.spi;
+
+import dev.mailverify.core.internal.PlainTextRenderer;
+
+/**
+ * Turns a {@link TemplateContext} into a subject and bodies. Implementations must be thread-safe
+ * and must escape every value they put into HTML (contract C21).
+ *
+ * <p>Core ships {@link #plainText()} (English and Simplified Chinese, text only); the
+ * {@code verification-template} module ships Mustache HTML + text templates.
+ */
+@FunctionalInterface
+public interface TemplateRenderer {
+
+  /**
+   * Renders one mail.
+   *
+   * @param context what to render; not null
+   * @return the subject and bodies, with the code in every body
+   * @throws dev.mailverify.core.MailVerifyException if a template is missing or broken
+   */
+  RenderedMail render(TemplateContext context);
+
+  /**
+   * Returns the built-in plain-text renderer: English, or Simplified Chinese for any {@code zh}
+   * locale.
+   *
+   * @return the renderer
+   */
+  static TemplateRenderer plainText() {
+    return PlainTextRenderer.INSTANCE;
+  }
+}
