@@ -177,7 +177,7 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
       throw e;
     }
 
-    store.issue(key, new PendingCode(secrets.mac(key, code), expiresAt, policy.maxAttempts(), 0));
+    store.issue(key, new PendingCode(secrets.mac(key, code), expiresAt, policy.maxAttempts(), 0), now);
     try {
       transport.send(message);
     } catch (RuntimeException e) {
@@ -245,7 +245,7 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
       case MATCHED -> {
         String token = secrets.newToken();
         Instant tokenExpiry = now.plus(policy.tokenTtl());
-        store.storeToken(Secrets.tokenHash(type, token), new TokenRecord(address.address(), type, tokenExpiry));
+        store.storeToken(Secrets.tokenHash(type, token), new TokenRecord(address.address(), type, tokenExpiry), now);
         result = new VerifyResult.Verified(token, tokenExpiry);
       }
       case MISMATCHED -> result = new VerifyResult.Invalid(attempt.remainingAttempts());

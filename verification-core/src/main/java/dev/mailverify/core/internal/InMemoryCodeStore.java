@@ -3,20 +3,19 @@ package dev.mailverify.core.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.TokenRecord;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The built-in {@link CodeStore}: two bounded Caffeine caches whose entries expire at their own
@@ -24,39 +23,61 @@ import java.util.function.Function;
  * {@code ConcurrentMap.compute} on one key, which Caffeine runs atomically.
  *
  * <p>Correctness never depends on eviction: expiry is checked against the {@code now} the service
- * passes. The clock given here only tells Caffeine when an entry may be reclaimed.
+ * passes. Each entry may be reclaimed once {@code expiresAt - now} has passed on Caffeine's ticker,
+ * so a service on a test clock and a store on the system ticker agree.
  */
 public final class InMemoryCodeStore implements CodeStore {
   private static final byte[] NO_MAC = new byte[32];
 
-  private final Cache<CodeKey, PendingCode> codes;
-  private final Cache<String, TokenRecord> tokens;
+  /**
+   * A stored value and the instant, on Caffeine's ticker, after which it may be reclaimed. The
+   * deadline is fixed when the value is issued, so attempts never extend it (C3).
+   */
+  private record Entry<V>(V value, long deadlineNanos) {}
+
+  private final Ticker ticker;
+  private final Cache<CodeKey, Entry<PendingCode>> codes;
+  private final Cache<String, Entry<TokenRecord>> tokens;
 
   private InMemoryCodeStore(Builder b) {
+    this.ticker = b.ticker;
     this.codes = Caffeine.newBuilder()
+        .ticker(ticker)
         .maximumSize(b.maximumSize)
-        .expireAfter(new UntilInstant<CodeKey, PendingCode>(PendingCode::expiresAt, b.clock))
+        .expireAfter(new UntilDeadline<CodeKey, PendingCode>())
         .build();
     this.tokens = Caffeine.newBuilder()
+        .ticker(ticker)
         .maximumSize(b.maximumSize)
-        .expireAfter(new UntilInstant<String, TokenRecord>(TokenRecord::expiresAt, b.clock))
+        .expireAfter(new UntilDeadline<String, TokenRecord>())
         .build();
+  }
+
+  private <V> Entry<V> entry(V value, Instant expiresAt, Instant now) {
+    long lifetime;
+    try {
+      lifetime = Math.max(0, Duration.between(now, expiresAt).toNanos());
+    } catch (ArithmeticException e) {
+      lifetime = Long.MAX_VALUE / 4;
+    }
+    return new Entry<>(value, ticker.read() + lifetime);
   }
 
   /**
    * Starts a builder.
    *
-   * @return a builder with one million entries and the system clock
+   * @return a builder with one million entries and the system ticker
    */
   public static Builder builder() {
     return new Builder();
   }
 
   @Override
-  public void issue(CodeKey key, PendingCode code) {
+  public void issue(CodeKey key, PendingCode code, Instant now) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(code, "code");
-    codes.put(key, code);
+    Objects.requireNonNull(now, "now");
+    codes.put(key, entry(code, code.expiresAt(), now));
   }
 
   @Override
@@ -65,19 +86,20 @@ public final class InMemoryCodeStore implements CodeStore {
     Objects.requireNonNull(candidates, "candidates");
     Objects.requireNonNull(now, "now");
     AttemptResult[] result = new AttemptResult[1];
-    codes.asMap().compute(key, (k, current) -> {
-      if (current == null) {
+    codes.asMap().compute(key, (k, entry) -> {
+      if (entry == null) {
         compare(NO_MAC, candidates); // same work as a wrong code (C15)
         result[0] = AttemptResult.notFound();
         return null;
       }
+      PendingCode current = entry.value();
       if (current.isExpired(now)) {
         result[0] = AttemptResult.expired();
-        return current;
+        return entry;
       }
       if (current.isLocked()) {
         result[0] = AttemptResult.locked();
-        return current;
+        return entry;
       }
       PendingCode counted = current.withAttempt();
       if (compare(current.mac(), candidates)) {
@@ -85,7 +107,7 @@ public final class InMemoryCodeStore implements CodeStore {
         return null;
       }
       result[0] = AttemptResult.mismatched(counted.maxAttempts() - counted.attempts());
-      return counted;
+      return new Entry<>(counted, entry.deadlineNanos());
     });
     return result[0];
   }
@@ -105,18 +127,21 @@ public final class InMemoryCodeStore implements CodeStore {
   }
 
   @Override
-  public void storeToken(String tokenHash, TokenRecord token) {
-    tokens.put(Objects.requireNonNull(tokenHash, "tokenHash"), Objects.requireNonNull(token, "token"));
+  public void storeToken(String tokenHash, TokenRecord token, Instant now) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(now, "now");
+    tokens.put(tokenHash, entry(token, token.expiresAt(), now));
   }
 
   @Override
   public Optional<TokenRecord> takeToken(String tokenHash, Instant now) {
     Objects.requireNonNull(now, "now");
-    TokenRecord taken = tokens.asMap().remove(Objects.requireNonNull(tokenHash, "tokenHash"));
-    if (taken == null || !now.isBefore(taken.expiresAt())) {
+    Entry<TokenRecord> taken = tokens.asMap().remove(Objects.requireNonNull(tokenHash, "tokenHash"));
+    if (taken == null || !now.isBefore(taken.value().expiresAt())) {
       return Optional.empty();
     }
-    return Optional.of(taken);
+    return Optional.of(taken.value());
   }
 
   /**
@@ -126,11 +151,13 @@ public final class InMemoryCodeStore implements CodeStore {
    */
   public String dump() {
     StringBuilder sb = new StringBuilder();
-    for (Map.Entry<CodeKey, PendingCode> e : codes.asMap().entrySet()) {
-      sb.append(e.getKey().asString()).append(" = ").append(java.util.HexFormat.of().formatHex(e.getValue().mac()))
-          .append(' ').append(e.getValue()).append('\n');
+    for (Map.Entry<CodeKey, Entry<PendingCode>> e : codes.asMap().entrySet()) {
+      PendingCode c = e.getValue().value();
+      sb.append(e.getKey().asString()).append(" = ").append(java.util.HexFormat.of().formatHex(c.mac()))
+          .append(' ').append(c).append('\n');
     }
-    tokens.asMap().forEach((k, v) -> sb.append(k).append(" = ").append(v.address()).append(' ').append(v).append('\n'));
+    tokens.asMap().forEach((k, v) -> sb.append(k).append(" = ").append(v.value().address()).append(' ')
+        .append(v.value()).append('\n'));
     return sb.toString();
   }
 
@@ -144,38 +171,20 @@ public final class InMemoryCodeStore implements CodeStore {
     return codes.estimatedSize();
   }
 
-  /** Expires an entry at its own instant; reads never extend it. */
-  private static final class UntilInstant<K, V> implements Expiry<K, V> {
-    private final Function<V, Instant> expiresAt;
-    private final Clock clock;
-
-    UntilInstant(Function<V, Instant> expiresAt, Clock clock) {
-      this.expiresAt = expiresAt;
-      this.clock = clock;
-    }
-
-    private long remaining(V value) {
-      long nanos;
-      try {
-        nanos = Duration.between(clock.instant(), expiresAt.apply(value)).toNanos();
-      } catch (ArithmeticException e) {
-        nanos = Long.MAX_VALUE;
-      }
-      return Math.max(0, nanos);
+  /** Expires an entry at its fixed deadline; updates and reads never extend it. */
+  private static final class UntilDeadline<K, V> implements Expiry<K, Entry<V>> {
+    @Override
+    public long expireAfterCreate(K key, Entry<V> value, long currentTime) {
+      return Math.max(0, value.deadlineNanos() - currentTime);
     }
 
     @Override
-    public long expireAfterCreate(K key, V value, long currentTime) {
-      return remaining(value);
+    public long expireAfterUpdate(K key, Entry<V> value, long currentTime, long currentDuration) {
+      return Math.max(0, value.deadlineNanos() - currentTime);
     }
 
     @Override
-    public long expireAfterUpdate(K key, V value, long currentTime, long currentDuration) {
-      return remaining(value);
-    }
-
-    @Override
-    public long expireAfterRead(K key, V value, long currentTime, long currentDuration) {
+    public long expireAfterRead(K key, Entry<V> value, long currentTime, long currentDuration) {
       return currentDuration;
     }
   }
@@ -183,7 +192,7 @@ public final class InMemoryCodeStore implements CodeStore {
   /** Builds an {@link InMemoryCodeStore}. */
   public static final class Builder {
     private long maximumSize = 1_000_000;
-    private Clock clock = Clock.systemUTC();
+    private Ticker ticker = Ticker.systemTicker();
 
     private Builder() {}
 
@@ -203,13 +212,14 @@ public final class InMemoryCodeStore implements CodeStore {
     }
 
     /**
-     * Sets the clock that decides when expired entries may be reclaimed.
+     * Sets the ticker that decides when expired entries may be reclaimed (correctness never
+     * depends on it: expiry is checked against the service's clock).
      *
-     * @param value the clock; not null
+     * @param value the ticker; not null
      * @return this builder
      */
-    public Builder clock(Clock value) {
-      clock = Objects.requireNonNull(value, "clock");
+    public Builder ticker(Ticker value) {
+      ticker = Objects.requireNonNull(value, "ticker");
       return this;
     }
 

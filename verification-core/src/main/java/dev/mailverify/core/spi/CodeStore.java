@@ -25,8 +25,11 @@ public interface CodeStore {
    *
    * @param key the address and type
    * @param code the new code
+   * @param now the current time; the record may be dropped once {@code code.expiresAt()} is
+   *     reached, that is after {@code expiresAt - now} (a store with its own clock, such as Redis,
+   *     should expire it after that duration rather than at the absolute instant)
    */
-  void issue(CodeKey key, PendingCode code);
+  void issue(CodeKey key, PendingCode code, Instant now);
 
   /**
    * Makes one verification attempt, atomically: if a code is pending, not expired and not
@@ -62,8 +65,9 @@ public interface CodeStore {
    *
    * @param tokenHash the hash of the token (and its type), hex; never the token
    * @param token what the token stands for
+   * @param now the current time; the record may be dropped after {@code expiresAt - now}
    */
-  void storeToken(String tokenHash, TokenRecord token);
+  void storeToken(String tokenHash, TokenRecord token, Instant now);
 
   /**
    * Removes and returns the token record, atomically: of many concurrent calls for one hash, at
@@ -76,8 +80,7 @@ public interface CodeStore {
   Optional<TokenRecord> takeToken(String tokenHash, Instant now);
 
   /**
-   * Returns the built-in in-memory store, bounded to one million codes and one million tokens,
-   * evicting expired entries by the system clock.
+   * Returns the built-in in-memory store, bounded to one million codes and one million tokens.
    *
    * @return a new store
    */

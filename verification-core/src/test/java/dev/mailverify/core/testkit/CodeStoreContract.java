@@ -1,0 +1,317 @@
+package dev.mailverify.core.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.spi.AttemptResult;
+import dev.mailverify.core.spi.AttemptResult.Outcome;
+import dev.mailverify.core.spi.CodeKey;
+import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.spi.TokenRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compatibility kit every {@link CodeStore} must pass: the store rules of the contract (C3,
+ * C4, C5, C6, C8, C9, C14) including the race tests of C8 with real threads. Extend it, return a
+ * fresh, empty store from {@link #createStore()}, and a dump of everything the store holds from
+ * {@link #dump(CodeStore)}.
+ *
+ * <pre>{@code
+ * class RedisCodeStoreTest extends CodeStoreContract {
+ *   protected CodeStore createStore() { return new RedisCodeStore(client, "test:" + UUID.randomUUID()); }
+ *   protected String dump(CodeStore store) { return redisKeysAndValues(); }
+ * }
+ * }</pre>
+ *
+ * <p>Published in the {@code verification-core} test-jar ({@code <type>test-jar</type>}); it needs
+ * JUnit Jupiter and AssertJ on the test class path.
+ */
+public abstract class CodeStoreContract {
+
+  /** Threads used by the race tests. */
+  protected static final int THREADS = 100;
+
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Duration TTL = Duration.ofMinutes(10);
+
+  /** The store under test, fresh for every test. */
+  protected CodeStore store;
+
+  /**
+   * Returns a new, empty store.
+   *
+   * @return the store
+   */
+  protected abstract CodeStore createStore();
+
+  /**
+   * Returns everything the store holds as text (keys and values), for the C14 dump test.
+   *
+   * @param store the store
+   * @return the dump
+   */
+  protected abstract String dump(CodeStore store);
+
+  @BeforeEach
+  void createFreshStore() {
+    store = createStore();
+  }
+
+  /**
+   * Returns a 32-byte MAC standing for a code (tests do not need a real HMAC).
+   *
+   * @param code the code
+   * @return 32 bytes
+   */
+  protected static byte[] mac(String code) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static CodeKey key(String address) {
+    return new CodeKey(VerificationType.REGISTER, address);
+  }
+
+  private void issue(CodeKey key, String code, int maxAttempts) {
+    store.issue(key, new PendingCode(mac(code), T0.plus(TTL), maxAttempts, 0), T0);
+  }
+
+  private AttemptResult attempt(CodeKey key, String code, Instant at) {
+    return store.attempt(key, List.of(mac(code)), at);
+  }
+
+  @Test
+  @DisplayName("C4: the right code matches once, then the code is gone")
+  void rightCodeMatchesOnce() {
+    CodeKey k = key("a@example.com");
+    issue(k, "123456", 5);
+    assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.MATCHED);
+    assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.NOT_FOUND);
+  }
+
+  @Test
+  @DisplayName("C4: a new code replaces the old one, which stops working")
+  void reissueReplacesOldCode() {
+    CodeKey k = key("a@example.com");
+    issue(k, "111111", 5);
+    issue(k, "222222", 5);
+    assertThat(attempt(k, "111111", T0).outcome()).isEqualTo(Outcome.MISMATCHED);
+    assertThat(attempt(k, "222222", T0).outcome()).isEqualTo(Outcome.MATCHED);
+  }
+
+  @Test
+  @DisplayName("C5: a code is bound to its address and type")
+  void codeBoundToAddressAndType() {
+    issue(key("a@example.com"), "123456", 5);
+    assertThat(attempt(key("b@example.com"), "123456", T0).outcome()).isEqualTo(Outcome.NOT_FOUND);
+    assertThat(store.attempt(new CodeKey(VerificationType.RESET_PASSWORD, "a@example.com"),
+        List.of(mac("123456")), T0).outcome()).isEqualTo(Outcome.NOT_FOUND);
+    assertThat(attempt(key("a@example.com"), "123456", T0).outcome()).isEqualTo(Outcome.MATCHED);
+  }
+
+  @Test
+  @DisplayName("C3: a code works at TTL-1ms and is expired at TTL+1ms; wrong guesses never extend it")
+  void expiryIsExactAndNotExtended() {
+    CodeKey k = key("a@example.com");
+    issue(k, "123456", 5);
+    assertThat(attempt(k, "000000", T0.plus(TTL).minusMillis(2)).outcome()).isEqualTo(Outcome.MISMATCHED);
+    assertThat(attempt(k, "123456", T0.plus(TTL).plusMillis(1)).outcome()).isEqualTo(Outcome.EXPIRED);
+
+    CodeKey k2 = key("b@example.com");
+    issue(k2, "123456", 5);
+    assertThat(attempt(k2, "123456", T0.plus(TTL).minusMillis(1)).outcome()).isEqualTo(Outcome.MATCHED);
+  }
+
+  @Test
+  @DisplayName("C6: after maxAttempts wrong tries the code is locked, even for the right value")
+  void lockAfterMaxAttempts() {
+    CodeKey k = key("a@example.com");
+    issue(k, "123456", 5);
+    for (int remaining = 4; remaining >= 0; remaining--) {
+      AttemptResult r = attempt(k, "000000", T0);
+      assertThat(r.outcome()).isEqualTo(Outcome.MISMATCHED);
+      assertThat(r.remainingAttempts()).isEqualTo(remaining);
+    }
+    assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.LOCKED);
+  }
+
+  @Test
+  @DisplayName("C14: rotation - any of several candidates may match (current and previous secret)")
+  void anyCandidateMatches() {
+    CodeKey k = key("a@example.com");
+    issue(k, "old-secret-mac", 5);
+    assertThat(store.attempt(k, List.of(mac("new-secret-mac"), mac("old-secret-mac")), T0).outcome())
+        .isEqualTo(Outcome.MATCHED);
+  }
+
+  @Test
+  @DisplayName("C2: an empty candidate list never matches but counts as a try")
+  void emptyCandidatesCountAsTry() {
+    CodeKey k = key("a@example.com");
+    issue(k, "123456", 5);
+    AttemptResult r = store.attempt(k, List.of(), T0);
+    assertThat(r.outcome()).isEqualTo(Outcome.MISMATCHED);
+    assertThat(r.remainingAttempts()).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName("C25: invalidate removes the pending code")
+  void invalidateRemoves() {
+    CodeKey k = key("a@example.com");
+    issue(k, "123456", 5);
+    assertThat(store.invalidate(k)).isTrue();
+    assertThat(store.invalidate(k)).isFalse();
+    assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.NOT_FOUND);
+  }
+
+  @Test
+  @DisplayName("C9: a token is taken once, and never after its expiry")
+  void tokenTakenOnce() {
+    Instant expires = T0.plus(Duration.ofMinutes(15));
+    store.storeToken("hash-1", new TokenRecord("a@example.com", VerificationType.REGISTER, expires), T0);
+    store.storeToken("hash-2", new TokenRecord("a@example.com", VerificationType.REGISTER, expires), T0);
+    Optional<TokenRecord> first = store.takeToken("hash-1", T0);
+    assertThat(first).hasValueSatisfying(r -> {
+      assertThat(r.address()).isEqualTo("a@example.com");
+      assertThat(r.type()).isEqualTo(VerificationType.REGISTER);
+    });
+    assertThat(store.takeToken("hash-1", T0)).isEmpty();
+    assertThat(store.takeToken("hash-2", expires.plusMillis(1))).isEmpty();
+    assertThat(store.takeToken("unknown", T0)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("C14: a dump of the store holds no code and no token, only their hashes")
+  void dumpHoldsNoSecrets() {
+    String code = "493817";
+    store.issue(key("a@example.com"), new PendingCode(mac(code), T0.plus(TTL), 5, 0), T0);
+    String token = "tok_3dG7xQpL9vWm2ZkR8sYb4NcHf6JtUa1EoIyPq0-";
+    String tokenHash = HexFormat.of().formatHex(mac(token));
+    store.storeToken(tokenHash, new TokenRecord("a@example.com", VerificationType.REGISTER, T0.plus(TTL)), T0);
+    String dump = dump(store);
+    assertThat(dump).contains("a@example.com");
+    assertThat(dump).doesNotContain(code).doesNotContain(token);
+  }
+
+  @Test
+  @DisplayName("C8: 100 threads guessing wrong at once - exactly 5 are evaluated, the rest see Locked")
+  void raceWrongGuesses() throws Exception {
+    CodeKey k = key("race@example.com");
+    issue(k, "123456", 5);
+    List<AttemptResult> results = race(THREADS, i -> attempt(k, String.format("%06d", i + 200000), T0));
+    assertThat(results.stream().filter(r -> r.outcome() == Outcome.MISMATCHED)).hasSize(5);
+    assertThat(results.stream().filter(r -> r.outcome() == Outcome.LOCKED)).hasSize(THREADS - 5);
+    assertThat(results.stream().filter(r -> r.outcome() == Outcome.MISMATCHED).map(AttemptResult::remainingAttempts))
+        .containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+  }
+
+  @Test
+  @DisplayName("C8: 50 threads sending the right code at once - exactly one gets a match")
+  void raceRightCode() throws Exception {
+    CodeKey k = key("race@example.com");
+    issue(k, "123456", 5);
+    List<AttemptResult> results = race(50, i -> attempt(k, "123456", T0));
+    assertThat(results.stream().filter(r -> r.outcome() == Outcome.MATCHED)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("C8: 1 right and 99 wrong at once - at most one success, never a success after the lock")
+  void raceOneRightManyWrong() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      CodeKey k = key("race" + round + "@example.com");
+      issue(k, "123456", 5);
+      int right = round * 5 % THREADS;
+      Map<Integer, AttemptResult> byThread = new ConcurrentHashMap<>();
+      race(THREADS, i -> {
+        AttemptResult r = attempt(k, i == right ? "123456" : String.format("%06d", 900000 + i), T0);
+        byThread.put(i, r);
+        return r;
+      });
+      long matched = byThread.values().stream().filter(r -> r.outcome() == Outcome.MATCHED).count();
+      long mismatched = byThread.values().stream().filter(r -> r.outcome() == Outcome.MISMATCHED).count();
+      assertThat(matched).isLessThanOrEqualTo(1);
+      // Evaluations are bounded by maxAttempts: a match is one of at most 5 evaluated tries.
+      assertThat(matched + mismatched).isLessThanOrEqualTo(5);
+      if (matched == 1) {
+        // the match consumed the code, so the match cannot have come after the 5th wrong try
+        assertThat(mismatched).isLessThanOrEqualTo(4);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("C9: 50 threads taking one token at once - exactly one gets it")
+  void raceTakeToken() throws Exception {
+    store.storeToken("hash-race", new TokenRecord("a@example.com", VerificationType.REGISTER,
+        T0.plus(Duration.ofMinutes(15))), T0);
+    List<Optional<TokenRecord>> results = race(50, i -> store.takeToken("hash-race", T0));
+    assertThat(results.stream().filter(Optional::isPresent)).hasSize(1);
+  }
+
+  /** Runs {@code threads} tasks that start together and returns their results. */
+  protected static <T> List<T> race(int threads, IntTask<T> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch ready = new CountDownLatch(threads);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        int n = i;
+        Callable<T> c = () -> {
+          ready.countDown();
+          go.await();
+          return task.run(n);
+        };
+        futures.add(pool.submit(c));
+      }
+      assertThat(ready.await(30, TimeUnit.SECONDS)).as("all threads ready").isTrue();
+      go.countDown();
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : futures) {
+        out.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * A task run by one racing thread.
+   *
+   * @param <T> its result
+   */
+  @FunctionalInterface
+  protected interface IntTask<T> {
+    /**
+     * Runs the task.
+     *
+     * @param index the thread's index
+     * @return the result
+     * @throws Exception on failure
+     */
+    T run(int index) throws Exception;
+  }
+}
