@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * A validated, normalized e-mail address (contract C18).
  *
- * <p>{@link #parse(String)} trims white space, converts an internationalized domain to ASCII
+ * <p>{@link #parse(String)} trims spaces, converts an internationalized domain to ASCII
  * (punycode) and lower-cases it, and refuses anything mailverify will not send to: control
  * characters (CR, LF, ...), spaces, a non-ASCII or quoted local part, a local part over 64
  * characters, an address over 254 characters, a domain without a dot or with an invalid label.
@@ -106,15 +106,20 @@ public record EmailAddress(String address, String key) {
     if (raw.length() > MAX_INPUT) {
       throw new InvalidAddressException("address longer than 254 characters");
     }
+    // Control characters are refused anywhere, even at the ends: a trailing CR LF is an attack
+    // signature, not white space to trim.
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+        throw new InvalidAddressException("address contains a control character (CR, LF, ...)");
+      }
+    }
     String s = raw.strip();
     if (s.isEmpty()) {
       throw new InvalidAddressException("address is empty");
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
-        throw new InvalidAddressException("address contains a control character (CR, LF, ...)");
-      }
       if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
         throw new InvalidAddressException("address contains white space");
       }

@@ -89,9 +89,14 @@ final class MimeWriter {
       return text;
     }
     StringBuilder out = new StringBuilder();
-    int maxBytes = 45; // 45 bytes -> 60 base64 chars -> 72 with =?UTF-8?B?...?=
+    // Each line holds at most 78 characters: the header name (first line) or one space, then
+    // "=?UTF-8?B?" + base64 + "?=" (12 characters of overhead); 3 bytes become 4 base64 chars.
+    int maxBytes = Math.max(3, (78 - used - 12) / 4 * 3);
     int i = 0;
     while (i < text.length()) {
+      if (out.length() > 0) {
+        maxBytes = (78 - 1 - 12) / 4 * 3;
+      }
       int start = i;
       int bytes = 0;
       while (i < text.length()) {
