@@ -1,0 +1,295 @@
+package dev.mailverify.examples;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.mailverify.core.EmailAddress;
+import dev.mailverify.core.InvalidAddressException;
+import dev.mailverify.core.SendRequest;
+import dev.mailverify.core.SendResult;
+import dev.mailverify.core.VerificationCodeService;
+import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.VerifyResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seed's sign-up API on the JDK's built-in HTTP server:
+ *
+ * <ul>
+ *   <li>{@code POST /api/v1/auth/send_verification_code/} {@code {email, type}}: 200
+ *       {@code {expires_in}}, 400 invalid address, 429 with {@code Retry-After}, 502/503 with the
+ *       delivery category;
+ *   <li>{@code POST /api/v1/auth/verify_code/} {@code {email, type, code}}: 200
+ *       {@code {verification_token}}, 400 for a wrong, expired or unknown code (one neutral
+ *       message; the detail goes to the log), 429 when locked;
+ *   <li>{@code POST /api/v1/auth/register/} {@code {email, password, verification_token}}: 201,
+ *       or 400 when the token is unknown, used, or was issued for another address;
+ *   <li>{@code GET /}: a page to try the flow in a browser.
+ * </ul>
+ *
+ * <p>The client's IP address (the socket's, never a request header) is the rate-limit client key.
+ */
+public final class DemoServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);
+  private static final int MAX_BODY = 16 * 1024;
+
+  private final VerificationCodeService service;
+  private final UserDirectory users;
+  private final Clock clock;
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private DemoServer(VerificationCodeService service, UserDirectory users, Clock clock, InetSocketAddress address)
+      throws IOException {
+    this.service = Objects.requireNonNull(service, "service");
+    this.users = Objects.requireNonNull(users, "users");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.server = HttpServer.create(address, 64);
+    this.executor = Executors.newFixedThreadPool(8);
+    server.setExecutor(executor);
+    server.createContext("/api/v1/auth/send_verification_code/", ex -> handle(ex, this::send));
+    server.createContext("/api/v1/auth/verify_code/", ex -> handle(ex, this::verify));
+    server.createContext("/api/v1/auth/register/", ex -> handle(ex, this::register));
+    server.createContext("/", this::page);
+  }
+
+  /**
+   * Starts a server.
+   *
+   * @param service the verification service
+   * @param users the user directory
+   * @param clock the clock used for {@code expires_in}
+   * @param address where to listen; port 0 picks a free port
+   * @return the running server
+   * @throws IOException if the port cannot be bound
+   */
+  public static DemoServer start(VerificationCodeService service, UserDirectory users, Clock clock,
+      InetSocketAddress address) throws IOException {
+    DemoServer s = new DemoServer(service, users, clock, address);
+    s.server.start();
+    return s;
+  }
+
+  /**
+   * Returns the port the server listens on.
+   *
+   * @return the port
+   */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** An HTTP answer: status, JSON body, extra headers. */
+  private record Reply(int status, Map<String, Object> body, Map<String, String> headers) {
+    static Reply of(int status, Object... keyValues) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      for (int i = 0; i < keyValues.length; i += 2) {
+        body.put((String) keyValues[i], keyValues[i + 1]);
+      }
+      return new Reply(status, body, Map.of());
+    }
+
+    Reply header(String name, String value) {
+      Map<String, String> h = new LinkedHashMap<>(headers);
+      h.put(name, value);
+      return new Reply(status, body, h);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Endpoint {
+    Reply handle(Map<String, Object> body, String clientIp);
+  }
+
+  private void handle(HttpExchange ex, Endpoint endpoint) throws IOException {
+    Reply reply;
+    try {
+      if (!"POST".equals(ex.getRequestMethod())) {
+        reply = Reply.of(405, "error", "method_not_allowed").header("Allow", "POST");
+      } else {
+        Map<String, Object> body = readJson(ex);
+        reply = body == null ? Reply.of(400, "error", "invalid_json")
+            : endpoint.handle(body, ex.getRemoteAddress().getAddress().getHostAddress());
+      }
+    } catch (BodyTooLarge e) {
+      reply = Reply.of(413, "error", "body_too_large");
+    } catch (BadRequest e) {
+      reply = Reply.of(400, "error", e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error("unexpected failure on {}", ex.getRequestURI(), e);
+      reply = Reply.of(500, "error", "internal_error");
+    }
+    byte[] out = JSON.std.asString(reply.body()).getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+    ex.sendResponseHeaders(reply.status(), out.length);
+    try (OutputStream os = ex.getResponseBody()) {
+      os.write(out);
+    }
+  }
+
+  private static final class BadRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadRequest(String error) {
+      super(error, null, false, false);
+    }
+  }
+
+  private static final class BodyTooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge() {
+      super("body too large", null, false, false);
+    }
+  }
+
+  private static Map<String, Object> readJson(HttpExchange ex) throws IOException {
+    byte[] raw;
+    try (InputStream in = ex.getRequestBody()) {
+      raw = in.readNBytes(MAX_BODY + 1);
+    }
+    if (raw.length > MAX_BODY) {
+      throw new BodyTooLarge();
+    }
+    try {
+      Object parsed = JSON.std.anyFrom(raw);
+      if (parsed instanceof Map<?, ?> map) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) map;
+        return m;
+      }
+      return null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String text(Map<String, Object> body, String field) {
+    Object v = body.get(field);
+    if (!(v instanceof String s) || s.isEmpty()) {
+      throw new BadRequest("missing_" + field);
+    }
+    return s;
+  }
+
+  private static VerificationType type(Map<String, Object> body) {
+    Object v = body.getOrDefault("type", "register");
+    if (!(v instanceof String s)) {
+      throw new BadRequest("invalid_type");
+    }
+    try {
+      return VerificationType.of(s);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest("invalid_type");
+    }
+  }
+
+  private long secondsUntil(Instant instant) {
+    return Math.max(0, Duration.between(clock.instant(), instant).toSeconds());
+  }
+
+  private Reply send(Map<String, Object> body, String clientIp) {
+    SendResult result = service.sendVerificationCode(
+        SendRequest.builder(text(body, "email"), type(body)).clientKey(clientIp).build());
+    if (result instanceof SendResult.Sent sent) {
+      return Reply.of(200, "expires_in", secondsUntil(sent.expiresAt()));
+    } else if (result instanceof SendResult.RateLimited limited) {
+      return Reply.of(429, "error", "rate_limited", "retry_after", limited.retryAfterSeconds())
+          .header("Retry-After", Long.toString(limited.retryAfterSeconds()));
+    } else if (result instanceof SendResult.InvalidAddress invalid) {
+      return Reply.of(400, "error", "invalid_email", "detail", invalid.reason());
+    }
+    SendResult.DeliveryFailed failed = (SendResult.DeliveryFailed) result;
+    LOG.warn("delivery failed: {} - {}", failed.category(), failed.cause().hint());
+    return Reply.of(failed.isTransient() ? 503 : 502, "error", "delivery_failed",
+        "category", failed.category().name());
+  }
+
+  private Reply verify(Map<String, Object> body, String clientIp) {
+    String email = text(body, "email");
+    VerificationType type = type(body);
+    Object code = body.get("code");
+    VerifyResult result = service.verifyCode(email, type, code instanceof String s ? s : null);
+    if (result instanceof VerifyResult.Verified verified) {
+      return Reply.of(200, "verification_token", verified.token(), "expires_in", secondsUntil(verified.expiresAt()));
+    } else if (result instanceof VerifyResult.Locked) {
+      return Reply.of(429, "error", "too_many_attempts", "detail", "ask for a new code");
+    }
+    LOG.info("verification refused for client {}: {}", clientIp, result);
+    return Reply.of(400, "error", "invalid_or_expired_code");
+  }
+
+  private Reply register(Map<String, Object> body, String clientIp) {
+    String email = text(body, "email");
+    String password = text(body, "password");
+    String token = text(body, "verification_token");
+    EmailAddress address;
+    try {
+      address = EmailAddress.parse(email);
+    } catch (InvalidAddressException e) {
+      throw new BadRequest("invalid_email");
+    }
+    if (password.length() < 8 || password.length() > 256) {
+      throw new BadRequest("password_must_be_8_to_256_characters");
+    }
+    Optional<String> verified = service.redeemToken(token, VerificationType.REGISTER);
+    if (verified.isEmpty()) {
+      return Reply.of(400, "error", "invalid_or_used_token");
+    }
+    if (!EmailAddress.parse(verified.get()).key().equals(address.key())) {
+      LOG.warn("token for {} presented for {} by {}", EmailAddress.mask(verified.get()), address.masked(), clientIp);
+      return Reply.of(400, "error", "token_not_for_this_email");
+    }
+    return users.create(address.address(), password.toCharArray())
+        .map(u -> Reply.of(201, "email", u.email(), "email_verified", u.emailVerified()))
+        .orElseGet(() -> Reply.of(409, "error", "already_registered"));
+  }
+
+  private void page(HttpExchange ex) throws IOException {
+    byte[] html;
+    int status = 200;
+    if (!"/".equals(ex.getRequestURI().getPath())) {
+      html = "not found".getBytes(StandardCharsets.UTF_8);
+      status = 404;
+    } else {
+      try (InputStream in = DemoServer.class.getResourceAsStream("index.html")) {
+        html = Objects.requireNonNull(in, "index.html").readAllBytes();
+      }
+    }
+    ex.getResponseHeaders().set("Content-Type", status == 200 ? "text/html; charset=utf-8" : "text/plain");
+    ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline' 'self';"
+        + " style-src 'unsafe-inline'");
+    ex.sendResponseHeaders(status, html.length);
+    try (OutputStream os = ex.getResponseBody()) {
+      os.write(html);
+    }
+  }
+}
