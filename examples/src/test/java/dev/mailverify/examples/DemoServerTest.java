@@ -6,7 +6,6 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.spi.MailTransport;
-import dev.mailverify.core.testkit.MutableClock;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,6 +13,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /** Drives the demo's HTTP API end to end with the in-memory outbox. */
 class DemoServerTest {
-  private final MutableClock clock = MutableClock.start();
+  private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
   private final InMemoryOutbox outbox = MailTransport.inMemory();
   private final HttpClient http = HttpClient.newHttpClient();
   private DemoServer server;
