@@ -34,13 +34,15 @@ public final class DemoApp implements Callable<Integer> {
    * @param args the command line
    */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new DemoApp()).execute(args));
+    String[] effective = args.length == 0 ? new String[] {"serve"} : args; // no command: serve
+    System.exit(new CommandLine(new DemoApp()).execute(effective));
   }
 
-  /** Without a subcommand: serve. */
+  /** Options without a subcommand: show the usage. */
   @Override
-  public Integer call() throws Exception {
-    return new Serve().call();
+  public Integer call() {
+    new CommandLine(this).usage(System.out);
+    return 0;
   }
 
   /** Runs the web app until interrupted. */
