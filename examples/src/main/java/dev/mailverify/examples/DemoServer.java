@@ -213,7 +213,8 @@ public final class DemoServer implements AutoCloseable {
   }
 
   private long secondsUntil(Instant instant) {
-    return Math.max(0, Duration.between(clock.instant(), instant).toSeconds());
+    long millis = Duration.between(clock.instant(), instant).toMillis();
+    return Math.max(0, (millis + 999) / 1000); // rounded up: a fresh 10-minute code says 600
   }
 
   private Reply send(Map<String, Object> body, String clientIp) {
