@@ -66,7 +66,7 @@ public final class TemplatePreview {
    * @return 0 on success, 1 if a template failed, 2 on bad arguments
    */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length < 1 || args.length > 2 || args[0].isBlank()) {
+    if (args.length < 1 || args.length > 2 || args[0] == null || args[0].isBlank()) {
       err.println(USAGE);
       return 2;
     }
@@ -74,7 +74,7 @@ public final class TemplatePreview {
     MustacheTemplateRenderer.Builder builder = MustacheTemplateRenderer.builder()
         .baseUrl("https://roamio.example")
         .supportUrl("https://roamio.example/help");
-    if (args.length == 2 && !args[1].isBlank()) {
+    if (args.length == 2 && args[1] != null && !args[1].isBlank()) {
       Path templates = Path.of(args[1]);
       if (!Files.isDirectory(templates)) {
         err.println("template folder does not exist: " + templates.toAbsolutePath());
