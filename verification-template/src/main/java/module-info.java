@@ -6,6 +6,7 @@
  * exported package. Application templates are read through the class loader or folder the
  * application configures, never by this module on its own.
  */
+@SuppressWarnings("requires-automatic") // mustache.java ships no module-info, only Automatic-Module-Name
 module dev.mailverify.template {
   requires transitive dev.mailverify.core;
   requires com.github.mustachejava;
