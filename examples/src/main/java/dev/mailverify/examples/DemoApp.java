@@ -2,6 +2,7 @@ package dev.mailverify.examples;
 
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.template.MustacheTemplateRenderer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
@@ -61,6 +62,7 @@ public final class DemoApp implements Callable<Integer> {
       MailTransport transport = MailTransport.console();
       VerificationCodeService service = VerificationCodeService.builder()
           .transport(transport)
+          .renderer(MustacheTemplateRenderer.builder().build()) // HTML + text, en and zh
           .appName("Roamio")
           .build();
       try (DemoServer server = DemoServer.start(service, new UserDirectory(), Clock.systemUTC(),
