@@ -261,12 +261,23 @@ public final class SmtpEnvironment {
             : ""));
       }
       sentences.addAll(problems);
-      List<String> variables = new ArrayList<>(missing);
-      problemVariables.stream().filter(v -> !variables.contains(v)).forEach(variables::add);
+      List<String> variables = requireSettingsVariables();
       throw new SmtpConfigurationException("SMTP is required but its configuration is incomplete: "
           + String.join("; ", sentences) + ". Set them in the environment or the .env file.", variables);
     }
     return settings;
+  }
+
+  /** The variables whose values are invalid. */
+  List<String> problemVariables() {
+    return problemVariables;
+  }
+
+  /** The variables named by {@link #requireSettings()}: missing ones, then invalid ones. */
+  List<String> requireSettingsVariables() {
+    List<String> variables = new ArrayList<>(missing);
+    problemVariables.stream().filter(v -> !variables.contains(v)).forEach(variables::add);
+    return variables;
   }
 
   /** Names the variables found missing or invalid, never values. */
