@@ -76,7 +76,7 @@ final class FailureClassifier {
       + " reply usually says why (an IP block list, too many connections).";
 
   private static final Pattern LEADING_CODE = Pattern.compile("^\\s*([2-5]\\d\\d)[\\s-]");
-  private static final Pattern GREETING_CODE = Pattern.compile("response: ([2-5]\\d\\d)");
+  private static final Pattern GREETING_CODE = Pattern.compile("response: (([2-5]\\d\\d).*)", Pattern.DOTALL);
   private static final int MAX_REPLY = 512;
 
   private FailureClassifier() {}
@@ -142,8 +142,9 @@ final class FailureClassifier {
     String top = failure.getMessage();
     if (top != null && top.startsWith("Got bad greeting")) {
       Matcher m = GREETING_CODE.matcher(top);
-      int code = m.find() ? Integer.parseInt(m.group(1)) : lastReturnCode;
-      return forReply(Stage.GREETING, code, null, username, password, failure);
+      boolean found = m.find();
+      int code = found ? Integer.parseInt(m.group(2)) : lastReturnCode;
+      return forReply(Stage.GREETING, code, found ? m.group(1) : null, username, password, failure);
     }
     if (find(chain, IOException.class) != null) {
       return build(Category.UNKNOWN, "the connection to the SMTP server was lost", -1, null, CONNECTION_LOST_HINT,

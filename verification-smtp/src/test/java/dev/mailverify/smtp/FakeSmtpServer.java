@@ -55,6 +55,7 @@ final class FakeSmtpServer implements AutoCloseable {
   private final List<String> commands = new CopyOnWriteArrayList<>();
   private final List<String> messages = new CopyOnWriteArrayList<>();
   private final List<String> tlsCommands = new CopyOnWriteArrayList<>();
+  private final List<String> plainCommands = new CopyOnWriteArrayList<>();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean running = true;
@@ -99,6 +100,28 @@ final class FakeSmtpServer implements AutoCloseable {
     return closedByClient.get();
   }
 
+  /** Waits (bounded) until the client has closed at least {@code n} connections. */
+  boolean awaitClosedByClient(int n, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (closedByClient) {
+      while (closedByClient.get() < n) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(closedByClient, left);
+      }
+      return true;
+    }
+  }
+
+  private void clientClosed() {
+    synchronized (closedByClient) {
+      closedByClient.incrementAndGet();
+      closedByClient.notifyAll();
+    }
+  }
+
   /** Every command line received, AUTH payloads included, in order (for assertions). */
   List<String> commands() {
     return List.copyOf(commands);
@@ -107,6 +130,11 @@ final class FakeSmtpServer implements AutoCloseable {
   /** Commands received over TLS. */
   List<String> tlsCommands() {
     return List.copyOf(tlsCommands);
+  }
+
+  /** Commands received before TLS (or on a connection without TLS). */
+  List<String> plainCommands() {
+    return List.copyOf(plainCommands);
   }
 
   /** The raw messages received after DATA. */
@@ -193,13 +221,10 @@ final class FakeSmtpServer implements AutoCloseable {
       while (true) {
         String line = in.readLine();
         if (line == null) {
-          closedByClient.incrementAndGet();
+          clientClosed();
           return;
         }
-        commands.add(line);
-        if (tls) {
-          tlsCommands.add(line);
-        }
+        record(line);
         String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line.toUpperCase(Locale.ROOT);
         switch (verb) {
           case "EHLO":
@@ -258,13 +283,21 @@ final class FakeSmtpServer implements AutoCloseable {
             break;
           case "QUIT":
             quits.incrementAndGet();
-            closedByClient.incrementAndGet();
+            clientClosed();
             out("221 2.0.0 Bye");
             return;
           default:
             out("502 5.5.2 Error: command not recognized");
         }
       }
+    }
+
+    private void record(@Nullable String line) {
+      if (line == null) {
+        return;
+      }
+      commands.add(line);
+      (tls ? tlsCommands : plainCommands).add(line);
     }
 
     private String ehloReply() {
@@ -298,7 +331,7 @@ final class FakeSmtpServer implements AutoCloseable {
         if (token == null) {
           out("334 ");
           token = in.readLine();
-          commands.add(token);
+          record(token);
         }
         String[] fields = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8).split("\0", -1);
         gotUser = fields.length > 1 ? fields[1] : "";
@@ -306,10 +339,10 @@ final class FakeSmtpServer implements AutoCloseable {
       } else if (mech.equals("LOGIN")) {
         out("334 VXNlcm5hbWU6");
         String u = in.readLine();
-        commands.add(u);
+        record(u);
         out("334 UGFzc3dvcmQ6");
         String p = in.readLine();
-        commands.add(p);
+        record(p);
         gotUser = new String(Base64.getDecoder().decode(u), StandardCharsets.UTF_8);
         gotPassword = new String(Base64.getDecoder().decode(p), StandardCharsets.UTF_8);
       } else {
@@ -327,7 +360,7 @@ final class FakeSmtpServer implements AutoCloseable {
       while (true) {
         String line = in.readLine();
         if (line == null) {
-          closedByClient.incrementAndGet();
+          clientClosed();
           return false;
         }
         if (line.equals(".")) {
