@@ -219,6 +219,11 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     return "SmtpTransport[" + settings.target() + "]";
   }
 
+  /** For tests: the Jakarta Mail properties in force. */
+  Properties sessionProperties() {
+    return session.getProperties();
+  }
+
   /** Closes idle connections past their idle timeout; run by the timer. */
   int sweep() {
     try {
