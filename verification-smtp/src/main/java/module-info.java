@@ -9,7 +9,7 @@
  */
 module dev.mailverify.smtp {
   requires transitive dev.mailverify.core;
-  requires transitive jakarta.mail;
+  requires jakarta.mail;
   requires org.eclipse.angus.mail;
   requires io.github.cdimascio.dotenv.java;
   requires org.slf4j;

@@ -284,7 +284,13 @@ final class FailureClassifier {
         secrets.add(b64.encodeToString(("\0" + username + "\0" + password).getBytes(StandardCharsets.UTF_8)));
       }
       for (String secret : secrets) {
-        s = s.replace(secret, "[PROTECTED]");
+        if (secret.length() >= 8) {
+          s = s.replace(secret, "[PROTECTED]");
+        } else {
+          // a short secret is removed only as a whole token, so that ordinary words survive
+          s = Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(secret) + "(?![A-Za-z0-9])").matcher(s)
+              .replaceAll("[PROTECTED]");
+        }
       }
     }
     s = s.replace('\r', ' ').replace('\n', ' ');

@@ -194,4 +194,11 @@ class FailureClassificationTest {
     DeliveryException e = FailureClassifier.forReply(FailureClassifier.Stage.AUTH, 535, reply, USER, SECRET, null);
     assertThat(e.serverReply()).contains("[PROTECTED]").doesNotContain(SECRET);
   }
+
+  @Test
+  @DisplayName("C16 a short password is scrubbed as a whole token without mangling other words")
+  void shortPasswordScrubbedAsToken() {
+    String scrubbed = FailureClassifier.scrub("535 bad password x for user max", "max@example.com", "x");
+    assertThat(scrubbed).isEqualTo("535 bad password [PROTECTED] for user max");
+  }
 }
