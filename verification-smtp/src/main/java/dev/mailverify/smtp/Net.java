@@ -106,18 +106,34 @@ final class Net {
     return String.join(" ", out.isEmpty() ? TLS_PROTOCOLS : out);
   }
 
-  /** The EHLO name: the configured one, or this machine's name as Angus computes it. */
+  /** The EHLO name: the configured one, or this machine's name, looked up once and bounded. */
   static String ehloName(SmtpSettings settings) {
     String configured = settings.ehloName();
-    if (configured != null) {
-      return configured;
-    }
-    try {
-      InetAddress local = InetAddress.getLocalHost();
-      String name = local.getCanonicalHostName();
-      return name == null || name.isBlank() ? "[" + local.getHostAddress() + "]" : name;
-    } catch (IOException e) {
-      return "localhost";
+    return configured != null ? configured : LocalName.VALUE;
+  }
+
+  /** This machine's name as Angus would compute it, but bounded: a reverse lookup may hang without DNS. */
+  private static final class LocalName {
+    static final String VALUE = compute();
+
+    private static String compute() {
+      FutureTask<String> task = new FutureTask<>(() -> {
+        InetAddress local = InetAddress.getLocalHost();
+        String name = local.getCanonicalHostName();
+        return name == null || name.isBlank() ? "[" + local.getHostAddress() + "]" : name;
+      });
+      Thread thread = new Thread(task, "mailverify-smtp-local-name");
+      thread.setDaemon(true);
+      thread.start();
+      try {
+        return task.get(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "localhost";
+      } catch (ExecutionException | TimeoutException e) {
+        task.cancel(true);
+        return "localhost";
+      }
     }
   }
 }
