@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -472,9 +471,5 @@ final class FakeSmtpServer implements AutoCloseable {
     FakeSmtpServer start() throws IOException {
       return new FakeSmtpServer(this);
     }
-  }
-
-  static List<String> unmodifiable(List<String> list) {
-    return Collections.unmodifiableList(list);
   }
 }

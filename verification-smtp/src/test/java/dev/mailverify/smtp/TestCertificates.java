@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -93,9 +92,5 @@ final class TestCertificates {
     f.toFile().deleteOnExit();
     Files.writeString(f, pem, StandardCharsets.US_ASCII);
     return f;
-  }
-
-  static List<String> names() {
-    return List.copyOf(CACHE.keySet());
   }
 }
