@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The diagnostics name the right failing step, with category and hint, and never print the password. */
 class SmtpDiagnosticsTest {
@@ -207,6 +209,29 @@ class SmtpDiagnosticsTest {
       assertThat(report.passed()).as(report.toString()).isTrue();
       assertThat(report.step(Kind.TLS).orElseThrow().detail()).contains("plain text");
       assertThat(report.step(Kind.AUTH).orElseThrow().status()).isEqualTo(Status.SKIPPED);
+    }
+  }
+
+  @ParameterizedTest(name = "{1} at {0} fails at {2} with {3}")
+  @CsvSource(delimiter = '|', value = {
+      "GREETING | 421 4.3.2 Service not available   | BANNER | SERVER_BUSY",
+      "MAIL     | 421 4.7.0 Try again later         | SEND   | SERVER_BUSY",
+      "DOT      | 451 4.3.0 Local error             | SEND   | SERVER_BUSY",
+      "RCPT     | 452 4.2.2 Mailbox full            | SEND   | SERVER_BUSY",
+      "RCPT     | 553 5.1.3 Invalid recipient       | SEND   | RECIPIENT_REJECTED",
+      "MAIL     | 553 5.7.1 Sender not owned by user | SEND  | SENDER_REJECTED",
+      "DOT      | 554 5.7.1 Rejected as spam        | SEND   | MESSAGE_REJECTED",
+      "BODY     | DROP                              | SEND   | UNKNOWN"})
+  @DisplayName("C24 each scripted fault is reported at the right step")
+  void faultsAreReportedAtTheRightStep(String verb, String reply, Kind step, Category category) throws IOException {
+    try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost()).auth(USER, SECRET)
+        .reply(verb, reply).start()) {
+      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).build(),
+          EmailAddress.parse("someone@example.org"));
+      assertFailedAt(report, step, category);
+      if (!reply.equals("DROP")) {
+        assertThat(report.firstFailure().orElseThrow().reply()).hasValue(Integer.parseInt(reply.substring(0, 3)));
+      }
     }
   }
 }
