@@ -1,0 +1,139 @@
+package dev.mailverify.smtp;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
+
+/** Name resolution bounded by a timeout, and the TLS socket factory both SMTP paths share. */
+final class Net {
+  /** Protocols offered, newest first; older ones are never used. */
+  static final List<String> TLS_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+  /** What the JDK calls the RFC 6125 host name check Angus applies; the probe uses the same. */
+  static final String IDENTITY_ALGORITHM = "LDAPS";
+
+  private Net() {}
+
+  /**
+   * Resolves a host within a timeout (the JDK's own lookup has none). Names under {@code .invalid}
+   * fail at once, as RFC 6761 asks, without asking DNS.
+   *
+   * @throws UnknownHostException when the name does not resolve
+   * @throws SocketTimeoutException when resolving takes longer than the timeout
+   */
+  static InetAddress[] resolve(String host, Duration timeout) throws IOException {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.equals("invalid") || h.endsWith(".invalid") || h.endsWith(".invalid.")) {
+      throw new UnknownHostException(host + ": names under .invalid never resolve (RFC 6761)");
+    }
+    FutureTask<InetAddress[]> task = new FutureTask<>(() -> InetAddress.getAllByName(host));
+    Thread thread = new Thread(task, "mailverify-smtp-dns");
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      return task.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      task.cancel(true);
+      throw new SocketTimeoutException("resolving the host took longer than " + timeout.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      task.cancel(true);
+      throw new InterruptedIOException("interrupted while resolving the host");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      throw new UnknownHostException(host + ": " + cause);
+    }
+  }
+
+  /**
+   * Returns the socket factory for the settings: one trusting only the given trust store, or
+   * {@code null} for the JDK's default (which Angus then uses itself).
+   */
+  static @Nullable SSLSocketFactory customSocketFactory(SmtpSettings settings) {
+    KeyStore trustStore = settings.trustStore();
+    if (trustStore == null) {
+      return null;
+    }
+    try {
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trustStore);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("the trust store cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  static SSLSocketFactory socketFactory(SmtpSettings settings) {
+    SSLSocketFactory custom = customSocketFactory(settings);
+    return custom != null ? custom : (SSLSocketFactory) SSLSocketFactory.getDefault();
+  }
+
+  /** The offered protocols this JVM supports, as Angus's space-separated property value. */
+  static String protocols() {
+    List<String> supported;
+    try {
+      supported = Arrays.asList(SSLContext.getDefault().getSupportedSSLParameters().getProtocols());
+    } catch (GeneralSecurityException e) {
+      return String.join(" ", TLS_PROTOCOLS);
+    }
+    List<String> out = new ArrayList<>();
+    for (String p : TLS_PROTOCOLS) {
+      if (supported.contains(p)) {
+        out.add(p);
+      }
+    }
+    return String.join(" ", out.isEmpty() ? TLS_PROTOCOLS : out);
+  }
+
+  /** The EHLO name: the configured one, or this machine's name, looked up once and bounded. */
+  static String ehloName(SmtpSettings settings) {
+    String configured = settings.ehloName();
+    return configured != null ? configured : LocalName.VALUE;
+  }
+
+  /** This machine's name as Angus would compute it, but bounded: a reverse lookup may hang without DNS. */
+  private static final class LocalName {
+    static final String VALUE = compute();
+
+    private static String compute() {
+      FutureTask<String> task = new FutureTask<>(() -> {
+        InetAddress local = InetAddress.getLocalHost();
+        String name = local.getCanonicalHostName();
+        return name == null || name.isBlank() ? "[" + local.getHostAddress() + "]" : name;
+      });
+      Thread thread = new Thread(task, "mailverify-smtp-local-name");
+      thread.setDaemon(true);
+      thread.start();
+      try {
+        return task.get(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "localhost";
+      } catch (ExecutionException | TimeoutException e) {
+        task.cancel(true);
+        return "localhost";
+      }
+    }
+  }
+}

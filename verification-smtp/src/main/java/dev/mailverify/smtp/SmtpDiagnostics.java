@@ -1,0 +1,431 @@
+package dev.mailverify.smtp;
+
+import dev.mailverify.core.DeliveryException;
+import dev.mailverify.core.EmailAddress;
+import dev.mailverify.core.spi.EmailMessage;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Walks the seed's manual SMTP checks one step at a time and says which step fails and why:
+ * resolve the host, open the TCP connection, read the 220 banner, EHLO (listing the extensions),
+ * STARTTLS or the implicit TLS handshake (showing the certificate's subject and expiry), AUTH with
+ * the configured account, and optionally send a test message.
+ *
+ * <p>Every step is bounded by the settings' timeouts, uses the same TLS rules as
+ * {@link SmtpTransport} (identity checked, no fallback to plain text), and reports failures with the
+ * same categories and hints as {@link dev.mailverify.core.DeliveryException}. The password is sent
+ * only inside AUTH and never appears in the report. The first five steps speak SMTP directly, so
+ * that each can be timed and reported; the test send goes through a real {@link SmtpTransport}.
+ *
+ * <pre>{@code
+ * DiagnosticReport report = SmtpDiagnostics.check(settings);
+ * report.lines().forEach(System.out::println);   // one line per step, with a check mark or a cross
+ * }</pre>
+ */
+public final class SmtpDiagnostics {
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+  private static final int MAX_LINE = 4096;
+  private static final int MAX_LINES = 200;
+
+  private SmtpDiagnostics() {}
+
+  /**
+   * Runs every step except the test send.
+   *
+   * @param settings the settings to check; not null
+   * @return the report; never throws for a network or server problem
+   */
+  public static DiagnosticReport check(SmtpSettings settings) {
+    return new Probe(Objects.requireNonNull(settings, "settings"), null).run();
+  }
+
+  /**
+   * Runs every step and then sends a short test message to an address (the seed's
+   * {@code sendtestmail}).
+   *
+   * @param settings the settings to check; not null
+   * @param testRecipient where the test message goes; not null
+   * @return the report; never throws for a network or server problem
+   */
+  public static DiagnosticReport check(SmtpSettings settings, EmailAddress testRecipient) {
+    return new Probe(Objects.requireNonNull(settings, "settings"),
+        Objects.requireNonNull(testRecipient, "testRecipient")).run();
+  }
+
+  /** A failure reply seen at a stage. */
+  private static final class ReplyFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient FailureClassifier.Stage stage;
+    final int code;
+    final String text;
+
+    ReplyFailure(FailureClassifier.Stage stage, Reply reply) {
+      super(reply.text, null, false, false);
+      this.stage = stage;
+      this.code = reply.code;
+      this.text = reply.text;
+    }
+  }
+
+  /** A step's check failed for a reason that is not a reply. */
+  private static final class StepFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient DeliveryException failure;
+
+    StepFailure(DeliveryException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    String run() throws Exception;
+  }
+
+  private record Reply(int code, String text, List<String> lines) {}
+
+  private static final class Probe {
+    private final SmtpSettings settings;
+    private final @Nullable EmailAddress recipient;
+    private final List<DiagnosticStep> steps = new ArrayList<>();
+    private boolean failed;
+    private InetAddress[] addresses = new InetAddress[0];
+    private @Nullable Socket socket;
+    private @Nullable InputStream in;
+    private @Nullable OutputStream out;
+    private List<String> extensions = List.of();
+
+    Probe(SmtpSettings settings, @Nullable EmailAddress recipient) {
+      this.settings = settings;
+      this.recipient = recipient;
+    }
+
+    DiagnosticReport run() {
+      try {
+        step(DiagnosticStep.Kind.RESOLVE, this::resolve);
+        step(DiagnosticStep.Kind.CONNECT, this::connect);
+        switch (settings.security()) {
+          case IMPLICIT_TLS:
+            step(DiagnosticStep.Kind.TLS, this::implicitTls);
+            step(DiagnosticStep.Kind.BANNER, this::banner);
+            step(DiagnosticStep.Kind.EHLO, this::ehlo);
+            break;
+          case STARTTLS:
+            step(DiagnosticStep.Kind.BANNER, this::banner);
+            step(DiagnosticStep.Kind.EHLO, this::ehlo);
+            step(DiagnosticStep.Kind.TLS, this::startTls);
+            break;
+          case PLAIN:
+            step(DiagnosticStep.Kind.BANNER, this::banner);
+            step(DiagnosticStep.Kind.EHLO, this::ehlo);
+            skip(DiagnosticStep.Kind.TLS, "plain text (explicit opt-in): nothing is encrypted, the password included");
+            break;
+        }
+        if (settings.username() == null) {
+          skip(DiagnosticStep.Kind.AUTH, "no user configured: sending without login");
+        } else {
+          step(DiagnosticStep.Kind.AUTH, this::auth);
+        }
+      } finally {
+        quit();
+      }
+      if (recipient == null) {
+        skip(DiagnosticStep.Kind.SEND, "no test address given");
+      } else {
+        step(DiagnosticStep.Kind.SEND, this::send);
+      }
+      return new DiagnosticReport(settings.target(), steps);
+    }
+
+    private void step(DiagnosticStep.Kind kind, Body body) {
+      if (failed) {
+        skip(kind, "not run: an earlier step failed");
+        return;
+      }
+      long start = System.nanoTime();
+      try {
+        String detail = body.run();
+        steps.add(new DiagnosticStep(kind, DiagnosticStep.Status.PASSED, since(start), scrub(detail), null, -1, null));
+      } catch (ReplyFailure r) {
+        DeliveryException d = FailureClassifier.forReply(r.stage, r.code, r.text, settings.username(),
+            settings.password(), null);
+        fail(kind, start, scrub(r.text), d);
+      } catch (StepFailure f) {
+        fail(kind, start, f.failure.getMessage(), f.failure);
+      } catch (DeliveryException d) {
+        fail(kind, start, d.serverReply() != null ? d.serverReply() + " (" + d.getMessage() + ")" : d.getMessage(), d);
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        DeliveryException d = FailureClassifier.classify(e, -1, settings.username(), settings.password());
+        fail(kind, start, d.getMessage() + ": " + rootMessage(e), d);
+      }
+    }
+
+    private void fail(DiagnosticStep.Kind kind, long start, String detail, DeliveryException d) {
+      failed = true;
+      steps.add(new DiagnosticStep(kind, DiagnosticStep.Status.FAILED, since(start), scrub(detail), d.category(),
+          d.replyCode().orElse(-1), d.hint()));
+    }
+
+    private void skip(DiagnosticStep.Kind kind, String why) {
+      steps.add(new DiagnosticStep(kind, DiagnosticStep.Status.SKIPPED, Duration.ZERO, why, null, -1, null));
+    }
+
+    private String resolve() throws IOException {
+      addresses = Net.resolve(settings.host(), settings.connectTimeout());
+      return settings.host() + " -> " + Arrays.stream(addresses).map(InetAddress::getHostAddress)
+          .collect(Collectors.joining(", "));
+    }
+
+    private String connect() throws IOException {
+      Socket s = new Socket();
+      socket = s;
+      s.connect(new InetSocketAddress(addresses[0], settings.port()), (int) settings.connectTimeout().toMillis());
+      s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.readTimeout().toMillis()));
+      streams(s);
+      return "connected to " + addresses[0].getHostAddress() + ":" + settings.port();
+    }
+
+    private String banner() throws IOException, ReplyFailure {
+      Reply greeting = read();
+      if (greeting.code != 220) {
+        throw new ReplyFailure(FailureClassifier.Stage.GREETING, greeting);
+      }
+      return greeting.text;
+    }
+
+    private String ehlo() throws IOException, ReplyFailure {
+      Reply reply = command("EHLO " + Net.ehloName(settings));
+      if (reply.code != 250) {
+        throw new ReplyFailure(FailureClassifier.Stage.EHLO, reply);
+      }
+      extensions = reply.lines.subList(1, reply.lines.size());
+      String server = reply.lines.get(0);
+      return server + " offers: " + (extensions.isEmpty() ? "(no extensions)" : String.join(", ", extensions));
+    }
+
+    private String startTls() throws IOException, ReplyFailure, StepFailure {
+      if (!hasExtension("STARTTLS")) {
+        throw new StepFailure(DeliveryException.builder(DeliveryException.Category.TLS,
+                "the server does not offer STARTTLS; mailverify never falls back to plain text")
+            .hint(FailureClassifier.NO_STARTTLS_HINT).build());
+      }
+      Reply reply = command("STARTTLS");
+      if (reply.code != 220) {
+        throw new ReplyFailure(FailureClassifier.Stage.STARTTLS, reply);
+      }
+      String certificate = handshake();
+      Reply again = command("EHLO " + Net.ehloName(settings));
+      if (again.code != 250) {
+        throw new ReplyFailure(FailureClassifier.Stage.EHLO, again);
+      }
+      extensions = again.lines.subList(1, again.lines.size());
+      return certificate + "; after STARTTLS the server offers: " + String.join(", ", extensions);
+    }
+
+    private String implicitTls() throws IOException {
+      return handshake();
+    }
+
+    /** Upgrades the socket, checking trust and host name, and describes the certificate. */
+    private String handshake() throws IOException {
+      Socket plain = Objects.requireNonNull(socket);
+      SSLSocket tls = (SSLSocket) Net.socketFactory(settings).createSocket(plain, settings.host(), settings.port(), true);
+      socket = tls;
+      SSLParameters params = tls.getSSLParameters();
+      params.setEndpointIdentificationAlgorithm(Net.IDENTITY_ALGORITHM);
+      params.setProtocols(Net.protocols().split(" "));
+      tls.setSSLParameters(params);
+      tls.startHandshake();
+      streams(tls); // anything the server sent before the handshake is dropped, never trusted
+      Certificate[] chain = tls.getSession().getPeerCertificates();
+      String protocol = tls.getSession().getProtocol();
+      if (chain.length > 0 && chain[0] instanceof X509Certificate) {
+        X509Certificate leaf = (X509Certificate) chain[0];
+        return protocol + ", certificate " + leaf.getSubjectX500Principal().getName() + ", issued by "
+            + leaf.getIssuerX500Principal().getName() + ", expires " + DAY.format(leaf.getNotAfter().toInstant());
+      }
+      return protocol + ", certificate of type " + (chain.length > 0 ? chain[0].getType() : "none");
+    }
+
+    private String auth() throws IOException, ReplyFailure, StepFailure {
+      String user = Objects.requireNonNull(settings.username());
+      String password = Objects.requireNonNull(settings.password());
+      List<String> mechanisms = mechanisms();
+      Base64.Encoder b64 = Base64.getEncoder();
+      String who = EmailAddress.mask(user);
+      if (mechanisms.contains("LOGIN")) {
+        Reply r = command("AUTH LOGIN");
+        if (r.code == 334) {
+          r = command(b64.encodeToString(user.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (r.code == 334) {
+          r = command(b64.encodeToString(password.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (r.code != 235) {
+          throw new ReplyFailure(FailureClassifier.Stage.AUTH, r);
+        }
+        return "logged in as " + who + " with AUTH LOGIN: " + r.text;
+      }
+      if (mechanisms.contains("PLAIN")) {
+        String token = b64.encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        Reply r = command("AUTH PLAIN " + token);
+        if (r.code != 235) {
+          throw new ReplyFailure(FailureClassifier.Stage.AUTH, r);
+        }
+        return "logged in as " + who + " with AUTH PLAIN: " + r.text;
+      }
+      String offered = mechanisms.isEmpty() ? "no AUTH at all" : "only " + String.join(" ", mechanisms);
+      throw new StepFailure(DeliveryException.builder(DeliveryException.Category.AUTHENTICATION,
+              "the server offers " + offered + " on this connection; mailverify logs in with LOGIN or PLAIN")
+          .hint("Check the port and security mode: most servers offer AUTH only on the submission ports 587 and 465,"
+              + " and only after TLS.")
+          .build());
+    }
+
+    private String send() {
+      EmailAddress to = Objects.requireNonNull(recipient);
+      EmailMessage message = EmailMessage.builder(to)
+          .subject("mailverify SMTP test message")
+          .text("This is a test message sent by mailverify's SMTP diagnostics to check the settings."
+              + " No action is needed.")
+          .build();
+      try (SmtpTransport transport = SmtpTransport.create(settings.toBuilder().maxConnections(1).build())) {
+        transport.send(message);
+      }
+      return "the server accepted a test message to " + to.masked();
+    }
+
+    private List<String> mechanisms() {
+      List<String> out = new ArrayList<>();
+      for (String ext : extensions) {
+        String upper = ext.toUpperCase(Locale.ROOT);
+        if (upper.startsWith("AUTH ") || upper.startsWith("AUTH=")) {
+          for (String m : upper.substring(5).trim().split("\\s+")) {
+            if (!m.isEmpty() && !out.contains(m)) {
+              out.add(m);
+            }
+          }
+        }
+      }
+      return out;
+    }
+
+    private boolean hasExtension(String name) {
+      return extensions.stream().anyMatch(e -> e.toUpperCase(Locale.ROOT).split("\\s+")[0].equals(name));
+    }
+
+    private void streams(Socket s) throws IOException {
+      in = new BufferedInputStream(s.getInputStream());
+      out = s.getOutputStream();
+    }
+
+    private Reply command(String line) throws IOException {
+      OutputStream o = Objects.requireNonNull(out);
+      o.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+      o.flush();
+      return read();
+    }
+
+    private Reply read() throws IOException {
+      InputStream i = Objects.requireNonNull(in);
+      List<String> lines = new ArrayList<>();
+      int code = -1;
+      while (lines.size() < MAX_LINES) {
+        String line = readLine(i);
+        if (line.length() < 3 || !Character.isDigit(line.charAt(0))) {
+          throw new IOException("the server sent something that is not an SMTP reply");
+        }
+        code = Integer.parseInt(line.substring(0, 3));
+        lines.add(line.length() > 4 ? line.substring(4) : "");
+        if (line.length() == 3 || line.charAt(3) == ' ') {
+          break;
+        }
+      }
+      String text = code + " " + String.join(" / ", lines);
+      return new Reply(code, text, lines);
+    }
+
+    private static String readLine(InputStream i) throws IOException {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      while (true) {
+        int b = i.read();
+        if (b < 0) {
+          throw new EOFException("the server closed the connection");
+        }
+        if (b == '\n') {
+          break;
+        }
+        if (b != '\r' && buf.size() < MAX_LINE) {
+          buf.write(b);
+        }
+      }
+      return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    private void quit() {
+      Socket s = socket;
+      if (s == null) {
+        return;
+      }
+      try {
+        if (!failed && out != null) {
+          out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+        }
+      } catch (IOException e) {
+        // the report is complete; a failing QUIT changes nothing
+      } finally {
+        try {
+          s.close();
+        } catch (IOException e) {
+          // nothing to do
+        }
+      }
+    }
+
+    private String scrub(String text) {
+      return FailureClassifier.scrub(text, settings.username(), settings.password());
+    }
+
+    private static Duration since(long start) {
+      return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static String rootMessage(Throwable e) {
+      Throwable t = e;
+      while (t.getCause() != null && t.getCause() != t) {
+        t = t.getCause();
+      }
+      String m = t.getMessage();
+      return m == null ? t.getClass().getSimpleName() : m;
+    }
+  }
+}

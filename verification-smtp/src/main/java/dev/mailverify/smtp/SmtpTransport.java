@@ -1,0 +1,345 @@
+package dev.mailverify.smtp;
+
+import dev.mailverify.core.DeliveryException;
+import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.core.spi.MailTransport;
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.URLName;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends mail through an SMTP server with Jakarta Mail (Eclipse Angus): TLS by default, connections
+ * pooled and reused across sends and threads, every wait bounded, every failure classified.
+ *
+ * <p>What it promises:
+ * <ul>
+ *   <li><b>Security (C22).</b> {@link SmtpSecurity#STARTTLS} sets
+ *       {@code mail.smtp.starttls.required}: a server that does not offer STARTTLS fails the send,
+ *       never falling back to plain text. {@link SmtpSecurity#IMPLICIT_TLS} speaks TLS from the first
+ *       byte. The certificate is always checked, its host name included
+ *       ({@code mail.smtp.ssl.checkserveridentity}); TLS 1.2 and 1.3 only. {@link SmtpSecurity#PLAIN}
+ *       is logged as a warning.</li>
+ *   <li><b>Bounded waits (C23).</b> Resolving the host, connecting, each read and each write are
+ *       bounded by the settings' timeouts (10 s each by default).</li>
+ *   <li><b>Connection reuse.</b> Up to {@link SmtpSettings#maxConnections()} connections are kept
+ *       open and shared; one idle longer than a second, or that saw a failure, is checked with NOOP
+ *       before reuse; one idle longer than {@link SmtpSettings#idleTimeout()} is closed. When a
+ *       reused connection turns out to be dead before the message was transmitted (the server
+ *       timed it out), the send is retried once on a new connection.</li>
+ *   <li><b>Classified failures (C24).</b> {@link #send} throws only {@link DeliveryException}, with
+ *       a category, whether it is transient, the SMTP reply code, the server's reply (password
+ *       scrubbed) and a hint. A failing close of a broken connection never hides the real error.</li>
+ *   <li><b>Message format (C20).</b> UTF-8; multipart/alternative when there is HTML; RFC 2047
+ *       subject and display names; {@code Date}; a {@code Message-ID} on the sender's domain.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Close it when the application stops: {@link #close()} closes every connection
+ * and the timer thread. The protocol trace ({@link SmtpSettings#debug()}) stays off unless asked
+ * for, because it prints whole messages, codes included.
+ *
+ * <pre>{@code
+ * try (SmtpTransport transport = SmtpTransport.create(settings)) {
+ *   VerificationCodeService service = VerificationCodeService.builder().transport(transport).build();
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class SmtpTransport implements MailTransport, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SmtpTransport.class);
+  private static final Duration VALIDATE_AFTER = Duration.ofSeconds(1);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final SmtpSettings settings;
+  private final Clock clock;
+  private final Session session;
+  private final ConnectionPool pool;
+  private final ScheduledThreadPoolExecutor timer;
+  private final AtomicLong sent = new AtomicLong();
+
+  private SmtpTransport(SmtpSettings settings, Clock clock, LongSupplier ticker) {
+    this.settings = settings;
+    this.clock = clock;
+    int instance = INSTANCES.incrementAndGet();
+    AtomicInteger threads = new AtomicInteger();
+    this.timer = new ScheduledThreadPoolExecutor(2, r -> {
+      Thread t = new Thread(r, "mailverify-smtp-" + instance + "-timer-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    timer.setRemoveOnCancelPolicy(true);
+    this.session = Session.getInstance(properties(settings, timer));
+    if (settings.debug()) {
+      LOG.warn("SMTP protocol trace (mail.debug) is ON: every message, verification codes included, is printed"
+          + " to standard output. Turn it off outside a test setup.");
+      session.setDebug(true);
+    }
+    Duration maxWait = settings.connectTimeout().plus(settings.readTimeout()).plus(settings.writeTimeout());
+    this.pool = new ConnectionPool(settings.maxConnections(), settings.idleTimeout(), VALIDATE_AFTER, maxWait,
+        ticker, this::connect);
+    long sweep = Math.max(50, Math.min(5_000, settings.idleTimeout().toMillis() / 2));
+    timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+    if (settings.security() == SmtpSecurity.PLAIN) {
+      LOG.warn("SMTP to {} is in PLAIN TEXT (explicit opt-in): the password and every verification code cross the"
+          + " network unencrypted. Use STARTTLS (587) or implicit TLS (465) for any server not on this machine.",
+          settings.target());
+    }
+    LOG.info("SMTP transport to {}{}, up to {} pooled connections", settings.target(),
+        settings.username() == null ? " without login" : " as " + dev.mailverify.core.EmailAddress.mask(settings.username()),
+        settings.maxConnections());
+  }
+
+  /**
+   * Creates a transport. Nothing is connected until the first send; use
+   * {@link SmtpDiagnostics#check(SmtpSettings)} to test the settings up front.
+   *
+   * @param settings the settings; not null
+   * @return a new transport
+   */
+  public static SmtpTransport create(SmtpSettings settings) {
+    return create(settings, Clock.systemDefaultZone());
+  }
+
+  /**
+   * Creates a transport that stamps the {@code Date} header from a clock.
+   *
+   * @param settings the settings; not null
+   * @param clock the clock for the Date header; not null
+   * @return a new transport
+   */
+  public static SmtpTransport create(SmtpSettings settings, Clock clock) {
+    return new SmtpTransport(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
+        System::nanoTime);
+  }
+
+  /** For tests: a transport whose pool reads idle times from a fake ticker. */
+  static SmtpTransport create(SmtpSettings settings, Clock clock, LongSupplier ticker) {
+    return new SmtpTransport(settings, clock, ticker);
+  }
+
+  /**
+   * Sends one message over a pooled connection.
+   *
+   * @param message the message; not null
+   * @throws DeliveryException when the server did not accept it, classified (C24); category
+   *     {@code CLOSED} after {@link #close()}
+   */
+  @Override
+  public void send(EmailMessage message) {
+    Objects.requireNonNull(message, "message");
+    if (pool.isClosed()) {
+      throw ConnectionPool.closedFailure();
+    }
+    MimeMessage mime;
+    Address[] recipients;
+    try {
+      mime = MimeMessages.build(session, message, settings.from(), clock.instant());
+      recipients = mime.getAllRecipients();
+    } catch (MessagingException e) {
+      throw DeliveryException.builder(DeliveryException.Category.UNKNOWN, "the message could not be built")
+          .cause(e).build();
+    }
+    boolean retried = false;
+    while (true) {
+      ConnectionPool.Connection c = pool.borrow(retried);
+      try {
+        c.transport.sendMessage(mime, recipients);
+      } catch (MessagingException | RuntimeException e) {
+        int lastCode = c.transport.getLastReturnCode();
+        boolean broken = isBroken(e);
+        pool.release(c, !broken, true);
+        if (!retried && c.reused && diedBeforeTransmission(e)) {
+          LOG.debug("pooled SMTP connection #{} was dead ({}); retrying once on a new connection", c.id, e.toString());
+          retried = true;
+          continue;
+        }
+        DeliveryException failure = FailureClassifier.classify(e, lastCode, settings.username(), settings.password());
+        LOG.debug("SMTP send to {} failed: {} ({})", message.to().masked(), failure.category(), failure.getMessage());
+        throw failure;
+      }
+      pool.release(c, true, false);
+      sent.incrementAndGet();
+      LOG.debug("SMTP server accepted the mail to {} on connection #{}", message.to().masked(), c.id);
+      return;
+    }
+  }
+
+  /**
+   * Returns counters of the connection pool, for monitoring and benchmarks.
+   *
+   * @return a snapshot
+   */
+  public Stats stats() {
+    return new Stats(pool.opened(), pool.closedConnections(), sent.get(), pool.idleCount(), pool.inUse());
+  }
+
+  /**
+   * Returns the settings this transport uses.
+   *
+   * @return the settings
+   */
+  public SmtpSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Closes every pooled connection and the timer thread. Waits (bounded by the timeouts) for sends
+   * in progress to finish. Idempotent; never throws. Later sends fail with category
+   * {@code CLOSED}.
+   */
+  @Override
+  public void close() {
+    if (pool.isClosed()) {
+      return;
+    }
+    pool.close(settings.connectTimeout().plus(settings.readTimeout()).plus(settings.writeTimeout()));
+    timer.shutdownNow();
+    LOG.debug("SMTP transport to {} closed", settings.target());
+  }
+
+  @Override
+  public String toString() {
+    return "SmtpTransport[" + settings.target() + "]";
+  }
+
+  /** For tests: the Jakarta Mail properties in force. */
+  Properties sessionProperties() {
+    return session.getProperties();
+  }
+
+  /** Closes idle connections past their idle timeout; run by the timer. */
+  int sweep() {
+    try {
+      return pool.evictIdle();
+    } catch (RuntimeException e) {
+      LOG.warn("closing idle SMTP connections failed", e);
+      return 0;
+    }
+  }
+
+  private SMTPTransport connect() {
+    try {
+      Net.resolve(settings.host(), settings.connectTimeout());
+    } catch (IOException e) {
+      throw FailureClassifier.classify(e, -1, settings.username(), settings.password());
+    }
+    SMTPTransport transport = new SMTPTransport(session, new URLName("smtp", settings.host(), settings.port(),
+        null, null, null));
+    try {
+      transport.connect(settings.host(), settings.port(), settings.username(), settings.password());
+      return transport;
+    } catch (MessagingException | RuntimeException e) {
+      int lastCode = transport.getLastReturnCode();
+      ConnectionPool.quietClose(transport, 0);
+      throw FailureClassifier.classify(e, lastCode, settings.username(), settings.password());
+    }
+  }
+
+  /** Whether the connection must not be reused after this failure. */
+  private static boolean isBroken(Throwable e) {
+    List<Throwable> chain = FailureClassifier.chain(e);
+    if (FailureClassifier.find(chain, IOException.class) != null || !(e instanceof MessagingException)) {
+      return true;
+    }
+    for (Throwable t : chain) {
+      if (t instanceof SMTPSendFailedException) {
+        int code = ((SMTPSendFailedException) t).getReturnCode();
+        if (code < 0 || code == 421) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a reused connection failed in a way that proves the message was not transmitted: a
+   * write that failed ("Can't send command"), or end of stream / 421 before the final dot.
+   */
+  private static boolean diedBeforeTransmission(Throwable e) {
+    for (Throwable t : FailureClassifier.chain(e)) {
+      if (t instanceof SMTPSendFailedException) {
+        SMTPSendFailedException s = (SMTPSendFailedException) t;
+        String cmd = s.getCommand();
+        return (s.getReturnCode() < 0 || s.getReturnCode() == 421) && cmd != null && !".".equals(cmd.strip());
+      }
+      if (t instanceof MessagingException && String.valueOf(t.getMessage()).startsWith("Can't send command")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Properties properties(SmtpSettings s, ScheduledThreadPoolExecutor timer) {
+    Properties p = new Properties();
+    p.setProperty("mail.transport.protocol", "smtp");
+    p.setProperty("mail.smtp.host", s.host());
+    p.setProperty("mail.smtp.port", Integer.toString(s.port()));
+    p.setProperty("mail.smtp.connectiontimeout", millis(s.connectTimeout()));
+    p.setProperty("mail.smtp.timeout", millis(s.readTimeout()));
+    p.setProperty("mail.smtp.writetimeout", millis(s.writeTimeout()));
+    p.put("mail.smtp.executor.writetimeout", timer);
+    p.setProperty("mail.smtp.auth", Boolean.toString(s.username() != null));
+    p.setProperty("mail.smtp.quitwait", "false");
+    p.setProperty("mail.smtp.sendpartial", "false");
+    p.setProperty("mail.smtp.localhost", Net.ehloName(s));
+    p.setProperty("mail.mime.charset", "UTF-8");
+    p.setProperty("mail.debug", Boolean.toString(s.debug()));
+    p.setProperty("mail.debug.auth", "false");
+    switch (s.security()) {
+      case STARTTLS:
+        p.setProperty("mail.smtp.starttls.enable", "true");
+        p.setProperty("mail.smtp.starttls.required", "true");
+        p.setProperty("mail.smtp.ssl.enable", "false");
+        break;
+      case IMPLICIT_TLS:
+        p.setProperty("mail.smtp.ssl.enable", "true");
+        p.setProperty("mail.smtp.starttls.enable", "false");
+        break;
+      case PLAIN:
+        p.setProperty("mail.smtp.ssl.enable", "false");
+        p.setProperty("mail.smtp.starttls.enable", "false");
+        break;
+    }
+    p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+    p.setProperty("mail.smtp.ssl.protocols", Net.protocols());
+    SSLSocketFactory custom = Net.customSocketFactory(s);
+    if (custom != null) {
+      p.put("mail.smtp.ssl.socketFactory", custom);
+    }
+    return p;
+  }
+
+  private static String millis(Duration d) {
+    return Long.toString(Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis())));
+  }
+
+  /**
+   * Counters of a transport's connection pool.
+   *
+   * @param connectionsOpened connections opened since creation
+   * @param connectionsClosed connections closed since creation
+   * @param messagesSent messages the server accepted
+   * @param idleConnections connections open and waiting now
+   * @param activeConnections connections lent to a send now
+   */
+  public record Stats(long connectionsOpened, long connectionsClosed, long messagesSent, int idleConnections,
+      int activeConnections) {}
+}

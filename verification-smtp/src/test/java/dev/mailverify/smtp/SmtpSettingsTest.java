@@ -1,0 +1,142 @@
+package dev.mailverify.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class SmtpSettingsTest {
+  private static final String SECRET = "zyxwvutsrqponmlk";
+
+  private static SmtpSettings.Builder qq() {
+    return SmtpSettings.builder(SmtpPreset.QQ_MAIL).credentials("12345@qq.com", SECRET);
+  }
+
+  @Test
+  @DisplayName("C22 C23 defaults are safe: STARTTLS on 587, 10-second timeouts, trace off, JDK trust store")
+  void safeDefaults() {
+    SmtpSettings s = SmtpSettings.builder().host("smtp.example.com").credentials("me@example.com", SECRET).build();
+    assertThat(s.security()).isEqualTo(SmtpSecurity.STARTTLS);
+    assertThat(s.port()).isEqualTo(587);
+    assertThat(s.connectTimeout()).isLessThanOrEqualTo(Duration.ofSeconds(10));
+    assertThat(s.readTimeout()).isLessThanOrEqualTo(Duration.ofSeconds(10));
+    assertThat(s.writeTimeout()).isLessThanOrEqualTo(Duration.ofSeconds(10));
+    assertThat(s.debug()).isFalse();
+    assertThat(s.trustStore()).isNull();
+    assertThat(s.from().address()).as("From defaults to the login account").isEqualTo("me@example.com");
+  }
+
+  @Test
+  @DisplayName("C16 toString never shows the password and masks the login")
+  void toStringHidesPassword() {
+    String text = qq().from("Roamio <12345@qq.com>").build().toString();
+    assertThat(text).doesNotContain(SECRET).contains("[PROTECTED]").contains("1***@qq.com").contains("smtp.qq.com");
+  }
+
+  @Test
+  @DisplayName("C22 C23 C16 the transport sets starttls.required, identity checks, bounded timeouts and no trace")
+  void transportProperties() {
+    try (SmtpTransport t = SmtpTransport.create(qq().build())) {
+      Properties p = t.sessionProperties();
+      assertThat(p.getProperty("mail.smtp.starttls.enable")).isEqualTo("true");
+      assertThat(p.getProperty("mail.smtp.starttls.required")).isEqualTo("true");
+      assertThat(p.getProperty("mail.smtp.ssl.checkserveridentity")).isEqualTo("true");
+      assertThat(p.getProperty("mail.smtp.ssl.trust")).isNull();
+      assertThat(p.getProperty("mail.smtp.ssl.protocols")).doesNotContain("TLSv1.1").contains("TLSv1.2");
+      assertThat(Long.parseLong(p.getProperty("mail.smtp.connectiontimeout"))).isLessThanOrEqualTo(10_000);
+      assertThat(Long.parseLong(p.getProperty("mail.smtp.timeout"))).isLessThanOrEqualTo(10_000);
+      assertThat(Long.parseLong(p.getProperty("mail.smtp.writetimeout"))).isLessThanOrEqualTo(10_000);
+      assertThat(p.getProperty("mail.debug")).isEqualTo("false");
+      assertThat(p.values()).noneMatch(v -> String.valueOf(v).contains(SECRET));
+    }
+  }
+
+  @Test
+  @DisplayName("C22 implicit TLS sets ssl.enable and still checks identity")
+  void implicitTlsProperties() {
+    try (SmtpTransport t = SmtpTransport.create(SmtpSettings.builder(SmtpPreset.QQ_MAIL_SSL)
+        .credentials("12345@qq.com", SECRET).build())) {
+      Properties p = t.sessionProperties();
+      assertThat(p.getProperty("mail.smtp.ssl.enable")).isEqualTo("true");
+      assertThat(p.getProperty("mail.smtp.ssl.checkserveridentity")).isEqualTo("true");
+    }
+  }
+
+  @Test
+  @DisplayName("presets fill host, port and mode of each provider")
+  void presets() {
+    assertThat(SmtpSettings.builder(SmtpPreset.QQ_MAIL).credentials("a@qq.com", SECRET).build().target())
+        .isEqualTo("smtp.qq.com:587 (STARTTLS)");
+    assertThat(SmtpSettings.builder(SmtpPreset.QQ_MAIL_SSL).credentials("a@qq.com", SECRET).build().target())
+        .isEqualTo("smtp.qq.com:465 (IMPLICIT_TLS)");
+    assertThat(SmtpPreset.TENCENT_EXMAIL.host()).isEqualTo("smtp.exmail.qq.com");
+    assertThat(SmtpPreset.NETEASE_163.host()).isEqualTo("smtp.163.com");
+    assertThat(SmtpPreset.NETEASE_126.host()).isEqualTo("smtp.126.com");
+    assertThat(SmtpPreset.GMAIL.host()).isEqualTo("smtp.gmail.com");
+    assertThat(SmtpPreset.OUTLOOK.host()).isEqualTo("smtp-mail.outlook.com");
+    assertThat(SmtpPreset.OFFICE_365.host()).isEqualTo("smtp.office365.com");
+    assertThat(SmtpPreset.QQ_MAIL.passwordAdvice()).contains("authorization code");
+  }
+
+  @ParameterizedTest
+  @EnumSource(SmtpPreset.class)
+  @DisplayName("C22 no preset is plain text, and each uses the port of its mode")
+  void noPresetIsPlain(SmtpPreset preset) {
+    assertThat(preset.security()).isNotEqualTo(SmtpSecurity.PLAIN);
+    assertThat(preset.port()).isEqualTo(preset.security().defaultPort());
+  }
+
+  @Test
+  @DisplayName("the default port follows the security mode")
+  void portFollowsMode() {
+    SmtpSettings.Builder b = SmtpSettings.builder().host("mail.example.com").from("a@example.com");
+    assertThat(b.security(SmtpSecurity.IMPLICIT_TLS).build().port()).isEqualTo(465);
+    assertThat(b.security(SmtpSecurity.PLAIN).build().port()).isEqualTo(25);
+  }
+
+  @Test
+  @DisplayName("bad values fail where they are set, naming the field and the range")
+  void validation() {
+    assertThatThrownBy(() -> SmtpSettings.builder().port(0)).hasMessageContaining("port must be 1-65535");
+    assertThatThrownBy(() -> SmtpSettings.builder().connectTimeout(Duration.ZERO))
+        .hasMessageContaining("connectTimeout must be between 1 ms and 5 minutes");
+    assertThatThrownBy(() -> SmtpSettings.builder().readTimeout(Duration.ofMinutes(6)))
+        .hasMessageContaining("readTimeout");
+    assertThatThrownBy(() -> SmtpSettings.builder().maxConnections(0)).hasMessageContaining("maxConnections must be 1-64");
+    assertThatThrownBy(() -> SmtpSettings.builder().idleTimeout(Duration.ofMillis(10))).hasMessageContaining("idleTimeout");
+    assertThatThrownBy(() -> SmtpSettings.builder().host("smtp example.com")).hasMessageContaining("host");
+    assertThatThrownBy(() -> SmtpSettings.builder().build()).hasMessageContaining("host is required");
+    assertThatThrownBy(() -> SmtpSettings.builder().host("h.example.com").username("me@example.com").build())
+        .hasMessageContaining("username and password must be given together");
+    assertThatThrownBy(() -> SmtpSettings.builder().host("h.example.com").credentials("login-name", SECRET).build())
+        .hasMessageContaining("DEFAULT_FROM_EMAIL");
+  }
+
+  @Test
+  @DisplayName("C16 a password with a line break is refused without echoing it")
+  void passwordNeverEchoed() {
+    assertThatThrownBy(() -> qq().password(SECRET + "\n").build())
+        .hasMessageContaining("password").hasMessageNotContaining(SECRET);
+  }
+
+  @Test
+  @DisplayName("C20 a From with a Chinese display name is accepted; C19 one with CR/LF is refused")
+  void fromParsing() {
+    SmtpSettings s = qq().from("漫游团队 <12345@qq.com>").build();
+    assertThat(s.from().displayName()).isEqualTo("漫游团队");
+    assertThatThrownBy(() -> qq().from("Evil\r\nBcc: x@example.com <12345@qq.com>"))
+        .isInstanceOf(dev.mailverify.core.HeaderInjectionException.class);
+  }
+
+  @Test
+  @DisplayName("toBuilder reproduces equal settings")
+  void toBuilderRoundTrip() {
+    SmtpSettings s = qq().maxConnections(7).timeout(Duration.ofSeconds(3)).ehloName("app.example.com").build();
+    assertThat(s.toBuilder().build()).isEqualTo(s);
+  }
+}
