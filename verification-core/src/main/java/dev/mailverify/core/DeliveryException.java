@@ -48,6 +48,9 @@ public class DeliveryException extends MailVerifyException {
     /** The server is busy or out of resources for now (SMTP 421, 450, 451, 452). */
     SERVER_BUSY(true, "The server is busy or limiting this sender for now. Retry later, and slow down if it"
         + " keeps happening."),
+    /** The connection broke before the server accepted the message (dropped mid-DATA, EOF). */
+    CONNECTION_LOST(true, "The server closed the connection before accepting the message. Retry later; if it"
+        + " keeps happening the server may be limiting this sender or refusing the message size."),
     /** The server refused the message itself, often as spam (SMTP 554, 552). */
     MESSAGE_REJECTED(false, "The server refused the message, often as spam. Publish SPF and DKIM for the"
         + " sender's domain and check the content."),

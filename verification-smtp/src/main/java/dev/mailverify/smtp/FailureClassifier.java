@@ -131,7 +131,7 @@ final class FailureClassifier {
     SMTPSendFailedException send = find(chain, SMTPSendFailedException.class);
     if (send != null) {
       if (send.getReturnCode() < 0) {
-        return build(Category.UNKNOWN, "the SMTP server closed the connection before accepting the message", -1,
+        return build(Category.CONNECTION_LOST, "the SMTP server closed the connection before accepting the message", -1,
             null, CONNECTION_LOST_HINT, failure, true);
       }
       return forReply(stageOf(send.getCommand()), send.getReturnCode(), text(send), username, password, failure);
@@ -147,7 +147,7 @@ final class FailureClassifier {
       return forReply(Stage.GREETING, code, found ? m.group(1) : null, username, password, failure);
     }
     if (find(chain, IOException.class) != null) {
-      return build(Category.UNKNOWN, "the connection to the SMTP server was lost", -1, null, CONNECTION_LOST_HINT,
+      return build(Category.CONNECTION_LOST, "the connection to the SMTP server was lost", -1, null, CONNECTION_LOST_HINT,
           failure, true);
     }
     int code = top == null ? -1 : leadingCode(top);

@@ -99,7 +99,7 @@ class ConnectionPoolTest {
       transport.send(FailureClassificationTest.message());
       DeliveryException e = catchThrowableOfType(DeliveryException.class,
           () -> transport.send(FailureClassificationTest.message()));
-      assertThat(e.category()).isEqualTo(Category.UNKNOWN);
+      assertThat(e.category()).isEqualTo(Category.CONNECTION_LOST);
       assertThat(e.isTransient()).isTrue();
       assertThat(server.connections()).isEqualTo(1);
     }

@@ -144,7 +144,7 @@ class FailureClassificationTest {
   void droppedMidData() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().auth(USER, SECRET).reply("BODY", "DROP").start()) {
       DeliveryException e = sendExpectingFailure(settings(server.port()).build());
-      assertThat(e.category()).isEqualTo(Category.UNKNOWN);
+      assertThat(e.category()).isEqualTo(Category.CONNECTION_LOST);
       assertThat(e.isTransient()).isTrue();
       assertThat(e.hint()).isEqualTo(FailureClassifier.CONNECTION_LOST_HINT);
       assertThat(server.messages()).isEmpty();

@@ -221,7 +221,7 @@ class SmtpDiagnosticsTest {
       "RCPT     | 553 5.1.3 Invalid recipient       | SEND   | RECIPIENT_REJECTED",
       "MAIL     | 553 5.7.1 Sender not owned by user | SEND  | SENDER_REJECTED",
       "DOT      | 554 5.7.1 Rejected as spam        | SEND   | MESSAGE_REJECTED",
-      "BODY     | DROP                              | SEND   | UNKNOWN"})
+      "BODY     | DROP                              | SEND   | CONNECTION_LOST"})
   @DisplayName("C24 each scripted fault is reported at the right step")
   void faultsAreReportedAtTheRightStep(String verb, String reply, Kind step, Category category) throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost()).auth(USER, SECRET)
