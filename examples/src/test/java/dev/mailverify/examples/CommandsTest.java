@@ -1,0 +1,123 @@
+package dev.mailverify.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.mailverify.smtp.EnvironmentSource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** sendtestmail and doctor against GreenMail and against a closed port, all on 127.0.0.1. */
+class CommandsTest {
+  private static final String USER = "demo@roamio.example";
+  private static final String SECRET = "throwaway-test-secret";
+
+  private GreenMail greenMail;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void start() {
+    greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    greenMail.withConfiguration(GreenMailConfiguration.aConfig().withUser(USER, USER, SECRET));
+    greenMail.start();
+  }
+
+  @AfterEach
+  void stop() {
+    greenMail.stop();
+  }
+
+  private Map<String, String> env(int port) {
+    Map<String, String> env = new HashMap<>();
+    env.put("USE_REAL_EMAIL", "1");
+    env.put("EMAIL_HOST", "127.0.0.1");
+    env.put("EMAIL_PORT", Integer.toString(port));
+    env.put("EMAIL_USE_TLS", "0"); // GreenMail's plain port: an explicit, logged opt-in
+    env.put("EMAIL_HOST_USER", USER);
+    env.put("EMAIL_HOST_PASSWORD", SECRET);
+    env.put("DEFAULT_FROM_EMAIL", "漫游 Roamio <" + USER + ">");
+    env.put("EMAIL_TIMEOUT", "5");
+    return env;
+  }
+
+  private int run(Map<String, String> env, String... args) {
+    return DemoApp.run(args, EnvironmentSource.of(env), new PrintStream(out, true, StandardCharsets.UTF_8));
+  }
+
+  private String printed() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  @DisplayName("sendtestmail delivers one mail to GreenMail, prints the settings with the password masked, exits 0")
+  void sendTestMailToGreenMail() throws Exception {
+    int exit = run(env(greenMail.getSmtp().getPort()), "sendtestmail", "someone@example.com");
+    assertThat(exit).as(printed()).isZero();
+    assertThat(greenMail.getReceivedMessages()).hasSize(1);
+    assertThat(greenMail.getReceivedMessages()[0].getSubject()).isEqualTo("mailverify test mail / 测试邮件");
+    assertThat(printed()).contains("Effective SMTP settings").contains("127.0.0.1").contains("✔ sent")
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  @DisplayName("sendtestmail against a closed port prints CONNECTION_REFUSED and the firewall hint, exits 1")
+  void sendTestMailClosedPort() throws Exception {
+    int exit = run(env(closedPort()), "sendtestmail", "someone@example.com");
+    assertThat(exit).isEqualTo(1);
+    assertThat(printed()).contains("✘ failed: CONNECTION_REFUSED").contains("hint:").contains("587 or 465")
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  @DisplayName("sendtestmail with a wrong password prints AUTHENTICATION and the authorization-code hint")
+  void sendTestMailWrongPassword() {
+    Map<String, String> env = env(greenMail.getSmtp().getPort());
+    env.put("EMAIL_HOST_PASSWORD", "wrong-password");
+    assertThat(run(env, "sendtestmail", "someone@example.com")).isEqualTo(1);
+    assertThat(printed()).contains("AUTHENTICATION").contains("authorization code").doesNotContain("wrong-password");
+  }
+
+  @Test
+  @DisplayName("C26: sendtestmail without a password names the missing variable, exits 1")
+  void sendTestMailMissingPassword() {
+    Map<String, String> env = env(greenMail.getSmtp().getPort());
+    env.remove("EMAIL_HOST_PASSWORD");
+    assertThat(run(env, "sendtestmail", "someone@example.com")).isEqualTo(1);
+    assertThat(printed()).contains("EMAIL_HOST_PASSWORD is not set");
+    assertThat(greenMail.getReceivedMessages()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("doctor against GreenMail passes every step (with a test send) and exits 0")
+  void doctorGreenMail() {
+    int exit = run(env(greenMail.getSmtp().getPort()), "doctor", "--to", "someone@example.com");
+    assertThat(exit).as(printed()).isZero();
+    assertThat(printed()).contains("✔").doesNotContain("✘").doesNotContain(SECRET);
+    assertThat(greenMail.getReceivedMessages()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("doctor against a closed port marks the connect step failed and exits 1")
+  void doctorClosedPort() throws Exception {
+    int exit = run(env(closedPort()), "doctor");
+    assertThat(exit).isEqualTo(1);
+    assertThat(printed()).contains("✘").contains("CONNECTION_REFUSED");
+  }
+}
