@@ -4,16 +4,9 @@ import static dev.mailverify.core.Fixture.EMAIL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
+import dev.mailverify.core.testkit.Race;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -169,30 +162,7 @@ class AttemptsAndTokensTest {
     assertThat(f.service.redeemToken(token, VerificationType.REGISTER)).contains("Ada.Lovelace@example.com");
   }
 
-  static <T> List<T> race(int threads, IntFunction<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch ready = new CountDownLatch(threads);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        int n = i;
-        Callable<T> c = () -> {
-          ready.countDown();
-          go.await();
-          return task.apply(n);
-        };
-        futures.add(pool.submit(c));
-      }
-      assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
-      go.countDown();
-      List<T> out = new ArrayList<>();
-      for (Future<T> fu : futures) {
-        out.add(fu.get(60, TimeUnit.SECONDS));
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
+  static <T> List<T> race(int threads, Race.Task<T> task) throws Exception {
+    return Race.run(threads, task);
   }
 }

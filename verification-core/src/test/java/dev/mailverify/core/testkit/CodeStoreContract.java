@@ -13,18 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -270,48 +263,7 @@ public abstract class CodeStoreContract {
     assertThat(results.stream().filter(Optional::isPresent)).hasSize(1);
   }
 
-  /** Runs {@code threads} tasks that start together and returns their results. */
-  protected static <T> List<T> race(int threads, IntTask<T> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      CountDownLatch ready = new CountDownLatch(threads);
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        int n = i;
-        Callable<T> c = () -> {
-          ready.countDown();
-          go.await();
-          return task.run(n);
-        };
-        futures.add(pool.submit(c));
-      }
-      assertThat(ready.await(30, TimeUnit.SECONDS)).as("all threads ready").isTrue();
-      go.countDown();
-      List<T> out = new ArrayList<>();
-      for (Future<T> f : futures) {
-        out.add(f.get(60, TimeUnit.SECONDS));
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /**
-   * A task run by one racing thread.
-   *
-   * @param <T> its result
-   */
-  @FunctionalInterface
-  protected interface IntTask<T> {
-    /**
-     * Runs the task.
-     *
-     * @param index the thread's index
-     * @return the result
-     * @throws Exception on failure
-     */
-    T run(int index) throws Exception;
+  private static <T> List<T> race(int threads, Race.Task<T> task) throws Exception {
+    return Race.run(threads, task);
   }
 }
