@@ -5,8 +5,11 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,6 +26,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +42,8 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <p>When aiosmtpd or openssl is missing, {@link #requireAvailable()} skips the calling tests with
  * a message saying how to install them, or fails them when {@code MAILVERIFY_REQUIRE_SERVERS=1}
- * (as in {@code .ci/run}).
+ * (as in {@code .ci/run}). {@code MAILVERIFY_TEST_PYTHON} names another interpreter that has
+ * aiosmtpd (default {@code /usr/bin/python3}).
  */
 final class AiosmtpdServer implements AutoCloseable {
   /** Set to 1 to turn a missing server into a test failure instead of a skip. */
@@ -49,6 +54,7 @@ final class AiosmtpdServer implements AutoCloseable {
   private static final Duration START_BOUND = Duration.ofSeconds(30);
   private static final Pattern PORT_LINE = Pattern.compile("PORT (\\d+)\\R");
   private static final Map<String, Pem> CERTIFICATES = new ConcurrentHashMap<>();
+  private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
   private static volatile Optional<String> missing;
 
   /** A certificate and its private key as PEM files. */
@@ -65,8 +71,10 @@ final class AiosmtpdServer implements AutoCloseable {
   }
 
   /**
-   * Skips the calling tests (JUnit assumption, message shown in surefire's summary) when aiosmtpd
-   * or openssl is missing, or fails them when {@value #REQUIRE_SERVERS}=1.
+   * Skips the calling test when aiosmtpd or openssl is missing (a JUnit assumption: the reason is
+   * in surefire's XML report and, once per JVM, on the Maven console), or fails it when
+   * {@value #REQUIRE_SERVERS}=1. Call it from {@code @BeforeEach}: an assumption in
+   * {@code @BeforeAll} makes surefire report "Tests run: 0" instead of the skipped tests.
    */
   static void requireAvailable() {
     Optional<String> problem = missing;
@@ -82,7 +90,15 @@ final class AiosmtpdServer implements AutoCloseable {
     if ("1".equals(System.getenv(REQUIRE_SERVERS))) {
       Assertions.fail(message + " (required: " + REQUIRE_SERVERS + "=1)");
     }
-    Assumptions.abort(message + " (skipped; " + REQUIRE_SERVERS + "=1 makes this a failure)");
+    message += " (skipped; " + REQUIRE_SERVERS + "=1 makes this a failure)";
+    if (ANNOUNCED.compareAndSet(false, true)) {
+      // surefire shows only a count of skipped tests and keeps test output in files; the test JVM's
+      // own standard error reaches the Maven console, so the reason is said there, once
+      @SuppressWarnings("resource") // never close: it is the process's file descriptor 2
+      PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+      console.println("[mailverify] SKIPPED: " + message);
+    }
+    Assumptions.abort(message);
   }
 
   private static Optional<String> findProblem() {

@@ -13,7 +13,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.time.Duration;
 import java.util.Collections;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +26,8 @@ class AiosmtpdStartTlsTest {
   private static final String SECRET = "throwaway-aiosmtpd-secret";
   private static final String CODE = "482913";
 
-  @BeforeAll
-  static void serverInstalled() {
+  @BeforeEach
+  void serverInstalled() {
     AiosmtpdServer.requireAvailable();
   }
 
