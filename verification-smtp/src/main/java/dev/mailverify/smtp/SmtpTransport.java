@@ -244,7 +244,21 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
         null, null, null));
     try {
       transport.connect(settings.host(), settings.port(), settings.username(), settings.password());
+      if (settings.username() != null && !transport.supportsExtension("AUTH")) {
+        // Angus logs in only when the server lists AUTH: with credentials configured, sending
+        // unauthenticated would hide a misconfiguration (wrong port, an open relay, a MITM).
+        ConnectionPool.quietClose(transport, 0);
+        throw DeliveryException.builder(DeliveryException.Category.AUTHENTICATION,
+                "the SMTP server offers no AUTH, so the configured account cannot log in")
+            .hint("Credentials are configured but the server does not offer AUTH"
+                + (settings.security() == SmtpSecurity.PLAIN ? " on this plain connection" : " after TLS")
+                + ". Check host and port (QQ Mail: smtp.qq.com 587 STARTTLS or 465 SSL); for a local relay that"
+                + " needs no login, remove EMAIL_HOST_USER and EMAIL_HOST_PASSWORD.")
+            .build();
+      }
       return transport;
+    } catch (DeliveryException e) {
+      throw e;
     } catch (MessagingException | RuntimeException e) {
       int lastCode = transport.getLastReturnCode();
       ConnectionPool.quietClose(transport, 0);

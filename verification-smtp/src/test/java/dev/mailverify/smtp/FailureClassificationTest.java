@@ -201,4 +201,16 @@ class FailureClassificationTest {
     String scrubbed = FailureClassifier.scrub("535 bad password x for user max", "max@example.com", "x");
     assertThat(scrubbed).isEqualTo("535 bad password [PROTECTED] for user max");
   }
+
+  @Test
+  @DisplayName("C24 credentials configured but no AUTH offered: AUTHENTICATION, and nothing is sent unauthenticated")
+  void noAuthOfferedWithCredentials() throws IOException {
+    try (FakeSmtpServer server = FakeSmtpServer.builder().start()) {
+      DeliveryException e = sendExpectingFailure(settings(server.port()).build());
+      assertThat(e.category()).isEqualTo(Category.AUTHENTICATION);
+      assertThat(e.isTransient()).isFalse();
+      assertThat(e.hint()).contains("does not offer AUTH");
+      assertThat(server.messages()).isEmpty();
+    }
+  }
 }
