@@ -3,6 +3,7 @@ package dev.mailverify.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailverify.bench.core.CodeGenerationBenchmark;
+import dev.mailverify.bench.core.EmailAddressBenchmark;
 import dev.mailverify.bench.core.SendCodeBenchmark;
 import dev.mailverify.bench.core.VerifyCodeBenchmark;
 import dev.mailverify.bench.store.CodeStoreBenchmark;
@@ -29,6 +30,7 @@ class JmhSmokeTest {
   @DisplayName("every benchmark method of the class runs one short iteration and passes its own checks")
   @ParameterizedTest(name = "{0}")
   @ValueSource(classes = {VerifyCodeBenchmark.class, SendCodeBenchmark.class, CodeGenerationBenchmark.class,
+      EmailAddressBenchmark.class,
       CodeStoreBenchmark.class, TemplateRenderBenchmark.class})
   void runsOnce(Class<?> benchmark) throws RunnerException {
     Options options = new OptionsBuilder()
@@ -45,7 +47,8 @@ class JmhSmokeTest {
     Collection<RunResult> results = new Runner(options).run();
 
     long methods = Arrays.stream(benchmark.getMethods()).filter(m -> m.isAnnotationPresent(Benchmark.class)).count();
-    long params = benchmark == TemplateRenderBenchmark.class ? 4 : 1; // renderer x locale
+    long params = benchmark == TemplateRenderBenchmark.class ? 4 // renderer x locale
+        : benchmark == EmailAddressBenchmark.class ? 2 : 1;
     assertThat(results).hasSize((int) (methods * params));
     for (RunResult r : results) {
       assertThat(r.getPrimaryResult().getSampleCount()).as(r.getParams().getBenchmark()).isPositive();
