@@ -2,7 +2,10 @@ package dev.mailverify.bench.core;
 
 import dev.mailverify.bench.BenchServices;
 import dev.mailverify.core.CodeAlphabet;
+import dev.mailverify.core.EmailAddress;
+import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.internal.Secrets;
+import dev.mailverify.core.spi.CodeKey;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Generating secrets, as the service does: a code ({@code Secrets.newCode}, once per send) and a
  * token ({@code Secrets.newToken}, once per right code), both from the one {@code SecureRandom} a
- * service shares between its threads.
+ * service shares between its threads; and the keyed hash of a code ({@code Secrets.mac}, once per
+ * send and once per verify), the "one HMAC" of the issue's {@code verifyCode} target.
  *
  * <p>Run: {@code java -jar verification-benchmarks/target/benchmarks.jar CodeGenerationBenchmark}
  */
@@ -43,11 +47,15 @@ public class CodeGenerationBenchmark {
 
   Secrets secrets;
   String symbols;
+  CodeKey key;
+  String code;
 
   @Setup
   public void setUp() {
     secrets = new Secrets(BenchServices.secret(), List.of());
     symbols = CodeAlphabet.valueOf(alphabet).symbols();
+    key = CodeKey.of(VerificationType.REGISTER, EmailAddress.parse("zhang.wei@example.com"));
+    code = secrets.newCode(symbols, length);
   }
 
   /**
@@ -92,5 +100,16 @@ public class CodeGenerationBenchmark {
   @Threads(2)
   public String tokenTwoThreads() {
     return secrets.newToken();
+  }
+
+  /**
+   * The HMAC-SHA256 of a code, bound to its address and type, on one thread.
+   *
+   * @return 32 bytes
+   */
+  @Benchmark
+  @Threads(1)
+  public byte[] hmacOneThread() {
+    return secrets.mac(key, code);
   }
 }
