@@ -22,20 +22,25 @@ import java.util.Set;
  * implicit TLS, all in one run, and reports messages per second, CPU per mail (sending threads,
  * whole client process, server processes) and each send's p50 and p99 as the caller sees them.
  *
+ * <p>Over TLS a new connection per mail costs a handshake (and, as shipped, a Nagle stall of about
+ * 50 ms), so TLS runs send fewer mails by default ({@code --tls-messages}).
+ *
  * <p>Usually started by {@code verification-benchmarks/scripts/smtp-sink.sh bench}, which starts
  * Postfix's {@code smtp-sink} and a TLS proxy in front of it and passes their ports and PIDs.
  *
  * <pre>
  * java -cp verification-benchmarks/target/benchmarks.jar dev.mailverify.bench.smtp.SmtpThroughput
  *     --port 2525 [--tls-port 2465 --truststore sink-trust.p12 --truststore-password PW]
- *     [--messages 5000] [--warmup 1000] [--concurrency 1,8] [--contenders a,b] [--rounds 1]
+ *     [--messages 5000] [--warmup 1000] [--tls-messages 1000] [--tls-warmup 200]
+ *     [--concurrency 1,8] [--contenders a,b] [--rounds 1]
  *     [--server-pids 123,456] [--csv results.csv]
  * </pre>
  */
 public final class SmtpThroughput {
 
   private static final Set<String> OPTIONS = Set.of("host", "port", "tls-port", "truststore", "truststore-password",
-      "messages", "warmup", "concurrency", "contenders", "rounds", "server-pids", "csv", "modes");
+      "messages", "warmup", "tls-messages", "tls-warmup", "concurrency", "contenders", "rounds", "server-pids", "csv",
+      "modes");
 
   private SmtpThroughput() {}
 
@@ -66,8 +71,11 @@ public final class SmtpThroughput {
     }
     List<Integer> concurrency = cl.list("concurrency", "1,8").stream().map(Integer::parseInt).toList();
     List<Long> serverPids = cl.list("server-pids", "").stream().map(Long::parseLong).toList();
-    Settings settings = new Settings(endpoints, contenders, concurrency, cl.integer("messages", 5000),
-        cl.integer("warmup", 1000), cl.integer("rounds", 1), serverPids);
+    int messages = cl.integer("messages", 5000);
+    int warmup = cl.integer("warmup", 1000);
+    Settings settings = new Settings(endpoints, contenders, concurrency, messages, warmup,
+        cl.integer("tls-messages", Math.min(messages, 1000)), cl.integer("tls-warmup", Math.min(warmup, 200)),
+        cl.integer("rounds", 1), serverPids);
 
     printEnvironment(System.out, settings);
     List<ThroughputRun.Result> results = run(settings, System.out);
@@ -84,9 +92,9 @@ public final class SmtpThroughput {
 
   /** What to run. */
   record Settings(List<SmtpEndpoint> endpoints, List<Contender> contenders, List<Integer> concurrency,
-      int messages, int warmup, int rounds, List<Long> serverPids) {
+      int messages, int warmup, int tlsMessages, int tlsWarmup, int rounds, List<Long> serverPids) {
     Settings {
-      if (messages < 1 || warmup < 0 || rounds < 1) {
+      if (messages < 1 || tlsMessages < 1 || warmup < 0 || tlsWarmup < 0 || rounds < 1) {
         throw new IllegalArgumentException("need messages >= 1, warmup >= 0, rounds >= 1");
       }
       for (int c : concurrency) {
@@ -102,13 +110,17 @@ public final class SmtpThroughput {
    * that a change in the machine's load touches them alike.
    */
   static List<ThroughputRun.Result> run(Settings s, PrintStream out) throws InterruptedException {
-    List<EmailMessage> mails = VerificationMails.generate(s.messages(), 42);
+    List<EmailMessage> plainMails = VerificationMails.generate(s.messages(), 42);
+    List<EmailMessage> tlsMails = VerificationMails.generate(s.tlsMessages(), 42);
     List<ThroughputRun.Result> results = new ArrayList<>();
     for (int round = 1; round <= s.rounds(); round++) {
       for (SmtpEndpoint endpoint : s.endpoints()) {
+        boolean tls = endpoint.security() == SmtpEndpoint.Security.IMPLICIT_TLS;
+        List<EmailMessage> mails = tls ? tlsMails : plainMails;
+        int warmup = tls ? s.tlsWarmup() : s.warmup();
         for (int c : s.concurrency()) {
           for (Contender contender : s.contenders()) {
-            ThroughputRun.Result r = ThroughputRun.run(contender, endpoint, c, mails, s.warmup(), s.serverPids());
+            ThroughputRun.Result r = ThroughputRun.run(contender, endpoint, c, mails, warmup, s.serverPids());
             results.add(r);
             out.printf(Locale.ROOT, "round %d  %-5s c=%-3d %-22s %,7.0f msg/s  client CPU %6.0f us/mail (senders %6.0f)"
                     + "  server CPU %5.0f us/mail  machine %.2f cores  p50 %6.2f ms  p99 %7.2f ms%s%n",
@@ -123,8 +135,9 @@ public final class SmtpThroughput {
   }
 
   private static void printEnvironment(PrintStream out, Settings s) {
-    out.printf(Locale.ROOT, "SMTP throughput: %,d mails per run after %,d warm-up sends; concurrency %s; %d round(s)%n",
-        s.messages(), s.warmup(), s.concurrency(), s.rounds());
+    out.printf(Locale.ROOT, "SMTP throughput: %,d mails per run after %,d warm-up sends (TLS: %,d after %,d);"
+        + " concurrency %s; %d round(s)%n", s.messages(), s.warmup(), s.tlsMessages(), s.tlsWarmup(), s.concurrency(),
+        s.rounds());
     List<EmailMessage> two = VerificationMails.generate(2, 42);
     jakarta.mail.Session session = jakarta.mail.Session.getInstance(new java.util.Properties());
     out.printf(Locale.ROOT, "a mail is %,d bytes (zh) / %,d bytes (en) as Jakarta Mail writes it: UTF-8 subject and"

@@ -28,7 +28,7 @@ class SmtpThroughputTest {
     SmtpEndpoint endpoint = SmtpEndpoint.plain("127.0.0.1", SINK.getSmtp().getPort());
     List<Contender> contenders = List.copyOf(Contenders.all().values());
     SmtpThroughput.Settings settings = new SmtpThroughput.Settings(List.of(endpoint), contenders, List.of(1, 3), 12, 4,
-        1, List.of());
+        12, 4, 1, List.of());
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
 
