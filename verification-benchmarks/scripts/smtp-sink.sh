@@ -13,7 +13,8 @@
 #   smtp-sink.sh source [N]       start, time Postfix's own C client smtp-source (the ceiling), stop
 #
 # Environment: SMTP_SINK_DIR (work folder), SMTP_SINK_PORT (2525), SMTP_SINK_TLS_PORT (2465),
-# SMTP_SINK_BACKLOG (256), JAVA (java from JAVA_HOME or PATH), BENCH_JAR (the shaded jar).
+# SMTP_SINK_BACKLOG (256), JAVA (java from JAVA_HOME or PATH), BENCH_JAR (the shaded jar),
+# BENCH_JAVA_OPTS (extra JVM options for bench and latency, e.g. -Djakarta.mail.util.StreamProvider=...).
 # The TLS key is made by the JDK's keytool: a self-signed RSA 2048 certificate for 127.0.0.1 and
 # localhost, with a random password kept in the work folder. Clients trust it through the trust
 # store tls/trust.p12; no check is ever disabled.
@@ -189,14 +190,16 @@ case "$cmd" in
     need_jar
     start_for_command
     mapfile -t endpoint < <(endpoint_args)
-    "$java" -Xms1g -Xmx1g -cp "$jar" dev.mailverify.bench.smtp.SmtpThroughput "${endpoint[@]}" \
+    # shellcheck disable=SC2086
+    "$java" -Xms1g -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.mailverify.bench.smtp.SmtpThroughput "${endpoint[@]}" \
       --server-pids "$(cat "$run/smtp-sink.pid"),$(cat "$run/stunnel.pid")" "$@"
     ;;
   latency)
     need_jar
     start_for_command
     mapfile -t endpoint < <(endpoint_args)
-    "$java" -Xms1g -Xmx1g -cp "$jar" dev.mailverify.bench.latency.SendLatency "${endpoint[@]}" "$@"
+    # shellcheck disable=SC2086
+    "$java" -Xms1g -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.mailverify.bench.latency.SendLatency "${endpoint[@]}" "$@"
     ;;
   source)
     start_for_command
