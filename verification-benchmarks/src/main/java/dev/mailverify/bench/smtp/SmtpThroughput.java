@@ -22,6 +22,10 @@ import java.util.Set;
  * implicit TLS, all in one run, and reports messages per second, CPU per mail (sending threads,
  * whole client process, server processes) and each send's p50 and p99 as the caller sees them.
  *
+ * <p>All contenders run in one JVM, so none may tune Jakarta Mail through global state (a system
+ * property such as {@code jakarta.mail.util.StreamProvider}): it would speed up the baselines too.
+ * The harness reports any such property set before or during the run.
+ *
  * <p>Over TLS a new connection per mail costs a handshake (and, as shipped, a Nagle stall of about
  * 50 ms), so TLS runs send fewer mails by default ({@code --tls-messages}).
  *
@@ -110,6 +114,11 @@ public final class SmtpThroughput {
    * that a change in the machine's load touches them alike.
    */
   static List<ThroughputRun.Result> run(Settings s, PrintStream out) throws InterruptedException {
+    Map<String, String> mailProperties = mailProperties();
+    if (!mailProperties.isEmpty()) {
+      out.println("NOTE: mail system properties are set " + mailProperties
+          + "; the baselines do not run as shipped.");
+    }
     List<EmailMessage> plainMails = VerificationMails.generate(s.messages(), 42);
     List<EmailMessage> tlsMails = VerificationMails.generate(s.tlsMessages(), 42);
     List<ThroughputRun.Result> results = new ArrayList<>();
@@ -122,6 +131,12 @@ public final class SmtpThroughput {
           for (Contender contender : s.contenders()) {
             ThroughputRun.Result r = ThroughputRun.run(contender, endpoint, c, mails, warmup, s.serverPids());
             results.add(r);
+            Map<String, String> now = mailProperties();
+            if (!now.equals(mailProperties)) {
+              out.println("WARNING: " + contender.name() + " changed global mail system properties from " + mailProperties
+                  + " to " + now + "; every run after it, baselines included, is no longer as shipped.");
+              mailProperties = now;
+            }
             out.printf(Locale.ROOT, "round %d  %-5s c=%-3d %-22s %,7.0f msg/s  client CPU %6.0f us/mail (senders %6.0f)"
                     + "  server CPU %5.0f us/mail  machine %.2f cores  p50 %6.2f ms  p99 %7.2f ms%s%n",
                 round, r.mode(), c, r.contender(), r.perSecond(), r.processCpuMicrosPerMail(),
@@ -132,6 +147,21 @@ public final class SmtpThroughput {
       }
     }
     return results;
+  }
+
+  /**
+   * The system properties through which Jakarta Mail can be tuned globally (such as
+   * {@code jakarta.mail.util.StreamProvider}): a contender that sets one speeds up every other
+   * contender in this JVM, baselines included, so the harness watches them.
+   */
+  static Map<String, String> mailProperties() {
+    Map<String, String> found = new java.util.TreeMap<>();
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("jakarta.mail") || name.startsWith("mail.") || name.startsWith("jakarta.activation")) {
+        found.put(name, System.getProperty(name));
+      }
+    }
+    return found;
   }
 
   private static void printEnvironment(PrintStream out, Settings s) {
