@@ -1,0 +1,55 @@
+package dev.mailverify.bench.smtp;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The contenders the SMTP benchmarks know, by name, baselines first.
+ *
+ * <ul>
+ *   <li>{@code jakarta-per-message}: {@code Transport.send} per mail, a new connection each time;
+ *   <li>{@code jakarta-reused}: one reused connection per thread.
+ * </ul>
+ *
+ * <p>The next phase adds {@code mailverify-smtp} (mailverify's {@code SmtpTransport}) to
+ * {@link #all()}; the throughput and latency probes then measure it next to the baselines in the
+ * same run, and report it against the issue's targets.
+ */
+public final class Contenders {
+
+  /** The per-message baseline. */
+  public static final String PER_MESSAGE = "jakarta-per-message";
+  /** The reused-connection baseline. */
+  public static final String REUSED = "jakarta-reused";
+
+  private Contenders() {}
+
+  /**
+   * Returns every contender, baselines first.
+   *
+   * @return name to contender, in report order
+   */
+  public static Map<String, Contender> all() {
+    Map<String, Contender> all = new LinkedHashMap<>();
+    for (Contender c : List.of(new JakartaPerMessage(), new JakartaReusedConnection())) {
+      all.put(c.name(), c);
+    }
+    return all;
+  }
+
+  /**
+   * Returns a contender by name.
+   *
+   * @param name a name from {@link #all()}
+   * @return the contender
+   * @throws IllegalArgumentException for an unknown name
+   */
+  public static Contender named(String name) {
+    Contender c = all().get(name);
+    if (c == null) {
+      throw new IllegalArgumentException("unknown contender '" + name + "'; known: " + all().keySet());
+    }
+    return c;
+  }
+}
