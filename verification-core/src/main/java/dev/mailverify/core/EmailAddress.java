@@ -18,28 +18,49 @@ import java.util.Objects;
  * are keyed on, so that {@code User@Example.COM} and {@code user@example.com} share one bucket
  * (C12). {@link #toString()} and {@link #masked()} never show the whole address.
  *
- * @param address the normalized address mail is sent to
- * @param key the lower-cased form used as a key
+ * <p>Immutable and thread-safe; two addresses are equal when their {@link #address()} forms are
+ * equal. The only way to get one is {@link #parse(String)}, so every instance is valid.
  */
-public record EmailAddress(String address, String key) {
+public final class EmailAddress {
 
   /** Longest input looked at before it is refused unread. */
   private static final int MAX_INPUT = 512;
 
+  private final String address;
+  private final String key;
+
+  private EmailAddress(String address) {
+    this.address = address;
+    this.key = address.toLowerCase(Locale.ROOT);
+  }
+
   /**
-   * Validates a normalized pair; use {@link #parse(String)} to build one from user input.
+   * Returns the normalized address mail is sent to: the local part as typed, the domain
+   * lower-cased and in ASCII.
    *
-   * @param address the normalized address
-   * @param key its lower-cased form
-   * @throws InvalidAddressException if {@code address} is not already normalized or {@code key}
-   *     does not match it
+   * @return the address
    */
-  public EmailAddress {
-    Objects.requireNonNull(address, "address");
-    Objects.requireNonNull(key, "key");
-    if (!normalize(address).equals(address) || !address.toLowerCase(Locale.ROOT).equals(key)) {
-      throw new InvalidAddressException("address is not normalized; use EmailAddress.parse");
-    }
+  public String address() {
+    return address;
+  }
+
+  /**
+   * Returns the fully lower-cased form that codes, tokens and rate limits are keyed on.
+   *
+   * @return the key
+   */
+  public String key() {
+    return key;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EmailAddress other && address.equals(other.address);
+  }
+
+  @Override
+  public int hashCode() {
+    return address.hashCode();
   }
 
   /**
@@ -51,8 +72,7 @@ public record EmailAddress(String address, String key) {
    * @throws NullPointerException if {@code raw} is null
    */
   public static EmailAddress parse(String raw) {
-    String address = normalize(Objects.requireNonNull(raw, "email"));
-    return new EmailAddress(address, address.toLowerCase(Locale.ROOT));
+    return new EmailAddress(normalize(Objects.requireNonNull(raw, "email")));
   }
 
   /**
@@ -173,10 +193,14 @@ public record EmailAddress(String address, String key) {
       throw new InvalidAddressException("domain too long");
     }
     String ascii;
-    try {
-      ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidAddressException("domain is not a valid (internationalized) host name");
+    if (isLdh(domain)) {
+      ascii = domain.toLowerCase(Locale.ROOT); // already ASCII: the labels are checked below
+    } else {
+      try {
+        ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidAddressException("domain is not a valid (internationalized) host name");
+      }
     }
     if (ascii.length() > 253) {
       throw new InvalidAddressException("domain longer than 253 characters");
@@ -200,9 +224,30 @@ public record EmailAddress(String address, String key) {
         }
       }
     }
-    if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
+    if (allDigits(labels[labels.length - 1])) {
       throw new InvalidAddressException("domain must be a host name, not an IP address");
     }
     return ascii;
+  }
+
+  /** Letters, digits, hyphens and dots only: a domain IDN conversion would leave as it is. */
+  private static boolean isLdh(String domain) {
+    for (int i = 0; i < domain.length(); i++) {
+      char c = domain.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean allDigits(String label) {
+    for (int i = 0; i < label.length(); i++) {
+      if (label.charAt(i) < '0' || label.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 }

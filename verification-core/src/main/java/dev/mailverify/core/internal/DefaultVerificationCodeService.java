@@ -316,14 +316,20 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
 
   private void publish(Instant at, Action action, VerificationType type, @Nullable EmailAddress address,
       @Nullable String clientKey, Outcome outcome, @Nullable String detail) {
-    VerificationEvent event = new VerificationEvent(at, action, type, address, clientKey, outcome, detail);
-    if (outcome == Outcome.DELIVERY_FAILED) {
-      AUDIT.warn("{} type={} to={} client={} outcome={}{}", action, type, address == null ? "-" : address.masked(),
-          clientKey == null ? "-" : clientKey, outcome, detail == null ? "" : " detail=" + detail);
-    } else {
-      AUDIT.info("{} type={} to={} client={} outcome={}{}", action, type, address == null ? "-" : address.masked(),
-          clientKey == null ? "-" : clientKey, outcome, detail == null ? "" : " detail=" + detail);
+    boolean warn = outcome == Outcome.DELIVERY_FAILED;
+    if (warn ? AUDIT.isWarnEnabled() : AUDIT.isInfoEnabled()) {
+      String line = action + " type=" + type + " to=" + (address == null ? "-" : address.masked()) + " client="
+          + (clientKey == null ? "-" : clientKey) + " outcome=" + outcome + (detail == null ? "" : " detail=" + detail);
+      if (warn) {
+        AUDIT.warn("{}", line);
+      } else {
+        AUDIT.info("{}", line);
+      }
     }
+    if (listeners.isEmpty()) {
+      return;
+    }
+    VerificationEvent event = new VerificationEvent(at, action, type, address, clientKey, outcome, detail);
     for (VerificationListener listener : listeners) {
       try {
         listener.onEvent(event);

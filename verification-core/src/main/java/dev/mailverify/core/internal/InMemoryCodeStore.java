@@ -102,7 +102,7 @@ public final class InMemoryCodeStore implements CodeStore {
         return entry;
       }
       PendingCode counted = current.withAttempt();
-      if (compare(current.mac(), candidates)) {
+      if (current.matchesAny(candidates)) {
         result[0] = AttemptResult.matched();
         return null;
       }

@@ -43,6 +43,21 @@ public record PendingCode(byte[] mac, Instant expiresAt, int maxAttempts, int at
   }
 
   /**
+   * Compares the stored MAC with every candidate in constant time, without stopping at the first
+   * match (C15).
+   *
+   * @param candidates the MACs of the typed code, one per active secret
+   * @return {@code true} if any candidate matches
+   */
+  public boolean matchesAny(java.util.List<byte[]> candidates) {
+    boolean match = false;
+    for (byte[] candidate : candidates) {
+      match |= java.security.MessageDigest.isEqual(mac, candidate);
+    }
+    return match;
+  }
+
+  /**
    * Returns this code with one more attempt counted.
    *
    * @return a new record
