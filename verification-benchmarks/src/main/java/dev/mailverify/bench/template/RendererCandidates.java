@@ -1,5 +1,7 @@
 package dev.mailverify.bench.template;
 
+import dev.mailverify.template.MustacheTemplateRenderer;
+
 import dev.mailverify.bench.RealisticMailRenderer;
 import dev.mailverify.core.spi.TemplateRenderer;
 import java.util.List;
@@ -11,17 +13,15 @@ import java.util.List;
  * <ul>
  *   <li>{@code plain-text}: core's default, text only;
  *   <li>{@code realistic-html}: {@link RealisticMailRenderer}, text plus about 2 KB of HTML, the
- *       floor a template engine can reach.
+ *       floor a template engine can reach;
+ *   <li>{@code mustache}: {@code verification-template}'s {@link MustacheTemplateRenderer} with its
+ *       bundled HTML + text templates.
  * </ul>
- *
- * <p>The Mustache renderer of {@code verification-template} plugs in here: add
- * {@code case "mustache" -> MustacheRenderer...} and its name to {@link #NAMES}; then
- * {@code -p renderer=mustache} measures it in every benchmark that renders.
  */
 public final class RendererCandidates {
 
   /** Every name {@link #named(String)} accepts. */
-  public static final List<String> NAMES = List.of("plain-text", "realistic-html");
+  public static final List<String> NAMES = List.of("plain-text", "realistic-html", "mustache");
 
   private RendererCandidates() {}
 
@@ -36,6 +36,7 @@ public final class RendererCandidates {
     return switch (name) {
       case "plain-text" -> TemplateRenderer.plainText();
       case "realistic-html" -> new RealisticMailRenderer();
+      case "mustache" -> MustacheTemplateRenderer.builder().build();
       default -> throw new IllegalArgumentException("unknown renderer '" + name + "'; known: " + NAMES);
     };
   }

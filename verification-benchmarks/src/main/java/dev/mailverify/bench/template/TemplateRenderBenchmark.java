@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TemplateRenderBenchmark {
 
   /** A {@link RendererCandidates} name. */
-  @Param({"plain-text", "realistic-html"})
+  @Param({"plain-text", "realistic-html", "mustache"})
   public String renderer;
 
   /** A language tag. */
