@@ -47,7 +47,7 @@ class JmhSmokeTest {
     Collection<RunResult> results = new Runner(options).run();
 
     long methods = Arrays.stream(benchmark.getMethods()).filter(m -> m.isAnnotationPresent(Benchmark.class)).count();
-    long params = benchmark == TemplateRenderBenchmark.class ? 4 // renderer x locale
+    long params = benchmark == TemplateRenderBenchmark.class ? 6 // renderer (3) x locale (2)
         : benchmark == EmailAddressBenchmark.class ? 2 : 1;
     assertThat(results).hasSize((int) (methods * params));
     for (RunResult r : results) {
