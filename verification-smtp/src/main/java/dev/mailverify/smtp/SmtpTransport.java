@@ -9,6 +9,7 @@ import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -74,7 +76,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
   private final ScheduledThreadPoolExecutor timer;
   private final AtomicLong sent = new AtomicLong();
 
-  private SmtpTransport(SmtpSettings settings, Clock clock, LongSupplier ticker) {
+  private SmtpTransport(SmtpSettings settings, Clock clock, LongSupplier ticker, Consumer<Socket> opened) {
     this.settings = settings;
     this.clock = clock;
     int instance = INSTANCES.incrementAndGet();
@@ -85,7 +87,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    this.session = Session.getInstance(properties(settings, timer));
+    this.session = Session.getInstance(properties(settings, timer, opened));
     if (settings.debug()) {
       LOG.warn("SMTP protocol trace (mail.debug) is ON: every message, verification codes included, is printed"
           + " to standard output. Turn it off outside a test setup.");
@@ -126,12 +128,17 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
    */
   public static SmtpTransport create(SmtpSettings settings, Clock clock) {
     return new SmtpTransport(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
-        System::nanoTime);
+        System::nanoTime, socket -> { });
   }
 
   /** For tests: a transport whose pool reads idle times from a fake ticker. */
   static SmtpTransport create(SmtpSettings settings, Clock clock, LongSupplier ticker) {
-    return new SmtpTransport(settings, clock, ticker);
+    return new SmtpTransport(settings, clock, ticker, socket -> { });
+  }
+
+  /** For tests: a transport that tells {@code opened} of every socket it hands to Jakarta Mail. */
+  static SmtpTransport create(SmtpSettings settings, Consumer<Socket> opened) {
+    return new SmtpTransport(settings, Clock.systemDefaultZone(), System::nanoTime, opened);
   }
 
   /**
@@ -301,7 +308,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     return false;
   }
 
-  private static Properties properties(SmtpSettings s, ScheduledThreadPoolExecutor timer) {
+  private static Properties properties(SmtpSettings s, ScheduledThreadPoolExecutor timer, Consumer<Socket> opened) {
     Properties p = new Properties();
     p.setProperty("mail.transport.protocol", "smtp");
     p.setProperty("mail.smtp.host", s.host());
@@ -334,10 +341,14 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     }
     p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
     p.setProperty("mail.smtp.ssl.protocols", Net.protocols());
+    // TCP_NODELAY on every connection (NoDelaySockets); TLS from the settings' trust store or the
+    // JDK's default, as before. No fallback: a failing connect or handshake is reported, never
+    // retried on a second connection with the JDK's default trust.
+    p.put("mail.smtp.socketFactory", NoDelaySockets.plain(opened));
     SSLSocketFactory custom = Net.customSocketFactory(s);
-    if (custom != null) {
-      p.put("mail.smtp.ssl.socketFactory", custom);
-    }
+    p.put("mail.smtp.ssl.socketFactory", NoDelaySockets.tls(
+        custom != null ? () -> custom : () -> (SSLSocketFactory) SSLSocketFactory.getDefault(), opened));
+    p.setProperty("mail.smtp.socketFactory.fallback", "false");
     return p;
   }
 
