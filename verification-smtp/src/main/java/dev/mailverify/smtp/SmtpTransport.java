@@ -154,15 +154,9 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     if (pool.isClosed()) {
       throw ConnectionPool.closedFailure();
     }
-    MimeMessage mime;
-    Address[] recipients;
-    try {
-      mime = MimeMessages.build(session, message, settings.from(), clock.instant());
-      recipients = mime.getAllRecipients();
-    } catch (MessagingException e) {
-      throw DeliveryException.builder(DeliveryException.Category.UNKNOWN, "the message could not be built")
-          .cause(e).build();
-    }
+    MimeMessages.Prepared mime = MimeMessages.build(session, message, settings.from(), clock.instant(),
+        clock.getZone());
+    Address[] recipients = mime.getAllRecipients();
     boolean retried = false;
     while (true) {
       ConnectionPool.Connection c = pool.borrow(retried);
@@ -183,7 +177,9 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
       }
       pool.release(c, true, false);
       sent.incrementAndGet();
-      LOG.debug("SMTP server accepted the mail to {} on connection #{}", message.to().masked(), c.id);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("SMTP server accepted the mail to {} on connection #{}", message.to().masked(), c.id);
+      }
       return;
     }
   }
