@@ -357,32 +357,49 @@ final class MimeMessages {
      * space or tab that ends a line as =XX; soft line breaks keep every line at most 76 characters.
      */
     private void quotedPrintable(Bytes out) {
-      int column = 0;
       int n = utf8.length;
+      // at most 3 characters per byte (=XX, or CRLF for a lone CR or LF), and a soft break
+      // ("=" CRLF) after every 73 or more of them: 3n/73 < n/24 soft breaks
+      byte[] q = new byte[n * 3 + (n / 24 + 2) * 3];
+      int o = 0;
+      int column = 0;
       for (int i = 0; i < n; i++) {
         int b = utf8[i] & 0xff;
         if (b == '\r' || b == '\n') {
           if (b == '\r' && i + 1 < n && utf8[i + 1] == '\n') {
             i++;
           }
-          out.crlf();
+          q[o++] = '\r';
+          q[o++] = '\n';
           column = 0;
           continue;
         }
-        boolean lineEnd = i + 1 == n || utf8[i + 1] == '\r' || utf8[i + 1] == '\n';
-        boolean literal = (b >= 0x21 && b <= 0x7e && b != '=') || ((b == ' ' || b == '\t') && !lineEnd);
+        boolean literal = b >= 0x21 && b <= 0x7e && b != '=';
+        if (!literal && (b == ' ' || b == '\t')) {
+          literal = !lineEnd(i); // a space or tab that ends a line would be lost: =20 / =09
+        }
         int width = literal ? 1 : 3;
-        if (column + width > (lineEnd ? LINE : LINE - 1)) {
-          out.ascii("=").crlf();
+        // at most 75 characters and a soft break "="; the last one of a line may use column 76
+        if (column + width > LINE - 1 && !(column + width <= LINE && lineEnd(i))) {
+          q[o++] = '=';
+          q[o++] = '\r';
+          q[o++] = '\n';
           column = 0;
         }
         if (literal) {
-          out.put(b);
+          q[o++] = (byte) b;
         } else {
-          out.put('=').put(HEX[b >> 4]).put(HEX[b & 0xf]);
+          q[o++] = '=';
+          q[o++] = HEX[b >> 4];
+          q[o++] = HEX[b & 0xf];
         }
         column += width;
       }
+      out.bytes(q, 0, o);
+    }
+
+    private boolean lineEnd(int i) {
+      return i + 1 == utf8.length || utf8[i + 1] == '\r' || utf8[i + 1] == '\n';
     }
 
     private static byte[] canonical(byte[] utf8) {
