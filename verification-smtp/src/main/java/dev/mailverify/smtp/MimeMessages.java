@@ -2,97 +2,565 @@ package dev.mailverify.smtp;
 
 import dev.mailverify.core.Mailbox;
 import dev.mailverify.core.spi.EmailMessage;
-import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
+import jakarta.mail.Address;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import jakarta.mail.internet.MimeUtility;
-import java.io.UnsupportedEncodingException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Date;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Builds the MIME message for an {@link EmailMessage}: UTF-8 bodies, multipart/alternative when
- * there is HTML, RFC 2047 subject, display names and extra headers (C20), Date, and a Message-ID
- * on the sender's domain.
+ * Writes the MIME message for an {@link EmailMessage} straight to bytes, once: UTF-8 bodies,
+ * multipart/alternative when there is HTML, RFC 2047 subject, display names and extra headers
+ * (C20), Date, and a Message-ID on the sender's domain.
+ *
+ * <p>Why not Jakarta Mail's {@code MimeBodyPart} / {@code MimeMultipart}: in Jakarta Mail 2.1 every
+ * body part, every multipart, every encoder stream and every {@code writeTo} looks up the
+ * {@code jakarta.mail.util.StreamProvider} with a fresh {@code ServiceLoader} scan of the class
+ * path (jakartaee/mail-api #699, #861), and each text part goes through Jakarta Activation's
+ * command map. That was half of the client's CPU per mail. The only cure inside Jakarta Mail is a
+ * JVM-wide system property, which would change every other user of Jakarta Mail in the process.
+ * A verification mail has a fixed, simple shape, so it is written here with no lookup at all, and
+ * handed to Angus's {@code SMTPTransport} as a {@link Prepared} message that only copies its
+ * bytes out.
+ *
+ * <p>The choices are those of Jakarta Mail where they matter to receivers: text is sent in
+ * canonical form (CRLF line ends); a body is {@code 7bit} when it is ASCII with lines of at most
+ * 998 bytes, otherwise quoted-printable or base64, whichever is shorter; a header value that is
+ * not plain ASCII words is B-encoded in words of at most 75 characters on lines of at most 76.
  */
 final class MimeMessages {
-  private static final String UTF_8 = "UTF-8";
+  private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.US);
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+  private static final Base64.Encoder BASE64 = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'});
+  /** Longest header line (RFC 5322 recommends 78) and encoded-word line (RFC 2047: 76). */
+  private static final int LINE = 76;
+  /** Longest line SMTP carries (RFC 5321: 1000 with CRLF). */
+  private static final int MAX_LINE = 998;
+  /** {@code =?UTF-8?B?} and {@code ?=}. */
+  private static final int ENCODED_WORD_OVERHEAD = 12;
 
   private MimeMessages() {}
 
-  static MimeMessage build(Session session, EmailMessage message, Mailbox defaultFrom, Instant now)
-      throws MessagingException {
+  /**
+   * Writes the message.
+   *
+   * @param session the session of the transport that sends it
+   * @param message the mail
+   * @param defaultFrom the sender when the mail names none
+   * @param now the time for the Date header and the Message-ID
+   * @param zone the zone the Date header is written in
+   * @return the message, ready for {@code SMTPTransport.sendMessage}
+   */
+  static Prepared build(Session session, EmailMessage message, Mailbox defaultFrom, Instant now, ZoneId zone) {
     Mailbox from = message.from() != null ? message.from() : defaultFrom;
     String domain = from.address().substring(from.address().lastIndexOf('@') + 1);
-    String messageId = "<" + UUID.randomUUID().toString().replace("-", "") + "." + now.toEpochMilli()
-        + "@" + domain + ">";
-    MimeMessage mime = new IdentifiedMimeMessage(session, messageId);
-    mime.setFrom(address(from));
-    InternetAddress to = new InternetAddress();
-    to.setAddress(message.to().address());
-    mime.setRecipient(Message.RecipientType.TO, to);
-    mime.setSubject(message.subject(), UTF_8);
-    mime.setSentDate(Date.from(now));
+    ThreadLocalRandom random = ThreadLocalRandom.current(); // unique, not secret: no SecureRandom lock per mail
+    String unique = hex(random.nextLong()) + hex(random.nextLong());
+    String messageId = "<" + unique + "." + now.toEpochMilli() + "@" + domain + ">";
+
+    Bytes out = new Bytes(1024 + 2 * (message.text().length() + (message.html() == null ? 0 : message.html().length())));
+    out.ascii("Date: ").ascii(DATE.format(now.atZone(zone))).crlf();
+    out.ascii("From: ");
+    mailbox(out, from, 6);
+    out.crlf();
+    out.ascii("To: ").ascii(message.to().address()).crlf();
+    out.ascii("Message-ID: ").ascii(messageId).crlf();
+    unstructured(out, "Subject", message.subject());
     for (Map.Entry<String, String> header : message.headers().entrySet()) {
-      String name = header.getKey();
-      mime.setHeader(name, MimeUtility.fold(name.length() + 2, encode(header.getValue())));
+      unstructured(out, header.getKey(), header.getValue());
     }
+    out.ascii("MIME-Version: 1.0").crlf();
     String html = message.html();
     if (html == null) {
-      mime.setText(message.text(), UTF_8, "plain");
-    } else {
-      MimeMultipart alternative = new MimeMultipart("alternative");
-      MimeBodyPart text = new MimeBodyPart();
-      text.setText(message.text(), UTF_8, "plain");
-      MimeBodyPart htmlPart = new MimeBodyPart();
-      htmlPart.setText(html, UTF_8, "html");
-      alternative.addBodyPart(text);
-      alternative.addBodyPart(htmlPart);
-      mime.setContent(alternative);
-    }
-    mime.saveChanges();
-    return mime;
-  }
-
-  private static String encode(String value) throws MessagingException {
-    try {
-      return MimeUtility.encodeText(value, UTF_8, null);
-    } catch (UnsupportedEncodingException e) {
-      throw new MessagingException("UTF-8 is not supported", e);
-    }
-  }
-
-  private static InternetAddress address(Mailbox mailbox) throws MessagingException {
-    try {
-      InternetAddress address = new InternetAddress();
-      address.setAddress(mailbox.address());
-      if (mailbox.displayName() != null) {
-        address.setPersonal(mailbox.displayName(), UTF_8);
+      Body text = Body.of(message.text(), null);
+      out.ascii("Content-Type: text/plain; charset=UTF-8").crlf();
+      out.ascii("Content-Transfer-Encoding: ").ascii(text.encoding).crlf().crlf();
+      text.writeTo(out);
+      if (!out.endsWithCrlf()) {
+        out.crlf(); // the message ends with a line end; a text that ends with one gets no extra line
       }
-      return address;
-    } catch (UnsupportedEncodingException e) {
-      throw new MessagingException("UTF-8 is not supported", e);
+    } else {
+      String boundary = "=_mv_" + unique;
+      Body text = Body.of(message.text(), boundary);
+      Body htmlBody = Body.of(html, boundary);
+      out.ascii("Content-Type: multipart/alternative; boundary=\"").ascii(boundary).ascii("\"").crlf().crlf();
+      out.ascii("--").ascii(boundary).crlf();
+      out.ascii("Content-Type: text/plain; charset=UTF-8").crlf();
+      out.ascii("Content-Transfer-Encoding: ").ascii(text.encoding).crlf().crlf();
+      text.writeTo(out);
+      out.crlf().ascii("--").ascii(boundary).crlf();
+      out.ascii("Content-Type: text/html; charset=UTF-8").crlf();
+      out.ascii("Content-Transfer-Encoding: ").ascii(htmlBody.encoding).crlf().crlf();
+      htmlBody.writeTo(out);
+      out.crlf().ascii("--").ascii(boundary).ascii("--").crlf();
+    }
+    return new Prepared(session, out.toByteArray(), envelope(from.address()), envelope(message.to().address()),
+        message.subject(), messageId);
+  }
+
+  private static InternetAddress envelope(String address) {
+    InternetAddress a = new InternetAddress();
+    a.setAddress(address); // already checked (C18): ASCII, no spaces or controls
+    return a;
+  }
+
+  /** {@code display-name <address>}, the name as atoms, a quoted string or encoded words. */
+  private static void mailbox(Bytes out, Mailbox mailbox, int used) {
+    String address = "<" + mailbox.address() + ">";
+    String name = mailbox.displayName();
+    if (name == null) {
+      out.ascii(mailbox.address());
+      return;
+    }
+    int column;
+    if (isAtoms(name)) {
+      out.ascii(name);
+      column = used + name.length();
+    } else if (isPrintableAscii(name) && !name.contains("=?") && name.length() < 900) {
+      StringBuilder quoted = new StringBuilder(name.length() + 8).append('"');
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (c == '"' || c == '\\') {
+          quoted.append('\\');
+        }
+        quoted.append(c);
+      }
+      out.ascii(quoted.append('"').toString());
+      column = used + quoted.length();
+    } else {
+      column = encodedWords(out, name, used);
+    }
+    if (column + 1 + address.length() > LINE) {
+      out.crlf();
+      column = 0;
+    }
+    out.ascii(" ").ascii(address);
+  }
+
+  /** An unstructured header: plain ASCII words folded at spaces, or else encoded words. */
+  private static void unstructured(Bytes out, String name, String value) {
+    out.ascii(name).ascii(":");
+    int used = name.length() + 1;
+    if (isPlainWords(value)) {
+      out.ascii(" ");
+      used++;
+      int start = 0;
+      while (used + value.length() - start > LINE) {
+        int limit = Math.min(value.length() - 1, start + LINE - used);
+        int space = value.lastIndexOf(' ', limit);
+        if (space <= start) {
+          space = value.indexOf(' ', limit);
+          if (space < 0) {
+            break;
+          }
+        }
+        out.ascii(value, start, space).crlf(); // the space starts the next line (RFC 5322 folding)
+        start = space;
+        used = 0;
+      }
+      out.ascii(value, start, value.length()).crlf();
+      return;
+    }
+    if (LINE - (used + 1) - ENCODED_WORD_OVERHEAD < 8) {
+      out.crlf(); // a long header name: the first word (room for any character) goes on the next line
+      used = 0;
+    }
+    out.ascii(" ");
+    encodedWords(out, value, used + 1);
+    out.crlf();
+  }
+
+  /**
+   * Writes {@code text} as RFC 2047 B-encoded UTF-8 words, each whole characters, each line at most
+   * 76 characters, continuation lines starting with a space (ignored between encoded words).
+   *
+   * @param used the characters already on the current line
+   * @return the characters on the last line written
+   */
+  private static int encodedWords(Bytes out, String text, int used) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    int start = 0;
+    boolean first = true;
+    while (start < utf8.length) {
+      if (!first) {
+        out.crlf().ascii(" ");
+        used = 1;
+      }
+      int maxBytes = (LINE - used - ENCODED_WORD_OVERHEAD) / 4 * 3;
+      int end = start;
+      while (end < utf8.length) {
+        int next = end + utf8Length(utf8[end]);
+        if (next - start > maxBytes) {
+          break;
+        }
+        end = next;
+      }
+      if (end == start) { // cannot happen for lines of 76 (a character is at most 4 bytes); stay safe
+        end = Math.min(utf8.length, start + utf8Length(utf8[start]));
+      }
+      out.ascii("=?UTF-8?B?");
+      byte[] word = Base64.getEncoder().encode(Arrays.copyOfRange(utf8, start, end));
+      out.bytes(word, 0, word.length);
+      out.ascii("?=");
+      used += ENCODED_WORD_OVERHEAD + word.length;
+      start = end;
+      first = false;
+    }
+    return used;
+  }
+
+  private static int utf8Length(byte lead) {
+    int b = lead & 0xff;
+    if (b < 0x80) {
+      return 1;
+    }
+    if (b >= 0xf0) {
+      return 4;
+    }
+    return b >= 0xe0 ? 3 : 2;
+  }
+
+  /** Printable ASCII words separated by single spaces, no encoded-word look-alike, no overlong word. */
+  static boolean isPlainWords(String s) {
+    if (s.isEmpty() || s.charAt(0) == ' ' || s.charAt(s.length() - 1) == ' ' || s.contains("=?")) {
+      return false;
+    }
+    int word = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == ' ') {
+        if (s.charAt(i - 1) == ' ') {
+          return false;
+        }
+        word = 0;
+      } else if (c < 0x21 || c > 0x7e || ++word > 900) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** RFC 5322 atoms separated by single spaces: a display name that needs no quotes. */
+  private static boolean isAtoms(String s) {
+    if (!isPlainWords(s) || s.length() > 900) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if ("()<>[]:;@\\,.\"".indexOf(s.charAt(i)) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isPrintableAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String hex(long v) {
+    String h = Long.toHexString(v);
+    return h.length() == 16 ? h : "0".repeat(16 - h.length()) + h;
+  }
+
+  /** One text body, UTF-8, with the transfer encoding chosen for it. */
+  static final class Body {
+    final String encoding;
+    private final byte[] utf8;
+
+    private Body(String encoding, byte[] utf8) {
+      this.encoding = encoding;
+      this.utf8 = utf8;
+    }
+
+    /**
+     * Chooses the encoding: 7bit for ASCII text with lines of at most 998 bytes (and without the
+     * multipart boundary in it), else the shorter of quoted-printable and base64.
+     */
+    static Body of(String text, String boundary) {
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+      boolean sevenBit = true;
+      int escaped = 0;
+      int line = 0;
+      for (byte value : utf8) {
+        int b = value & 0xff;
+        if (b == '\r' || b == '\n') {
+          line = 0;
+          continue;
+        }
+        if (++line > MAX_LINE) {
+          sevenBit = false;
+        }
+        if (b >= 0x7f || (b < 0x20 && b != '\t')) {
+          sevenBit = false;
+          escaped++;
+        } else if (b == '=') {
+          escaped++;
+        }
+      }
+      if (sevenBit && (boundary == null || !text.contains(boundary))) {
+        return new Body("7bit", utf8);
+      }
+      long quotedPrintable = utf8.length + 2L * escaped + 3L * (utf8.length / 73);
+      long base64 = (utf8.length + 2L) / 3 * 4 * 78 / 76;
+      return new Body(quotedPrintable <= base64 ? "quoted-printable" : "base64", utf8);
+    }
+
+    void writeTo(Bytes out) {
+      switch (encoding) {
+        case "7bit":
+          sevenBit(out);
+          break;
+        case "quoted-printable":
+          quotedPrintable(out);
+          break;
+        default:
+          byte[] b64 = BASE64.encode(canonical(utf8));
+          out.bytes(b64, 0, b64.length);
+          break;
+      }
+    }
+
+    /** The text with every line end (CR, LF or CRLF) as CRLF; no trailing line end is added. */
+    private void sevenBit(Bytes out) {
+      int start = 0;
+      for (int i = 0; i < utf8.length; i++) {
+        byte b = utf8[i];
+        if (b == '\r' || b == '\n') {
+          out.bytes(utf8, start, i - start).crlf();
+          if (b == '\r' && i + 1 < utf8.length && utf8[i + 1] == '\n') {
+            i++;
+          }
+          start = i + 1;
+        }
+      }
+      out.bytes(utf8, start, utf8.length - start);
+    }
+
+    /**
+     * Quoted-printable (RFC 2045, 6.7): line ends as CRLF; '=', controls, bytes above 126 and a
+     * space or tab that ends a line as =XX; soft line breaks keep every line at most 76 characters.
+     */
+    private void quotedPrintable(Bytes out) {
+      int n = utf8.length;
+      // at most 3 characters per byte (=XX, or CRLF for a lone CR or LF), and a soft break
+      // ("=" CRLF) after every 73 or more of them: 3n/73 < n/24 soft breaks
+      byte[] q = new byte[n * 3 + (n / 24 + 2) * 3];
+      int o = 0;
+      int column = 0;
+      for (int i = 0; i < n; i++) {
+        int b = utf8[i] & 0xff;
+        if (b == '\r' || b == '\n') {
+          if (b == '\r' && i + 1 < n && utf8[i + 1] == '\n') {
+            i++;
+          }
+          q[o++] = '\r';
+          q[o++] = '\n';
+          column = 0;
+          continue;
+        }
+        boolean literal = b >= 0x21 && b <= 0x7e && b != '=';
+        if (!literal && (b == ' ' || b == '\t')) {
+          literal = !lineEnd(i); // a space or tab that ends a line would be lost: =20 / =09
+        }
+        int width = literal ? 1 : 3;
+        // at most 75 characters and a soft break "="; the last one of a line may use column 76
+        if (column + width > LINE - 1 && !(column + width <= LINE && lineEnd(i))) {
+          q[o++] = '=';
+          q[o++] = '\r';
+          q[o++] = '\n';
+          column = 0;
+        }
+        if (literal) {
+          q[o++] = (byte) b;
+        } else {
+          q[o++] = '=';
+          q[o++] = HEX[b >> 4];
+          q[o++] = HEX[b & 0xf];
+        }
+        column += width;
+      }
+      out.bytes(q, 0, o);
+    }
+
+    private boolean lineEnd(int i) {
+      return i + 1 == utf8.length || utf8[i + 1] == '\r' || utf8[i + 1] == '\n';
+    }
+
+    private static byte[] canonical(byte[] utf8) {
+      int extra = 0;
+      for (int i = 0; i < utf8.length; i++) {
+        if (utf8[i] == '\n' && (i == 0 || utf8[i - 1] != '\r')) {
+          extra++;
+        } else if (utf8[i] == '\r' && (i + 1 == utf8.length || utf8[i + 1] != '\n')) {
+          extra++;
+        }
+      }
+      if (extra == 0) {
+        return utf8;
+      }
+      byte[] out = new byte[utf8.length + extra];
+      int o = 0;
+      for (int i = 0; i < utf8.length; i++) {
+        byte b = utf8[i];
+        if (b == '\n' && (i == 0 || utf8[i - 1] != '\r')) {
+          out[o++] = '\r';
+          out[o++] = '\n';
+        } else if (b == '\r' && (i + 1 == utf8.length || utf8[i + 1] != '\n')) {
+          out[o++] = '\r';
+          out[o++] = '\n';
+        } else {
+          out[o++] = b;
+        }
+      }
+      return out;
     }
   }
 
-  /** A message whose Message-ID is fixed up front, on the sender's domain. */
-  private static final class IdentifiedMimeMessage extends MimeMessage {
+  /** A growing byte buffer; not synchronized (one per message, one thread). */
+  static final class Bytes {
+    private byte[] buf;
+    private int count;
+
+    Bytes(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    private void ensure(int more) {
+      if (count + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + more));
+      }
+    }
+
+    Bytes put(int b) {
+      ensure(1);
+      buf[count++] = (byte) b;
+      return this;
+    }
+
+    Bytes bytes(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
+      return this;
+    }
+
+    /** Appends characters known to be ASCII. */
+    Bytes ascii(String s) {
+      return ascii(s, 0, s.length());
+    }
+
+    Bytes ascii(String s, int from, int to) {
+      ensure(to - from);
+      for (int i = from; i < to; i++) {
+        char c = s.charAt(i);
+        if (c > 0x7e) {
+          throw new IllegalStateException("not ASCII at " + i); // a bug here, never user input (checked before)
+        }
+        buf[count++] = (byte) c;
+      }
+      return this;
+    }
+
+    boolean endsWithCrlf() {
+      return count >= 2 && buf[count - 2] == '\r' && buf[count - 1] == '\n';
+    }
+
+    Bytes crlf() {
+      ensure(2);
+      buf[count++] = '\r';
+      buf[count++] = '\n';
+      return this;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, count);
+    }
+  }
+
+  /**
+   * A message written once, as bytes, for Angus's {@code SMTPTransport}: it answers what the
+   * transport asks ({@link #getFrom()} for MAIL FROM, {@link #getAllRecipients()},
+   * {@link #getSubject()} for its listeners, {@link #writeTo(OutputStream, String[])} for DATA) and
+   * nothing else; it is never parsed or changed, and never leaves this package.
+   */
+  static final class Prepared extends MimeMessage {
+    private final byte[] bytes;
+    private final InternetAddress sender;
+    private final InternetAddress recipient;
+    private final String subject;
     private final String messageId;
 
-    IdentifiedMimeMessage(Session session, String messageId) {
+    Prepared(Session session, byte[] bytes, InternetAddress sender, InternetAddress recipient, String subject,
+        String messageId) {
       super(session);
+      this.bytes = bytes;
+      this.sender = sender;
+      this.recipient = recipient;
+      this.subject = subject;
       this.messageId = messageId;
     }
 
+    /** Writes the message exactly as prepared; there are no Bcc or Content-Length headers to leave out. */
     @Override
-    protected void updateMessageID() throws MessagingException {
-      setHeader("Message-ID", messageId);
+    public void writeTo(OutputStream os, String[] ignoreList) throws IOException {
+      os.write(bytes);
+    }
+
+    @Override
+    public void writeTo(OutputStream os) throws IOException {
+      os.write(bytes);
+    }
+
+    @Override
+    public Address[] getFrom() {
+      return new Address[] {sender};
+    }
+
+    @Override
+    public Address[] getAllRecipients() {
+      return new Address[] {recipient};
+    }
+
+    @Override
+    public String getSubject() {
+      return subject;
+    }
+
+    @Override
+    public String getMessageID() {
+      return messageId;
+    }
+
+    @Override
+    public int getSize() {
+      return bytes.length;
+    }
+
+    /** The bytes are final: nothing to update. */
+    @Override
+    public void saveChanges() {
+      // written once in MimeMessages.build
+    }
+
+    /** The message as it goes into DATA (before dot-stuffing), for tests. */
+    byte[] bytes() {
+      return bytes.clone();
     }
   }
 }

@@ -7,8 +7,8 @@ import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -49,6 +50,11 @@ import org.slf4j.LoggerFactory;
  *       scrubbed) and a hint. A failing close of a broken connection never hides the real error.</li>
  *   <li><b>Message format (C20).</b> UTF-8; multipart/alternative when there is HTML; RFC 2047
  *       subject and display names; {@code Date}; a {@code Message-ID} on the sender's domain.</li>
+ *   <li><b>Speed, without global state.</b> Each message is written to bytes once by this module,
+ *       with none of Jakarta Mail's per-part {@code StreamProvider} lookups, and handed to Angus's
+ *       {@code SMTPTransport} as is; every connection has {@code TCP_NODELAY} on. No system
+ *       property is read for this or set: other users of Jakarta Mail in the JVM are unaffected.
+ *       See {@code docs/smtp.md}, "Speed".</li>
  * </ul>
  *
  * <p>Thread-safe. Close it when the application stops: {@link #close()} closes every connection
@@ -74,7 +80,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
   private final ScheduledThreadPoolExecutor timer;
   private final AtomicLong sent = new AtomicLong();
 
-  private SmtpTransport(SmtpSettings settings, Clock clock, LongSupplier ticker) {
+  private SmtpTransport(SmtpSettings settings, Clock clock, LongSupplier ticker, Consumer<Socket> opened) {
     this.settings = settings;
     this.clock = clock;
     int instance = INSTANCES.incrementAndGet();
@@ -85,7 +91,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
-    this.session = Session.getInstance(properties(settings, timer));
+    this.session = Session.getInstance(properties(settings, timer, opened));
     if (settings.debug()) {
       LOG.warn("SMTP protocol trace (mail.debug) is ON: every message, verification codes included, is printed"
           + " to standard output. Turn it off outside a test setup.");
@@ -126,12 +132,17 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
    */
   public static SmtpTransport create(SmtpSettings settings, Clock clock) {
     return new SmtpTransport(Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(clock, "clock"),
-        System::nanoTime);
+        System::nanoTime, socket -> { });
   }
 
   /** For tests: a transport whose pool reads idle times from a fake ticker. */
   static SmtpTransport create(SmtpSettings settings, Clock clock, LongSupplier ticker) {
-    return new SmtpTransport(settings, clock, ticker);
+    return new SmtpTransport(settings, clock, ticker, socket -> { });
+  }
+
+  /** For tests: a transport that tells {@code opened} of every socket it hands to Jakarta Mail. */
+  static SmtpTransport create(SmtpSettings settings, Consumer<Socket> opened) {
+    return new SmtpTransport(settings, Clock.systemDefaultZone(), System::nanoTime, opened);
   }
 
   /**
@@ -147,15 +158,9 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     if (pool.isClosed()) {
       throw ConnectionPool.closedFailure();
     }
-    MimeMessage mime;
-    Address[] recipients;
-    try {
-      mime = MimeMessages.build(session, message, settings.from(), clock.instant());
-      recipients = mime.getAllRecipients();
-    } catch (MessagingException e) {
-      throw DeliveryException.builder(DeliveryException.Category.UNKNOWN, "the message could not be built")
-          .cause(e).build();
-    }
+    MimeMessages.Prepared mime = MimeMessages.build(session, message, settings.from(), clock.instant(),
+        clock.getZone());
+    Address[] recipients = mime.getAllRecipients();
     boolean retried = false;
     while (true) {
       ConnectionPool.Connection c = pool.borrow(retried);
@@ -176,7 +181,9 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
       }
       pool.release(c, true, false);
       sent.incrementAndGet();
-      LOG.debug("SMTP server accepted the mail to {} on connection #{}", message.to().masked(), c.id);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("SMTP server accepted the mail to {} on connection #{}", message.to().masked(), c.id);
+      }
       return;
     }
   }
@@ -301,7 +308,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     return false;
   }
 
-  private static Properties properties(SmtpSettings s, ScheduledThreadPoolExecutor timer) {
+  private static Properties properties(SmtpSettings s, ScheduledThreadPoolExecutor timer, Consumer<Socket> opened) {
     Properties p = new Properties();
     p.setProperty("mail.transport.protocol", "smtp");
     p.setProperty("mail.smtp.host", s.host());
@@ -334,10 +341,14 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     }
     p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
     p.setProperty("mail.smtp.ssl.protocols", Net.protocols());
+    // TCP_NODELAY on every connection (NoDelaySockets); TLS from the settings' trust store or the
+    // JDK's default, as before. No fallback: a failing connect or handshake is reported, never
+    // retried on a second connection with the JDK's default trust.
+    p.put("mail.smtp.socketFactory", NoDelaySockets.plain(opened));
     SSLSocketFactory custom = Net.customSocketFactory(s);
-    if (custom != null) {
-      p.put("mail.smtp.ssl.socketFactory", custom);
-    }
+    p.put("mail.smtp.ssl.socketFactory", NoDelaySockets.tls(
+        custom != null ? () -> custom : () -> (SSLSocketFactory) SSLSocketFactory.getDefault(), opened));
+    p.setProperty("mail.smtp.socketFactory.fallback", "false");
     return p;
   }
 

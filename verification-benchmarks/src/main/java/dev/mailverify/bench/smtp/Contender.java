@@ -3,15 +3,13 @@ package dev.mailverify.bench.smtp;
 import dev.mailverify.core.spi.MailTransport;
 
 /**
- * One way of sending mail that the SMTP benchmarks compare: the Jakarta Mail baselines now, and
- * mailverify's {@code SmtpTransport} from {@code verification-smtp} once it lands. A contender
+ * One way of sending mail that the SMTP benchmarks compare: the Jakarta Mail baselines and
+ * mailverify's {@code SmtpTransport} from {@code verification-smtp}. A contender
  * makes a {@link MailTransport}; the harness calls {@link MailTransport#send} from
  * {@code concurrency} threads at once and {@link MailTransport#close()} at the end.
  *
- * <p>To add mailverify's transport, register in {@link Contenders} a contender whose
- * {@link #open} builds {@code SmtpTransport.create(SmtpSettings.builder().host(endpoint.host())
- * .port(endpoint.port()).security(...).trustStore(endpoint.trustStore())
- * .maxConnections(concurrency).build())}.
+ * <p>A new contender is registered in {@link Contenders#all()}. It must keep any tuning inside its
+ * own transport: the baselines run in the same JVM.
  */
 public interface Contender {
 

@@ -41,7 +41,45 @@ class SmtpThroughputTest {
       assertThat(r.messages()).isEqualTo(12);
     });
     assertThat(SINK.getReceivedMessages()).hasSize(contenders.size() * 2 * (12 + 4));
-    assertThat(text.toString(StandardCharsets.UTF_8)).contains("| plain | 3 | jakarta-reused |");
+    assertThat(text.toString(StandardCharsets.UTF_8)).contains("| plain | 3 | jakarta-reused |")
+        .contains("| plain | 3 | mailverify-smtp |");
+  }
+
+  @Test
+  @DisplayName("the mailverify-smtp contender is registered after the baselines and checked against the targets")
+  void mailverifyContenderIsCheckedAgainstTargets() throws Exception {
+    assertThat(Contenders.all().keySet()).containsExactly(Contenders.PER_MESSAGE, Contenders.REUSED,
+        Contenders.MAILVERIFY);
+    SmtpEndpoint endpoint = SmtpEndpoint.plain("127.0.0.1", SINK.getSmtp().getPort());
+    SmtpThroughput.Settings settings = new SmtpThroughput.Settings(List.of(endpoint),
+        List.copyOf(Contenders.all().values()), List.of(8), 16, 0, 16, 0, 1, List.of());
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
+
+    SmtpThroughput.printSummary(out, SmtpThroughput.run(settings, out));
+
+    assertThat(text.toString(StandardCharsets.UTF_8))
+        .contains("mailverify-smtp plain: ")
+        .contains("x per-message (target 3)")
+        .doesNotContain("WARNING");
+  }
+
+  @Test
+  @DisplayName("mailverify's transport delivers the realistic mail intact: UTF-8 subject and display name, text and HTML")
+  void mailverifyTransportDeliversRealisticMail() throws Exception {
+    SmtpEndpoint endpoint = SmtpEndpoint.plain("127.0.0.1", SINK.getSmtp().getPort());
+    var mail = VerificationMails.generate(1, 7).get(0);
+    try (var transport = Contenders.named(Contenders.MAILVERIFY).open(endpoint, 2)) {
+      transport.send(mail);
+    }
+
+    MimeMessage received = SINK.getReceivedMessages()[0];
+    assertThat(received.getSubject()).isEqualTo(mail.subject());
+    assertThat(((InternetAddress) received.getFrom()[0]).getPersonal()).isEqualTo("Roamio 旅行");
+    MimeMultipart alternative = (MimeMultipart) received.getContent();
+    assertThat(alternative.getContentType()).startsWith("multipart/alternative");
+    // text travels in canonical form (CRLF line ends, RFC 2045)
+    assertThat(((String) alternative.getBodyPart(1).getContent()).replace("\r\n", "\n")).isEqualTo(mail.html());
   }
 
   @Test

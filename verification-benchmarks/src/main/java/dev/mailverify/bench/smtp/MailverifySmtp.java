@@ -1,0 +1,43 @@
+package dev.mailverify.bench.smtp;
+
+import dev.mailverify.bench.BenchServices;
+import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.smtp.SmtpSecurity;
+import dev.mailverify.smtp.SmtpSettings;
+import dev.mailverify.smtp.SmtpTransport;
+
+/**
+ * mailverify's own {@link SmtpTransport} from {@code verification-smtp}, configured as an
+ * application would: the endpoint's host, port and security (implicit TLS with the sink's
+ * certificate in a trust store, identity check on), the benchmark sender, and a pool of
+ * {@code concurrency} connections ({@code maxConnections}), the setting its documentation asks for.
+ * Everything else is the transport's default; any tuning lives inside the transport.
+ */
+final class MailverifySmtp implements Contender {
+
+  /** The name on the command line and in reports. */
+  static final String NAME = "mailverify-smtp";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "mailverify SmtpTransport (verification-smtp), pooled connections, maxConnections = concurrency";
+  }
+
+  @Override
+  public MailTransport open(SmtpEndpoint endpoint, int concurrency) {
+    SmtpSettings settings = SmtpSettings.builder()
+        .host(endpoint.host())
+        .port(endpoint.port())
+        .security(endpoint.security() == SmtpEndpoint.Security.PLAIN ? SmtpSecurity.PLAIN : SmtpSecurity.IMPLICIT_TLS)
+        .trustStore(endpoint.trustStore())
+        .from(BenchServices.FROM)
+        .maxConnections(concurrency)
+        .build();
+    return SmtpTransport.create(settings);
+  }
+}
