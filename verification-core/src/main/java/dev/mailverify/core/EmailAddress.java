@@ -205,26 +205,34 @@ public final class EmailAddress {
     if (ascii.length() > 253) {
       throw new InvalidAddressException("domain longer than 253 characters");
     }
-    String[] labels = ascii.split("\\.", -1);
-    if (labels.length < 2) {
+    if (ascii.indexOf('.') < 0) {
       throw new InvalidAddressException("domain needs at least one dot");
     }
-    for (String label : labels) {
-      if (label.isEmpty() || label.length() > 63) {
+    int start = 0;
+    int lastLabel = 0;
+    while (start <= ascii.length()) { // label by label, without splitting into new strings
+      int end = ascii.indexOf('.', start);
+      if (end < 0) {
+        end = ascii.length();
+      }
+      int length = end - start;
+      if (length == 0 || length > 63) {
         throw new InvalidAddressException("domain has an empty or over-long label");
       }
-      if (label.startsWith("-") || label.endsWith("-")) {
+      if (ascii.charAt(start) == '-' || ascii.charAt(end - 1) == '-') {
         throw new InvalidAddressException("domain label starts or ends with a hyphen");
       }
-      for (int i = 0; i < label.length(); i++) {
-        char c = label.charAt(i);
+      for (int i = start; i < end; i++) {
+        char c = ascii.charAt(i);
         boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
         if (!ok) {
           throw new InvalidAddressException("domain contains a character that is not allowed");
         }
       }
+      lastLabel = start;
+      start = end + 1;
     }
-    if (allDigits(labels[labels.length - 1])) {
+    if (allDigits(ascii, lastLabel)) {
       throw new InvalidAddressException("domain must be a host name, not an IP address");
     }
     return ascii;
@@ -242,9 +250,10 @@ public final class EmailAddress {
     return true;
   }
 
-  private static boolean allDigits(String label) {
-    for (int i = 0; i < label.length(); i++) {
-      if (label.charAt(i) < '0' || label.charAt(i) > '9') {
+  /** Whether {@code s} from {@code from} to its end is digits only. */
+  private static boolean allDigits(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
         return false;
       }
     }

@@ -129,13 +129,13 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
 
     // Limits (C10-C12): each permit taken is given back if a later one refuses.
     List<String> taken = new ArrayList<>(4);
-    String cooldownKey = "cooldown:" + key.asString();
+    String cooldownKey = "cooldown:" + type.name() + ':' + key.address();
     SendResult.RateLimited limited = null;
     if (!policy.cooldown().isZero()) {
       limited = acquire(cooldownKey, new Quota(1, policy.cooldown()), now, SendResult.Limit.COOLDOWN, taken);
     }
     if (limited == null) {
-      limited = acquire("address:" + key.asString(), policy.perAddressQuota(), now,
+      limited = acquire("address:" + type.name() + ':' + key.address(), policy.perAddressQuota(), now,
           SendResult.Limit.ADDRESS_QUOTA, taken);
     }
     if (limited == null && request.clientKey() != null) {
@@ -229,7 +229,7 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
 
     // C7: failed tries per address and type across codes. Take a permit now, give it back
     // unless the try turns out wrong.
-    String failuresKey = "failures:" + key.asString();
+    String failuresKey = "failures:" + type.name() + ':' + key.address();
     if (!limiter.tryAcquire(failuresKey, policy.failedAttemptsQuota(), now).granted()) {
       publish(now, Action.VERIFY, type, address, null, Outcome.LOCKED, "failed-attempts quota");
       return new VerifyResult.Locked();

@@ -3,6 +3,7 @@ package dev.mailverify.core.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.CodeKey;
@@ -13,18 +14,20 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The built-in {@link CodeStore}: two bounded Caffeine caches whose entries expire at their own
- * {@code expiresAt} (after write, never after access). Every operation is one
- * {@code ConcurrentMap.compute} on one key, which Caffeine runs atomically.
+ * {@code expiresAt} (after write, never after access).
  *
- * <p>Correctness never depends on eviction: expiry is checked against the {@code now} the service
- * passes. Each entry may be reclaimed once {@code expiresAt - now} has passed on Caffeine's ticker,
- * so a service on a test clock and a store on the system ticker agree.
+ * <p>A pending code lives in a small holder with its try counter. An attempt looks the holder up
+ * (a quiet Caffeine read: no lock, no eviction bookkeeping; a code is worth keeping for its
+ * deadline, not for how often it is guessed) and then counts, compares and, on a match, consumes under
+ * the holder's own lock, so the operation is atomic per code (C8) and a wrong try allocates nothing
+ * in the store. A holder that leaves the cache (consumed, replaced by a resend, invalidated) is
+ * marked dead under its lock first, so an attempt that looked it up a moment earlier finds nothing
+ * (C4): once {@code issue} or {@code invalidate} has returned, the old code can never match.
  */
 public final class InMemoryCodeStore implements CodeStore {
   private static final byte[] NO_MAC = new byte[32];
@@ -33,10 +36,47 @@ public final class InMemoryCodeStore implements CodeStore {
    * A stored value and the instant, on Caffeine's ticker, after which it may be reclaimed. The
    * deadline is fixed when the value is issued, so attempts never extend it (C3).
    */
-  private record Entry<V>(V value, long deadlineNanos) {}
+  private record Entry<V>(V value, long deadlineNanos) implements Deadline {}
+
+  /** What {@link UntilDeadline} needs from a stored value. */
+  private interface Deadline {
+    long deadlineNanos();
+  }
+
+  /**
+   * A pending code and its tries so far. {@code attempts} and {@code dead} are guarded by the
+   * holder's monitor.
+   */
+  private static final class Pending implements Deadline {
+    final PendingCode code;
+    final long deadlineNanos;
+    int attempts;
+    boolean dead;
+
+    Pending(PendingCode code, long deadlineNanos) {
+      this.code = code;
+      this.deadlineNanos = deadlineNanos;
+      this.attempts = code.attempts();
+    }
+
+    @Override
+    public long deadlineNanos() {
+      return deadlineNanos;
+    }
+
+    synchronized void kill() {
+      dead = true;
+    }
+
+    /** The code as the SPI describes it, with the tries counted so far. */
+    synchronized PendingCode snapshot() {
+      return new PendingCode(code.mac(), code.expiresAt(), code.maxAttempts(), attempts);
+    }
+  }
 
   private final Ticker ticker;
-  private final Cache<CodeKey, Entry<PendingCode>> codes;
+  private final Cache<CodeKey, Pending> codes;
+  private final Policy<CodeKey, Pending> codePolicy;
   private final Cache<String, Entry<TokenRecord>> tokens;
 
   private InMemoryCodeStore(Builder b) {
@@ -44,23 +84,26 @@ public final class InMemoryCodeStore implements CodeStore {
     this.codes = Caffeine.newBuilder()
         .ticker(ticker)
         .maximumSize(b.maximumSize)
-        .expireAfter(new UntilDeadline<CodeKey, PendingCode>())
+        .executor(Runnable::run)
+        .expireAfter(new UntilDeadline<CodeKey, Pending>())
         .build();
+    this.codePolicy = codes.policy();
     this.tokens = Caffeine.newBuilder()
         .ticker(ticker)
         .maximumSize(b.maximumSize)
-        .expireAfter(new UntilDeadline<String, TokenRecord>())
+        .executor(Runnable::run)
+        .expireAfter(new UntilDeadline<String, Entry<TokenRecord>>())
         .build();
   }
 
-  private <V> Entry<V> entry(V value, Instant expiresAt, Instant now) {
+  private long deadline(Instant expiresAt, Instant now) {
     long lifetime;
     try {
       lifetime = Math.max(0, Duration.between(now, expiresAt).toNanos());
     } catch (ArithmeticException e) {
       lifetime = Long.MAX_VALUE / 4;
     }
-    return new Entry<>(value, ticker.read() + lifetime);
+    return ticker.read() + lifetime;
   }
 
   /**
@@ -77,7 +120,10 @@ public final class InMemoryCodeStore implements CodeStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(now, "now");
-    codes.put(key, entry(code, code.expiresAt(), now));
+    Pending replaced = codes.asMap().put(key, new Pending(code, deadline(code.expiresAt(), now)));
+    if (replaced != null) {
+      replaced.kill(); // a resend: the old code stops working (C4)
+    }
   }
 
   @Override
@@ -85,31 +131,31 @@ public final class InMemoryCodeStore implements CodeStore {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(candidates, "candidates");
     Objects.requireNonNull(now, "now");
-    AttemptResult[] result = new AttemptResult[1];
-    codes.asMap().compute(key, (k, entry) -> {
-      if (entry == null) {
-        compare(NO_MAC, candidates); // same work as a wrong code (C15)
-        result[0] = AttemptResult.notFound();
-        return null;
+    Pending pending = codePolicy.getIfPresentQuietly(key); // no eviction bookkeeping per try
+    if (pending == null) {
+      compare(NO_MAC, candidates); // same work as a wrong code (C15)
+      return AttemptResult.notFound();
+    }
+    synchronized (pending) {
+      if (pending.dead) {
+        compare(NO_MAC, candidates);
+        return AttemptResult.notFound();
       }
-      PendingCode current = entry.value();
-      if (current.isExpired(now)) {
-        result[0] = AttemptResult.expired();
-        return entry;
+      PendingCode code = pending.code;
+      if (code.isExpired(now)) {
+        return AttemptResult.expired();
       }
-      if (current.isLocked()) {
-        result[0] = AttemptResult.locked();
-        return entry;
+      if (pending.attempts >= code.maxAttempts()) {
+        return AttemptResult.locked();
       }
-      PendingCode counted = current.withAttempt();
-      if (current.matchesAny(candidates)) {
-        result[0] = AttemptResult.matched();
-        return null;
+      pending.attempts++;
+      if (code.matchesAny(candidates)) {
+        pending.dead = true; // consumed: no other attempt on this holder can match (C4, C8)
+        codes.asMap().remove(key, pending);
+        return AttemptResult.matched();
       }
-      result[0] = AttemptResult.mismatched(counted.maxAttempts() - counted.attempts());
-      return new Entry<>(counted, entry.deadlineNanos());
-    });
-    return result[0];
+      return AttemptResult.mismatched(code.maxAttempts() - pending.attempts);
+    }
   }
 
   /** Compares against every candidate without stopping early. */
@@ -123,7 +169,12 @@ public final class InMemoryCodeStore implements CodeStore {
 
   @Override
   public boolean invalidate(CodeKey key) {
-    return codes.asMap().remove(Objects.requireNonNull(key, "key")) != null;
+    Pending removed = codes.asMap().remove(Objects.requireNonNull(key, "key"));
+    if (removed == null) {
+      return false;
+    }
+    removed.kill();
+    return true;
   }
 
   @Override
@@ -131,7 +182,7 @@ public final class InMemoryCodeStore implements CodeStore {
     Objects.requireNonNull(tokenHash, "tokenHash");
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(now, "now");
-    tokens.put(tokenHash, entry(token, token.expiresAt(), now));
+    tokens.put(tokenHash, new Entry<>(token, deadline(token.expiresAt(), now)));
   }
 
   @Override
@@ -151,11 +202,11 @@ public final class InMemoryCodeStore implements CodeStore {
    */
   public String dump() {
     StringBuilder sb = new StringBuilder();
-    for (Map.Entry<CodeKey, Entry<PendingCode>> e : codes.asMap().entrySet()) {
-      PendingCode c = e.getValue().value();
-      sb.append(e.getKey().asString()).append(" = ").append(java.util.HexFormat.of().formatHex(c.mac()))
-          .append(' ').append(c).append('\n');
-    }
+    codes.asMap().forEach((k, pending) -> {
+      PendingCode c = pending.snapshot();
+      sb.append(k.asString()).append(" = ").append(java.util.HexFormat.of().formatHex(c.mac())).append(' ')
+          .append(c).append('\n');
+    });
     tokens.asMap().forEach((k, v) -> sb.append(k).append(" = ").append(v.value().address()).append(' ')
         .append(v.value()).append('\n'));
     return sb.toString();
@@ -172,19 +223,19 @@ public final class InMemoryCodeStore implements CodeStore {
   }
 
   /** Expires an entry at its fixed deadline; updates and reads never extend it. */
-  private static final class UntilDeadline<K, V> implements Expiry<K, Entry<V>> {
+  private static final class UntilDeadline<K, V extends Deadline> implements Expiry<K, V> {
     @Override
-    public long expireAfterCreate(K key, Entry<V> value, long currentTime) {
+    public long expireAfterCreate(K key, V value, long currentTime) {
       return Math.max(0, value.deadlineNanos() - currentTime);
     }
 
     @Override
-    public long expireAfterUpdate(K key, Entry<V> value, long currentTime, long currentDuration) {
+    public long expireAfterUpdate(K key, V value, long currentTime, long currentDuration) {
       return Math.max(0, value.deadlineNanos() - currentTime);
     }
 
     @Override
-    public long expireAfterRead(K key, Entry<V> value, long currentTime, long currentDuration) {
+    public long expireAfterRead(K key, V value, long currentTime, long currentDuration) {
       return currentDuration;
     }
   }

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -36,6 +37,9 @@ public final class Secrets {
       throw new IllegalStateException("SHA-256 is not available", e);
     }
   });
+
+  /** The bytes one MAC is computed over, reused per thread (the same as US-ASCII encoding). */
+  private static final ThreadLocal<byte[]> MAC_INPUT = ThreadLocal.withInitial(() -> new byte[512]);
 
   private final List<ThreadLocal<Mac>> macs;
 
@@ -119,7 +123,7 @@ public final class Secrets {
         c[i++] = symbols.charAt(b % n);
       }
     }
-    java.util.Arrays.fill(pool, (byte) 0);
+    Arrays.fill(pool, (byte) 0);
     return new String(c);
   }
 
@@ -195,11 +199,30 @@ public final class Secrets {
   }
 
   private static byte[] mac(Mac mac, CodeKey key, String code) {
-    mac.update(key.type().name().getBytes(StandardCharsets.US_ASCII));
-    mac.update((byte) 0);
-    mac.update(key.address().getBytes(StandardCharsets.US_ASCII));
-    mac.update((byte) 0);
-    return mac.doFinal(code.getBytes(StandardCharsets.US_ASCII));
+    String type = key.type().name();
+    String address = key.address();
+    int length = type.length() + 1 + address.length() + 1 + code.length();
+    byte[] input = MAC_INPUT.get();
+    if (input.length < length) {
+      input = new byte[length];
+      MAC_INPUT.set(input);
+    }
+    int n = ascii(type, input, 0);
+    input[n++] = 0;
+    n = ascii(address, input, n);
+    input[n++] = 0;
+    n = ascii(code, input, n);
+    mac.update(input, 0, n);
+    Arrays.fill(input, 0, n, (byte) 0); // the code does not linger in the buffer
+    return mac.doFinal();
+  }
+
+  /** Copies an ASCII string (type names, address keys and codes are) into {@code to} at {@code at}. */
+  private static int ascii(String s, byte[] to, int at) {
+    for (int i = 0; i < s.length(); i++) {
+      to[at++] = (byte) s.charAt(i);
+    }
+    return at;
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -251,6 +252,61 @@ public abstract class CodeStoreContract {
         // the match consumed the code, so the match cannot have come after the 5th wrong try
         assertThat(mismatched).isLessThanOrEqualTo(4);
       }
+    }
+  }
+
+  @Test
+  @DisplayName("C4, C8: a resend racing 99 threads with the old code - at most one match, none after the resend returned")
+  void raceResendAgainstOldCode() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      CodeKey k = key("resend" + round + "@example.com");
+      issue(k, "123456", 200);
+      AtomicBoolean resent = new AtomicBoolean();
+      int resender = round;
+      List<AttemptResult> results = race(THREADS, i -> {
+        if (i == resender) {
+          issue(k, "654321", 200);
+          resent.set(true);
+          return null;
+        }
+        boolean afterResend = resent.get();
+        AttemptResult r = attempt(k, "123456", T0);
+        if (afterResend && r.outcome() == Outcome.MATCHED) {
+          throw new AssertionError("the old code matched after the resend had returned");
+        }
+        return r;
+      });
+      assertThat(results.stream().filter(r -> r != null && r.outcome() == Outcome.MATCHED).count())
+          .isLessThanOrEqualTo(1);
+      assertThat(attempt(k, "123456", T0).outcome()).isNotEqualTo(Outcome.MATCHED);
+      assertThat(attempt(k, "654321", T0).outcome()).isEqualTo(Outcome.MATCHED);
+    }
+  }
+
+  @Test
+  @DisplayName("C8, C25: invalidate racing 99 threads with the right code - at most one match, none after it returned")
+  void raceInvalidateAgainstRightCode() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      CodeKey k = key("invalidate" + round + "@example.com");
+      issue(k, "123456", 200);
+      AtomicBoolean invalidated = new AtomicBoolean();
+      int invalidator = round;
+      List<AttemptResult> results = race(THREADS, i -> {
+        if (i == invalidator) {
+          store.invalidate(k);
+          invalidated.set(true);
+          return null;
+        }
+        boolean afterInvalidate = invalidated.get();
+        AttemptResult r = attempt(k, "123456", T0);
+        if (afterInvalidate && r.outcome() != Outcome.NOT_FOUND) {
+          throw new AssertionError("an attempt after invalidate returned found the code: " + r);
+        }
+        return r;
+      });
+      assertThat(results.stream().filter(r -> r != null && r.outcome() == Outcome.MATCHED).count())
+          .isLessThanOrEqualTo(1);
+      assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.NOT_FOUND);
     }
   }
 
