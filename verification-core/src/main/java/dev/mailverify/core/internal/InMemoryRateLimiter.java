@@ -34,17 +34,16 @@ public final class InMemoryRateLimiter implements RateLimiter {
   private static final Ticker TICKER = Ticker.systemTicker();
 
   /**
-   * Permit times in epoch millis, oldest first, in a growable ring; when to renew the bucket's
-   * lifetime; and whether it has left the cache. Guarded by the bucket's monitor, except
-   * {@code keepNanos}, which Caffeine reads when it sets the lifetime.
+   * Permit times in epoch millis, oldest first, in a growable ring; the window of the last call and
+   * when to renew the bucket's lifetime; and whether it has left the cache. Guarded by the
+   * bucket's monitor; Caffeine also reads {@code windowNanos} when it sets the lifetime.
    */
   private static final class Bucket {
     long[] times = new long[1];
     int head;
     int size;
-    long windowNanos;
+    volatile long windowNanos;
     long renewAtNanos;
-    volatile long keepNanos;
     boolean dead;
 
     Bucket(long windowNanos, long nowNanos) {
@@ -55,7 +54,12 @@ public final class InMemoryRateLimiter implements RateLimiter {
     void keep(long windowNanos, long nowNanos) {
       this.windowNanos = windowNanos;
       this.renewAtNanos = nowNanos + windowNanos;
-      this.keepNanos = saturatedDouble(windowNanos);
+    }
+
+    /** How long Caffeine keeps the bucket from a (re)set: two windows. */
+    long keepNanos() {
+      long w = windowNanos;
+      return w > Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 2 : w * 2;
     }
 
     long get(int i) {
@@ -91,17 +95,17 @@ public final class InMemoryRateLimiter implements RateLimiter {
       .expireAfter(new Expiry<String, Bucket>() {
         @Override
         public long expireAfterCreate(String key, Bucket value, long currentTime) {
-          return value.keepNanos;
+          return value.keepNanos();
         }
 
         @Override
         public long expireAfterUpdate(String key, Bucket value, long currentTime, long currentDuration) {
-          return value.keepNanos;
+          return value.keepNanos();
         }
 
         @Override
         public long expireAfterRead(String key, Bucket value, long currentTime, long currentDuration) {
-          return value.keepNanos; // only renewals read through the policy: lookups are quiet
+          return value.keepNanos(); // only renewals read through the policy: lookups are quiet
         }
       })
       .build();
@@ -151,7 +155,7 @@ public final class InMemoryRateLimiter implements RateLimiter {
       return true;
     }
     bucket.keep(windowNanos, nowNanos);
-    Bucket current = buckets.asMap().computeIfPresent(key, (k, b) -> b); // Caffeine re-reads keepNanos
+    Bucket current = buckets.asMap().computeIfPresent(key, (k, b) -> b); // Caffeine re-reads keepNanos()
     if (current != bucket) {
       bucket.dead = true;
       return false;
@@ -184,10 +188,6 @@ public final class InMemoryRateLimiter implements RateLimiter {
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE / 4;
     }
-  }
-
-  private static long saturatedDouble(long nanos) {
-    return nanos > Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 2 : nanos * 2;
   }
 
   @Override
