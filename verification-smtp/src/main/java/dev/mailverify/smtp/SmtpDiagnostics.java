@@ -207,6 +207,7 @@ public final class SmtpDiagnostics {
     private String connect() throws IOException {
       Socket s = new Socket();
       socket = s;
+      s.setTcpNoDelay(true); // as the transport's sockets: no Nagle stall in the handshake and AUTH
       s.connect(new InetSocketAddress(addresses[0], settings.port()), (int) settings.connectTimeout().toMillis());
       s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.readTimeout().toMillis()));
       streams(s);

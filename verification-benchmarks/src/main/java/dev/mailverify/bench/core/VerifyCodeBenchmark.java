@@ -46,8 +46,9 @@ import org.openjdk.jmh.runner.IterationType;
  * directly (the same keyed hash the service would store), outside the measured time. A right code
  * is consumed, so it is used once; a wrong code is tried at most 19 times per pending code (the
  * policy locks it after 20), round robin. The pool is kept from one iteration to the next while it
- * has room for 1.25 times the calls of the previous iteration; only then is it replaced, before an
- * iteration, by one sized for four such iterations (right codes: two), followed by a
+ * has room for twice the calls of the previous iteration; only then is it replaced, before an
+ * iteration, by one sized for four such iterations (right codes: the largest pool, as with two
+ * threads one keeps verifying, unmeasured, while the other refills), followed by a
  * {@code System.gc()}. A new pool is hundreds of thousands of long-lived entries: without the
  * collection, copying them out of the young generation would be charged to the calls measured next,
  * and replacing the pool needlessly would do that before every iteration. A pool that runs dry mid-iteration is
@@ -135,12 +136,12 @@ public class VerifyCodeBenchmark {
     public void beforeIteration(IterationParams iteration) {
       measuring = iteration.getType() == IterationType.MEASUREMENT;
       boolean guessing = wrongCalls > 0;
-      long expected = (freshCalls + wrongCalls) * 5 / 4;
+      long expected = (freshCalls + wrongCalls) * 2; // one thread of two may speed up a lot
       long room = guessing ? (long) emails.length * WRONG_TRIES_PER_CODE - used : emails.length - used;
       freshCalls = 0;
       wrongCalls = 0;
       if (room < expected) {
-        long codes = guessing ? expected * 4 / WRONG_TRIES_PER_CODE : expected * 2;
+        long codes = guessing ? expected * 2 / WRONG_TRIES_PER_CODE : MAX_POOL;
         refill((int) Math.min(MAX_POOL, Math.max(Math.max(bench.initialPool, emails.length), codes)));
         System.gc(); // the new pool's objects are promoted now, not in the iteration's collections
       }

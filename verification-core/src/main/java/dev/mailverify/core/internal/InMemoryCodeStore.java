@@ -26,8 +26,8 @@ import java.util.Optional;
  * deadline, not for how often it is guessed) and then counts, compares and, on a match, consumes under
  * the holder's own lock, so the operation is atomic per code (C8) and a wrong try allocates nothing
  * in the store. A holder that leaves the cache (consumed, replaced by a resend, invalidated) is
- * marked dead under its lock first, so an attempt that looked it up a moment earlier finds nothing
- * (C4): once {@code issue} or {@code invalidate} has returned, the old code can never match.
+ * marked dead, so an attempt that looked it up a moment earlier finds nothing (C4): an attempt that
+ * starts after {@code issue} or {@code invalidate} has returned can never match the old code.
  */
 public final class InMemoryCodeStore implements CodeStore {
   private static final byte[] NO_MAC = new byte[32];
@@ -44,14 +44,15 @@ public final class InMemoryCodeStore implements CodeStore {
   }
 
   /**
-   * A pending code and its tries so far. {@code attempts} and {@code dead} are guarded by the
-   * holder's monitor.
+   * A pending code and its tries so far. {@code attempts} is guarded by the holder's monitor;
+   * {@code dead} is set under it when the code is consumed, and without it (a volatile write that
+   * every later attempt sees) when the holder is replaced or invalidated.
    */
   private static final class Pending implements Deadline {
     final PendingCode code;
     final long deadlineNanos;
     int attempts;
-    boolean dead;
+    volatile boolean dead;
 
     Pending(PendingCode code, long deadlineNanos) {
       this.code = code;
@@ -64,7 +65,7 @@ public final class InMemoryCodeStore implements CodeStore {
       return deadlineNanos;
     }
 
-    synchronized void kill() {
+    void kill() {
       dead = true;
     }
 
