@@ -18,6 +18,7 @@ import dev.mailverify.core.spi.TemplateRenderer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,18 +43,18 @@ import org.openjdk.jmh.runner.IterationType;
  * HMAC, one atomic store operation and, for a right code, a new token stored under its hash.
  * The issue's target: over 500k ops/s on 2 threads for about one HMAC plus one cache update.
  *
- * <p>Every call hits a pending code: each thread keeps a pool of codes that it puts into the store
- * directly (the same keyed hash the service would store), outside the measured time. A right code
- * is consumed, so it is used once; a wrong code is tried at most 19 times per pending code (the
- * policy locks it after 20), round robin. The pool is kept from one iteration to the next while it
- * has room for twice the calls of the previous iteration; only then is it replaced, before an
- * iteration, by one sized for four such iterations (right codes: the largest pool, as with two
- * threads one keeps verifying, unmeasured, while the other refills), followed by a
- * {@code System.gc()}. A new pool is hundreds of thousands of long-lived entries: without the
- * collection, copying them out of the young generation would be charged to the calls measured next,
- * and replacing the pool needlessly would do that before every iteration. A pool that runs dry mid-iteration is
- * refilled inline and reported. Every result is checked (one {@code instanceof}); a call that gave
- * anything else fails the run.
+ * <p>Every call hits a pending code: each thread keeps a pool of codes put into the store directly
+ * (the same keyed hash the service would store), outside the measured time. A right code is
+ * consumed, so it is used once; a wrong code is tried at most 19 times per pending code (the policy
+ * locks it after 20), round robin. A pool is kept from one iteration to the next while it has room
+ * for twice the calls of the previous iteration; only then is it replaced before an iteration, by
+ * one sized for four such iterations (right codes: the largest pool), and the heap is collected
+ * ({@code System.gc()}). A new pool is hundreds of thousands of long-lived entries: without the
+ * collection, copying them out of the young generation would be charged to the calls measured
+ * next, and replacing pools needlessly would do that before every iteration. One thread refills
+ * all pools while the others wait. A pool that runs dry mid-iteration is refilled inline and
+ * reported. Every result is checked (one {@code instanceof}); a call that gave anything else fails
+ * the run.
  *
  * <p>Run: {@code java -jar verification-benchmarks/target/benchmarks.jar VerifyCodeBenchmark}
  */
@@ -102,6 +103,25 @@ public class VerifyCodeBenchmark {
     candidate.close();
   }
 
+  /** Every thread's pool, registered by its trial setup. */
+  final List<Pool> pools = new CopyOnWriteArrayList<>();
+
+  /**
+   * Before an iteration, replaces every thread's pool that lacks room, then collects once. As setup
+   * of shared state it runs on one thread while the others wait, so no thread goes on verifying
+   * (unmeasured, but using up its pool) while another refills.
+   */
+  @Setup(Level.Iteration)
+  public void refillPools() {
+    boolean refilled = false;
+    for (Pool p : pools) {
+      refilled |= p.refillIfShort();
+    }
+    if (refilled) {
+      System.gc(); // the new pools' objects are promoted now, not in the iteration's collections
+    }
+  }
+
   /** One thread's pending codes. */
   @State(Scope.Thread)
   public static class Pool {
@@ -130,11 +150,16 @@ public class VerifyCodeBenchmark {
       expect(bench.service.verifyCode(emails[0], TYPE, rightCodes[0]), VerifyResult.Verified.class);
       refill(bench.initialPool);
       System.gc();
+      bench.pools.add(this);
     }
 
     @Setup(Level.Iteration)
     public void beforeIteration(IterationParams iteration) {
       measuring = iteration.getType() == IterationType.MEASUREMENT;
+    }
+
+    /** Replaces the pool if it lacks room for the next iteration; called by {@link #refillPools()}. */
+    boolean refillIfShort() {
       boolean guessing = wrongCalls > 0;
       long expected = (freshCalls + wrongCalls) * 2; // one thread of two may speed up a lot
       long room = guessing ? (long) emails.length * WRONG_TRIES_PER_CODE - used : emails.length - used;
@@ -143,8 +168,9 @@ public class VerifyCodeBenchmark {
       if (room < expected) {
         long codes = guessing ? expected * 2 / WRONG_TRIES_PER_CODE : MAX_POOL;
         refill((int) Math.min(MAX_POOL, Math.max(Math.max(bench.initialPool, emails.length), codes)));
-        System.gc(); // the new pool's objects are promoted now, not in the iteration's collections
+        return true;
       }
+      return false;
     }
 
     @TearDown(Level.Trial)
