@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -258,55 +260,46 @@ public abstract class CodeStoreContract {
   @Test
   @DisplayName("C4, C8: a resend racing 99 threads with the old code - at most one match, none after the resend returned")
   void raceResendAgainstOldCode() throws Exception {
+    raceChangeAgainstOldCode("resend", k -> issue(k, "654321", 200), r -> r.outcome() != Outcome.MATCHED,
+        k -> assertThat(attempt(k, "654321", T0).outcome()).isEqualTo(Outcome.MATCHED));
+  }
+
+  @Test
+  @DisplayName("C8, C25: invalidate racing 99 threads with the right code - at most one match, none after it returned")
+  void raceInvalidateAgainstRightCode() throws Exception {
+    raceChangeAgainstOldCode("invalidate", store::invalidate, r -> r.outcome() == Outcome.NOT_FOUND,
+        k -> assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.NOT_FOUND));
+  }
+
+  /**
+   * For 20 rounds, races one thread that changes a key's pending code ("123456", 200 tries) against
+   * 99 threads trying that code. At most one try matches, and every try that starts after the
+   * change has returned must pass {@code afterChange}; {@code finally_} then checks the key.
+   */
+  private void raceChangeAgainstOldCode(String name, Consumer<CodeKey> change, Predicate<AttemptResult> afterChange,
+      Consumer<CodeKey> finally_) throws Exception {
     for (int round = 0; round < 20; round++) {
-      CodeKey k = key("resend" + round + "@example.com");
+      CodeKey k = key(name + round + "@example.com");
       issue(k, "123456", 200);
-      AtomicBoolean resent = new AtomicBoolean();
-      int resender = round;
+      AtomicBoolean changed = new AtomicBoolean();
+      int changer = round;
       List<AttemptResult> results = race(THREADS, i -> {
-        if (i == resender) {
-          issue(k, "654321", 200);
-          resent.set(true);
+        if (i == changer) {
+          change.accept(k);
+          changed.set(true);
           return null;
         }
-        boolean afterResend = resent.get();
+        boolean afterChangeReturned = changed.get();
         AttemptResult r = attempt(k, "123456", T0);
-        if (afterResend && r.outcome() == Outcome.MATCHED) {
-          throw new AssertionError("the old code matched after the resend had returned");
+        if (afterChangeReturned && !afterChange.test(r)) {
+          throw new AssertionError(name + ": a try that started after it returned gave " + r);
         }
         return r;
       });
       assertThat(results.stream().filter(r -> r != null && r.outcome() == Outcome.MATCHED).count())
           .isLessThanOrEqualTo(1);
       assertThat(attempt(k, "123456", T0).outcome()).isNotEqualTo(Outcome.MATCHED);
-      assertThat(attempt(k, "654321", T0).outcome()).isEqualTo(Outcome.MATCHED);
-    }
-  }
-
-  @Test
-  @DisplayName("C8, C25: invalidate racing 99 threads with the right code - at most one match, none after it returned")
-  void raceInvalidateAgainstRightCode() throws Exception {
-    for (int round = 0; round < 20; round++) {
-      CodeKey k = key("invalidate" + round + "@example.com");
-      issue(k, "123456", 200);
-      AtomicBoolean invalidated = new AtomicBoolean();
-      int invalidator = round;
-      List<AttemptResult> results = race(THREADS, i -> {
-        if (i == invalidator) {
-          store.invalidate(k);
-          invalidated.set(true);
-          return null;
-        }
-        boolean afterInvalidate = invalidated.get();
-        AttemptResult r = attempt(k, "123456", T0);
-        if (afterInvalidate && r.outcome() != Outcome.NOT_FOUND) {
-          throw new AssertionError("an attempt after invalidate returned found the code: " + r);
-        }
-        return r;
-      });
-      assertThat(results.stream().filter(r -> r != null && r.outcome() == Outcome.MATCHED).count())
-          .isLessThanOrEqualTo(1);
-      assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.NOT_FOUND);
+      finally_.accept(k);
     }
   }
 
