@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -60,7 +61,7 @@ public final class SmtpDiagnostics {
    * @return the report; never throws for a network or server problem
    */
   public static DiagnosticReport check(SmtpSettings settings) {
-    return new Probe(Objects.requireNonNull(settings, "settings"), null).run();
+    return new Probe(Objects.requireNonNull(settings, "settings"), null, socket -> { }).run();
   }
 
   /**
@@ -73,7 +74,15 @@ public final class SmtpDiagnostics {
    */
   public static DiagnosticReport check(SmtpSettings settings, EmailAddress testRecipient) {
     return new Probe(Objects.requireNonNull(settings, "settings"),
-        Objects.requireNonNull(testRecipient, "testRecipient")).run();
+        Objects.requireNonNull(testRecipient, "testRecipient"), socket -> { }).run();
+  }
+
+  /**
+   * Runs every step except the test send, telling {@code opened} of the socket it connects (tests
+   * check its options).
+   */
+  static DiagnosticReport check(SmtpSettings settings, Consumer<Socket> opened) {
+    return new Probe(settings, null, opened).run();
   }
 
   /** A failure reply seen at a stage. */
@@ -112,6 +121,7 @@ public final class SmtpDiagnostics {
   private static final class Probe {
     private final SmtpSettings settings;
     private final @Nullable EmailAddress recipient;
+    private final Consumer<Socket> opened;
     private final List<DiagnosticStep> steps = new ArrayList<>();
     private boolean failed;
     private InetAddress[] addresses = new InetAddress[0];
@@ -120,9 +130,10 @@ public final class SmtpDiagnostics {
     private @Nullable OutputStream out;
     private List<String> extensions = List.of();
 
-    Probe(SmtpSettings settings, @Nullable EmailAddress recipient) {
+    Probe(SmtpSettings settings, @Nullable EmailAddress recipient, Consumer<Socket> opened) {
       this.settings = settings;
       this.recipient = recipient;
+      this.opened = opened;
     }
 
     DiagnosticReport run() {
@@ -205,9 +216,9 @@ public final class SmtpDiagnostics {
     }
 
     private String connect() throws IOException {
-      Socket s = new Socket();
+      // TCP_NODELAY as on the transport's sockets: no Nagle stall in the TLS handshake and AUTH
+      Socket s = NoDelaySockets.plain(opened).createSocket();
       socket = s;
-      s.setTcpNoDelay(true); // as the transport's sockets: no Nagle stall in the handshake and AUTH
       s.connect(new InetSocketAddress(addresses[0], settings.port()), (int) settings.connectTimeout().toMillis());
       s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, settings.readTimeout().toMillis()));
       streams(s);

@@ -137,4 +137,22 @@ class TcpNoDelayTest {
       assertThat(seen).containsExactly(unconnected, connected, layered);
     }
   }
+
+  @Test
+  @DisplayName("diagnostics (doctor): the socket it connects has TCP_NODELAY on, as the transport's do")
+  void diagnosticsSocketHasNoDelay() throws IOException {
+    try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost()).auth(USER, SECRET)
+        .start()) {
+      List<Boolean> noDelay = new CopyOnWriteArrayList<>();
+      DiagnosticReport report = SmtpDiagnostics.check(settings(server.port(), SmtpSecurity.STARTTLS).build(), s -> {
+        try {
+          noDelay.add(s.getTcpNoDelay());
+        } catch (IOException e) {
+          throw new AssertionError(e);
+        }
+      });
+      assertThat(report.passed()).as("%s", report).isTrue();
+      assertThat(noDelay).containsExactly(true);
+    }
+  }
 }
