@@ -129,13 +129,13 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
 
     // Limits (C10-C12): each permit taken is given back if a later one refuses.
     List<String> taken = new ArrayList<>(4);
-    String cooldownKey = "cooldown:" + type.name() + ':' + key.address();
+    String cooldownKey = limitKey("cooldown", key);
     SendResult.RateLimited limited = null;
     if (!policy.cooldown().isZero()) {
       limited = acquire(cooldownKey, new Quota(1, policy.cooldown()), now, SendResult.Limit.COOLDOWN, taken);
     }
     if (limited == null) {
-      limited = acquire("address:" + type.name() + ':' + key.address(), policy.perAddressQuota(), now,
+      limited = acquire(limitKey("address", key), policy.perAddressQuota(), now,
           SendResult.Limit.ADDRESS_QUOTA, taken);
     }
     if (limited == null && request.clientKey() != null) {
@@ -196,6 +196,11 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     return new SendResult.Sent(address, type, expiresAt);
   }
 
+  /** The limiter key for an address and type: {@code kind:type:address}, built in one concatenation. */
+  private static String limitKey(String kind, CodeKey key) {
+    return kind + ':' + key.type().name() + ':' + key.address();
+  }
+
   private SendResult.@Nullable RateLimited acquire(String key, Quota quota, Instant now, SendResult.Limit limit,
       List<String> taken) {
     RateLimiter.Decision d = limiter.tryAcquire(key, quota, now);
@@ -229,7 +234,7 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
 
     // C7: failed tries per address and type across codes. Take a permit now, give it back
     // unless the try turns out wrong.
-    String failuresKey = "failures:" + type.name() + ':' + key.address();
+    String failuresKey = limitKey("failures", key);
     if (!limiter.tryAcquire(failuresKey, policy.failedAttemptsQuota(), now).granted()) {
       publish(now, Action.VERIFY, type, address, null, Outcome.LOCKED, "failed-attempts quota");
       return new VerifyResult.Locked();
