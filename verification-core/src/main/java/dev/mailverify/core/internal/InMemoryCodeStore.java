@@ -28,6 +28,10 @@ import java.util.Optional;
  * in the store. A holder that leaves the cache (consumed, replaced by a resend, invalidated) is
  * marked dead, so an attempt that looked it up a moment earlier finds nothing (C4): an attempt that
  * starts after {@code issue} or {@code invalidate} has returned can never match the old code.
+ *
+ * <p>Correctness never depends on eviction: expiry is checked against the {@code now} the service
+ * passes. Each entry may be reclaimed once {@code expiresAt - now} has passed on Caffeine's ticker,
+ * so a service on a test clock and a store on the system ticker agree.
  */
 public final class InMemoryCodeStore implements CodeStore {
   private static final byte[] NO_MAC = new byte[32];

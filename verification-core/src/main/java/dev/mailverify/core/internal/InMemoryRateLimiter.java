@@ -24,9 +24,9 @@ import java.util.Objects;
  * <p>A bucket is never dropped while it may hold a live permit. Caffeine keeps it for two windows
  * after it was created or last renewed, and a call renews it (under its lock, before deciding) once
  * a window has passed since the last renewal; so a bucket can only expire a whole window after the
- * last permit it took. A bucket that a release empties, or that was found expired while being
- * renewed, is marked dead under its lock and left; a call that looked it up a moment earlier sees
- * the mark and looks again.
+ * last permit it took. A bucket that a release empties is marked dead under its lock and removed;
+ * one found gone from the cache while being renewed is marked dead too. A call that looked either
+ * up a moment earlier sees the mark and looks again.
  */
 public final class InMemoryRateLimiter implements RateLimiter {
 
