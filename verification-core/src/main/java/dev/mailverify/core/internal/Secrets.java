@@ -217,10 +217,15 @@ public final class Secrets {
     return mac.doFinal();
   }
 
-  /** Copies an ASCII string (type names, address keys and codes are) into {@code to} at {@code at}. */
+  /**
+   * Encodes {@code s} as US-ASCII into {@code to} at {@code at}, exactly as
+   * {@code getBytes(US_ASCII)} would: any other character becomes {@code '?'}. Type names, address
+   * keys from {@code EmailAddress} and codes are ASCII; a {@code CodeKey} built by hand may not be.
+   */
   private static int ascii(String s, byte[] to, int at) {
     for (int i = 0; i < s.length(); i++) {
-      to[at++] = (byte) s.charAt(i);
+      char c = s.charAt(i);
+      to[at++] = c < 0x80 ? (byte) c : (byte) '?';
     }
     return at;
   }
