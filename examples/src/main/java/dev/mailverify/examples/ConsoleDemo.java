@@ -4,7 +4,7 @@ import dev.mailverify.core.SendResult;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifyResult;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.transport.ConsoleTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import java.io.BufferedReader;

@@ -5,7 +5,7 @@ import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.InvalidAddressException;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.spi.EmailMessage;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.smtp.DiagnosticReport;
 import dev.mailverify.smtp.EnvironmentSource;
 import dev.mailverify.smtp.MailTransports;

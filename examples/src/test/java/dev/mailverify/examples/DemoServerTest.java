@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.VerificationCodeService;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

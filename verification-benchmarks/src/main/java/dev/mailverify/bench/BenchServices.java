@@ -3,7 +3,7 @@ package dev.mailverify.bench;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationPolicy;
 import dev.mailverify.core.spi.CodeStore;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.spi.TemplateRenderer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A mail could not be delivered to the transport's next hop (an SMTP server, a folder, a queue).
  *
- * <p>Thrown by {@link dev.mailverify.core.spi.MailTransport#send}; the service catches it and
+ * <p>Thrown by {@link dev.mailverify.core.MailTransport#send}; the service catches it and
  * answers {@link SendResult.DeliveryFailed}, which keeps it as its cause. Each failure carries a
  * {@link Category}, whether it is transient (worth retrying later with the same code), the SMTP
  * reply code when there is one, the server's reply text when there is one, and a hint in plain

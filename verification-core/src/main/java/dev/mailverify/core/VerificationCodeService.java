@@ -4,7 +4,6 @@ import dev.mailverify.core.internal.DefaultVerificationCodeService;
 import dev.mailverify.core.internal.InMemoryCodeStore;
 import dev.mailverify.core.internal.Secrets;
 import dev.mailverify.core.spi.CodeStore;
-import dev.mailverify.core.spi.MailTransport;
 import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.spi.TemplateRenderer;
 import java.time.Clock;
@@ -84,13 +83,46 @@ public interface VerificationCodeService {
   /**
    * Redeems a token from {@link VerifyResult.Verified}, once: the first call for a token returns
    * the verified address, every later call, a call with another type, or a call after the
-   * token's expiry returns empty.
+   * token's expiry returns empty. Same as {@code redeem(token, type).map(VerifiedEmail::email)}.
    *
    * @param token the token; not null
    * @param type the type the code was verified for; not null
    * @return the verified, normalized address, or empty
    */
-  Optional<String> redeemToken(String token, VerificationType type);
+  default Optional<String> redeemToken(String token, VerificationType type) {
+    return redeem(token, type).map(VerifiedEmail::email);
+  }
+
+  /**
+   * Redeems a token once, like {@link #redeemToken}, and returns what it proves: the address, the
+   * type and when the code was verified.
+   *
+   * @param token the token; not null
+   * @param type the type the code was verified for; not null
+   * @return what was verified, or empty if the token is unknown, used, expired or of another type
+   */
+  Optional<VerifiedEmail> redeem(String token, VerificationType type);
+
+  /**
+   * Redeems a token only if it was issued to {@code expectedEmail} (compared as normalized
+   * addresses, so {@code User@Example.COM} matches {@code user@example.com}). Checking and
+   * consuming are one atomic store operation: a registration form submitted with another or
+   * mistyped address gets empty and leaves the token usable for the right one.
+   *
+   * <pre>{@code
+   * Optional<VerifiedEmail> proof = service.redeem(form.token(), VerificationType.REGISTER, form.email());
+   * if (proof.isEmpty()) {
+   *   return badRequest("verify your e-mail address first");
+   * }
+   * }</pre>
+   *
+   * @param token the token; not null
+   * @param type the type the code was verified for; not null
+   * @param expectedEmail the address the caller is about to act on; not null; an invalid address
+   *     gives empty
+   * @return what was verified, or empty (the token is then not consumed unless it had expired)
+   */
+  Optional<VerifiedEmail> redeem(String token, VerificationType type, String expectedEmail);
 
   /**
    * Starts a builder. Only the transport is required:

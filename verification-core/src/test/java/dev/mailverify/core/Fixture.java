@@ -1,6 +1,5 @@
 package dev.mailverify.core;
 
-import dev.mailverify.core.spi.MailTransport;
 import dev.mailverify.core.testkit.MutableClock;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import java.time.Duration;

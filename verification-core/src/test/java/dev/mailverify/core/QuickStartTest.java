@@ -2,7 +2,6 @@ package dev.mailverify.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailverify.core.spi.MailTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

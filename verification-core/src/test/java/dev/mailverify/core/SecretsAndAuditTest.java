@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Isolated;
@@ -102,7 +103,7 @@ class SecretsAndAuditTest {
     List<String> shown = List.of(sent.toString(), verified.toString(), f.outbox.messages().get(0).toString(),
         f.outbox.toString(), f.service.toString(), SendRequest.of(EMAIL, VerificationType.REGISTER).toString(),
         new PendingCode(new byte[32], Instant.EPOCH, 5, 0).toString(), EmailAddress.parse(EMAIL).toString(),
-        new TokenRecord(EMAIL, VerificationType.REGISTER, Instant.EPOCH).toString(), f.events().toString());
+        new TokenRecord(EMAIL, VerificationType.REGISTER, Instant.EPOCH, Instant.EPOCH).toString(), f.events().toString());
     for (String s : shown) {
       assertThat(s).doesNotContain(code).doesNotContain(token).doesNotContain(EMAIL);
     }
@@ -209,8 +210,8 @@ class SecretsAndAuditTest {
     }
 
     @Override
-    public Optional<TokenRecord> takeToken(String tokenHash, Instant now) {
-      return delegate.takeToken(tokenHash, now);
+    public Optional<TokenRecord> takeToken(String tokenHash, @Nullable String expectedAddress, Instant now) {
+      return delegate.takeToken(tokenHash, expectedAddress, now);
     }
   }
 }

@@ -166,7 +166,7 @@ class SendLimitsTest {
   }
 
   /** A transport with a bug. */
-  static final class InMemoryBrokenTransport implements dev.mailverify.core.spi.MailTransport {
+  static final class InMemoryBrokenTransport implements dev.mailverify.core.MailTransport {
     @Override
     public void send(dev.mailverify.core.spi.EmailMessage message) {
       throw new IllegalStateException("bug in a transport");

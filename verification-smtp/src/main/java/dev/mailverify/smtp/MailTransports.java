@@ -2,7 +2,7 @@ package dev.mailverify.smtp;
 
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.spi.EmailMessage;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

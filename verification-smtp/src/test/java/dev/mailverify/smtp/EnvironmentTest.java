@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.spi.EmailMessage;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.transport.ConsoleTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -9,7 +9,7 @@ import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifyResult;
 import dev.mailverify.core.spi.EmailMessage;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import java.nio.file.Path;
 import java.time.Duration;

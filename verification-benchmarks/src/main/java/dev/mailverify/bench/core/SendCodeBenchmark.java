@@ -8,7 +8,7 @@ import dev.mailverify.bench.template.RendererCandidates;
 import dev.mailverify.core.SendResult;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationType;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

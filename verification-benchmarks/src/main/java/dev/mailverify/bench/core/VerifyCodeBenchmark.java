@@ -12,7 +12,7 @@ import dev.mailverify.core.VerifyResult;
 import dev.mailverify.core.internal.Secrets;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.TemplateRenderer;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import dev.mailverify.core.SendResult;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.CodeStore;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import java.nio.file.Path;
 import java.time.Duration;

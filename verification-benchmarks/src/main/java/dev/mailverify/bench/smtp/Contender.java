@@ -1,6 +1,6 @@
 package dev.mailverify.bench.smtp;
 
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 
 /**
  * One way of sending mail that the SMTP benchmarks compare: the Jakarta Mail baselines and

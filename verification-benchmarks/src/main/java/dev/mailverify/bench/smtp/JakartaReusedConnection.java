@@ -1,7 +1,7 @@
 package dev.mailverify.bench.smtp;
 
 import dev.mailverify.core.spi.EmailMessage;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;

@@ -1,7 +1,7 @@
 package dev.mailverify.bench.smtp;
 
 import dev.mailverify.bench.BenchServices;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.smtp.SmtpSecurity;
 import dev.mailverify.smtp.SmtpSettings;
 import dev.mailverify.smtp.SmtpTransport;

@@ -1,7 +1,7 @@
 package dev.mailverify.bench.smtp;
 
 import dev.mailverify.core.spi.EmailMessage;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;

@@ -15,12 +15,13 @@ import dev.mailverify.core.VerificationEvent.Outcome;
 import dev.mailverify.core.VerificationListener;
 import dev.mailverify.core.VerificationPolicy;
 import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.VerifiedEmail;
 import dev.mailverify.core.VerifyResult;
 import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.EmailMessage;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.spi.RenderedMail;
@@ -250,7 +251,7 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
       case MATCHED -> {
         String token = secrets.newToken();
         Instant tokenExpiry = now.plus(policy.tokenTtl());
-        store.storeToken(Secrets.tokenHash(type, token), new TokenRecord(address.address(), type, tokenExpiry), now);
+        store.storeToken(Secrets.tokenHash(type, token), new TokenRecord(address.address(), type, now, tokenExpiry), now);
         result = new VerifyResult.Verified(token, tokenExpiry);
       }
       case MISMATCHED -> result = new VerifyResult.Invalid(attempt.remainingAttempts());
@@ -306,17 +307,38 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
   }
 
   @Override
-  public Optional<String> redeemToken(String token, VerificationType type) {
+  public Optional<VerifiedEmail> redeem(String token, VerificationType type) {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(type, "type");
+    return take(token, type, null);
+  }
+
+  @Override
+  public Optional<VerifiedEmail> redeem(String token, VerificationType type, String expectedEmail) {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(expectedEmail, "expectedEmail");
+    EmailAddress expected;
+    try {
+      expected = EmailAddress.parse(expectedEmail);
+    } catch (InvalidAddressException e) {
+      publish(clock.instant(), Action.REDEEM, type, null, null, Outcome.REDEEM_FAILED, "invalid expected address");
+      return Optional.empty();
+    }
+    return take(token, type, expected);
+  }
+
+  private Optional<VerifiedEmail> take(String token, VerificationType type, @Nullable EmailAddress expected) {
     Instant now = clock.instant();
     Optional<TokenRecord> taken = Secrets.isTokenShaped(token)
-        ? store.takeToken(Secrets.tokenHash(type, token), now)
+        ? store.takeToken(Secrets.tokenHash(type, token), expected == null ? null : expected.key(), now)
         : Optional.empty();
-    Optional<String> address = taken.filter(r -> r.type().equals(type)).map(TokenRecord::address);
-    publish(now, Action.REDEEM, type, address.map(EmailAddress::parse).orElse(null), null,
-        address.isPresent() ? Outcome.REDEEMED : Outcome.REDEEM_FAILED, null);
-    return address;
+    Optional<VerifiedEmail> verified = taken.filter(r -> r.type().equals(type))
+        .map(r -> new VerifiedEmail(r.address(), r.type(), r.verifiedAt()));
+    EmailAddress subject = verified.map(v -> EmailAddress.parse(v.email())).orElse(expected);
+    publish(now, Action.REDEEM, type, subject, null, verified.isPresent() ? Outcome.REDEEMED : Outcome.REDEEM_FAILED,
+        verified.isEmpty() && expected != null ? "unknown, used, expired or for another address" : null);
+    return verified;
   }
 
   private void publish(Instant at, Action action, VerificationType type, @Nullable EmailAddress address,

@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The built-in {@link CodeStore}: two bounded Caffeine caches whose entries expire at their own
@@ -191,9 +193,25 @@ public final class InMemoryCodeStore implements CodeStore {
   }
 
   @Override
-  public Optional<TokenRecord> takeToken(String tokenHash, Instant now) {
+  public Optional<TokenRecord> takeToken(String tokenHash, @Nullable String expectedAddress, Instant now) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
     Objects.requireNonNull(now, "now");
-    Entry<TokenRecord> taken = tokens.asMap().remove(Objects.requireNonNull(tokenHash, "tokenHash"));
+    Entry<TokenRecord> taken;
+    if (expectedAddress == null) {
+      taken = tokens.asMap().remove(tokenHash);
+    } else {
+      // Conditional take: the record is removed only if it names the expected address, so a
+      // mistyped address leaves the token usable (atomic through the map's compute).
+      AtomicReference<Entry<TokenRecord>> out = new AtomicReference<>();
+      tokens.asMap().computeIfPresent(tokenHash, (k, e) -> {
+        if (e.value().matchesAddress(expectedAddress)) {
+          out.set(e);
+          return null;
+        }
+        return e;
+      });
+      taken = out.get();
+    }
     if (taken == null || !now.isBefore(taken.value().expiresAt())) {
       return Optional.empty();
     }

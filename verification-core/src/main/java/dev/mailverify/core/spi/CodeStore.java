@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where pending codes and verification tokens live. Each method is one atomic operation, so that
@@ -73,11 +74,21 @@ public interface CodeStore {
    * Removes and returns the token record, atomically: of many concurrent calls for one hash, at
    * most one gets it (C9). An expired record is removed and not returned.
    *
+   * <p>With an {@code expectedAddress}, the record is taken only if
+   * {@link TokenRecord#matchesAddress(String)} holds for it; otherwise it stays where it is,
+   * untouched, and empty is returned. The check and the removal are one atomic operation (a
+   * Redis script, a {@code DELETE ... WHERE address = ?}), so a registration form submitted with a
+   * mistyped address does not burn the token, and a token can never be redeemed for an address
+   * it was not issued to.
+   *
    * @param tokenHash the hash of the token
+   * @param expectedAddress the {@link dev.mailverify.core.EmailAddress#key() key} (lower-cased
+   *     address) the token must have been issued to, or {@code null} to take it whatever its
+   *     address
    * @param now the current time
-   * @return the record, or empty if unknown, already taken or expired
+   * @return the record, or empty if unknown, already taken, expired or issued to another address
    */
-  Optional<TokenRecord> takeToken(String tokenHash, Instant now);
+  Optional<TokenRecord> takeToken(String tokenHash, @Nullable String expectedAddress, Instant now);
 
   /**
    * Returns the built-in in-memory store, bounded to one million codes and one million tokens.

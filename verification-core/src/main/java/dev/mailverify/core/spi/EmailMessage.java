@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One mail for a {@link MailTransport}: sender, recipient, subject, a plain-text body, an optional
+ * One mail for a {@link dev.mailverify.core.MailTransport}: sender, recipient, subject, a plain-text body, an optional
  * HTML body and extra headers. Validated when built: the recipient follows C18, and a CR, LF or
  * other control character in the subject, a display name or a header value is refused (C19).
  *

@@ -1,29 +1,52 @@
 package dev.mailverify.core.spi;
 
+import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.VerificationType;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * What a verification token stands for, as a {@link CodeStore} keeps it under the token's hash
  * (the token itself is never stored; C9, C14).
  *
- * @param address the verified, normalized address
+ * @param address the verified, normalized address ({@link EmailAddress#address()})
  * @param type the type the code was verified for
+ * @param verifiedAt when the code was verified and the token issued
  * @param expiresAt when the token stops working
  */
-public record TokenRecord(String address, VerificationType type, Instant expiresAt) {
-  /** Checks for nulls. */
+public record TokenRecord(String address, VerificationType type, Instant verifiedAt, Instant expiresAt) {
+  /**
+   * Checks the parts.
+   *
+   * @throws IllegalArgumentException if the token expires before it was issued
+   */
   public TokenRecord {
     Objects.requireNonNull(address, "address");
     Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(verifiedAt, "verifiedAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
+    if (expiresAt.isBefore(verifiedAt)) {
+      throw new IllegalArgumentException("expiresAt must not be before verifiedAt");
+    }
+  }
+
+  /**
+   * Tells whether the token was issued to the address with this key: the record's address,
+   * lower-cased (addresses are ASCII, so a store may compare with its own ASCII lower-casing,
+   * such as Lua's {@code string.lower} or SQL's {@code LOWER}).
+   *
+   * @param addressKey an {@link EmailAddress#key()}; not null
+   * @return {@code true} if it names the same mailbox
+   */
+  public boolean matchesAddress(String addressKey) {
+    return address.toLowerCase(Locale.ROOT).equals(Objects.requireNonNull(addressKey, "addressKey"));
   }
 
   /** Shows the masked address. */
   @Override
   public String toString() {
-    return "TokenRecord[address=" + dev.mailverify.core.EmailAddress.mask(address) + ", type=" + type
+    return "TokenRecord[address=" + EmailAddress.mask(address) + ", type=" + type + ", verifiedAt=" + verifiedAt
         + ", expiresAt=" + expiresAt + "]";
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Plug-in points: {@link dev.mailverify.core.spi.CodeStore} (where pending codes and tokens
- * live), {@link dev.mailverify.core.spi.MailTransport} (how mail leaves),
+ * live), {@link dev.mailverify.core.MailTransport} (how mail leaves),
  * {@link dev.mailverify.core.spi.TemplateRenderer} (what the mail says) and
  * {@link dev.mailverify.core.spi.RateLimiter} (how often one may send).
  *

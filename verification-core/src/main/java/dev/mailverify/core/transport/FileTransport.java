@@ -2,7 +2,7 @@ package dev.mailverify.core.transport;
 
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.spi.EmailMessage;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.mailverify.core.transport;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.spi.EmailMessage;
-import dev.mailverify.core.spi.MailTransport;
+import dev.mailverify.core.MailTransport;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

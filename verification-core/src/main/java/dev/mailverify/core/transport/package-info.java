@@ -1,5 +1,5 @@
 /**
- * Built-in {@link dev.mailverify.core.spi.MailTransport}s that need no mail server:
+ * Built-in {@link dev.mailverify.core.MailTransport}s that need no mail server:
  * {@link dev.mailverify.core.transport.ConsoleTransport} for development (prints the mail,
  * code included), {@link dev.mailverify.core.transport.InMemoryOutbox} for tests (read the code
  * back in one call) and {@link dev.mailverify.core.transport.FileTransport} (writes standard

@@ -186,16 +186,18 @@ public abstract class CodeStoreContract {
   @DisplayName("C9: a token is taken once, and never after its expiry")
   void tokenTakenOnce() {
     Instant expires = T0.plus(Duration.ofMinutes(15));
-    store.storeToken("hash-1", new TokenRecord("a@example.com", VerificationType.REGISTER, expires), T0);
-    store.storeToken("hash-2", new TokenRecord("a@example.com", VerificationType.REGISTER, expires), T0);
-    Optional<TokenRecord> first = store.takeToken("hash-1", T0);
+    store.storeToken("hash-1", new TokenRecord("a@example.com", VerificationType.REGISTER, T0, expires), T0);
+    store.storeToken("hash-2", new TokenRecord("a@example.com", VerificationType.REGISTER, T0, expires), T0);
+    Optional<TokenRecord> first = store.takeToken("hash-1", null, T0);
     assertThat(first).hasValueSatisfying(r -> {
       assertThat(r.address()).isEqualTo("a@example.com");
       assertThat(r.type()).isEqualTo(VerificationType.REGISTER);
+      assertThat(r.verifiedAt()).isEqualTo(T0);
+      assertThat(r.expiresAt()).isEqualTo(expires);
     });
-    assertThat(store.takeToken("hash-1", T0)).isEmpty();
-    assertThat(store.takeToken("hash-2", expires.plusMillis(1))).isEmpty();
-    assertThat(store.takeToken("unknown", T0)).isEmpty();
+    assertThat(store.takeToken("hash-1", null, T0)).isEmpty();
+    assertThat(store.takeToken("hash-2", null, expires.plusMillis(1))).isEmpty();
+    assertThat(store.takeToken("unknown", null, T0)).isEmpty();
   }
 
   @Test
@@ -205,7 +207,7 @@ public abstract class CodeStoreContract {
     store.issue(key("a@example.com"), new PendingCode(mac(code), T0.plus(TTL), 5, 0), T0);
     String token = "tok_3dG7xQpL9vWm2ZkR8sYb4NcHf6JtUa1EoIyPq0-";
     String tokenHash = HexFormat.of().formatHex(mac(token));
-    store.storeToken(tokenHash, new TokenRecord("a@example.com", VerificationType.REGISTER, T0.plus(TTL)), T0);
+    store.storeToken(tokenHash, new TokenRecord("a@example.com", VerificationType.REGISTER, T0, T0.plus(TTL)), T0);
     String dump = dump(store);
     assertThat(dump).contains("a@example.com");
     assertThat(dump).doesNotContain(code).doesNotContain(token);
@@ -306,10 +308,38 @@ public abstract class CodeStoreContract {
   @Test
   @DisplayName("C9: 50 threads taking one token at once - exactly one gets it")
   void raceTakeToken() throws Exception {
-    store.storeToken("hash-race", new TokenRecord("a@example.com", VerificationType.REGISTER,
+    store.storeToken("hash-race", new TokenRecord("a@example.com", VerificationType.REGISTER, T0,
         T0.plus(Duration.ofMinutes(15))), T0);
-    List<Optional<TokenRecord>> results = race(50, i -> store.takeToken("hash-race", T0));
+    List<Optional<TokenRecord>> results = race(50, i -> store.takeToken("hash-race", null, T0));
     assertThat(results.stream().filter(Optional::isPresent)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("C9: a token is taken for its own address only; another address leaves it in place")
+  void tokenTakenOnlyForItsAddress() {
+    Instant expires = T0.plus(Duration.ofMinutes(15));
+    store.storeToken("hash-a", new TokenRecord("Ann@example.com", VerificationType.REGISTER, T0, expires), T0);
+    assertThat(store.takeToken("hash-a", "bob@example.com", T0)).isEmpty();
+    assertThat(store.takeToken("hash-a", "ann@example.org", T0)).isEmpty();
+    assertThat(store.takeToken("hash-a", "ann@example.com", T0))
+        .hasValueSatisfying(r -> assertThat(r.address()).isEqualTo("Ann@example.com"));
+    assertThat(store.takeToken("hash-a", "ann@example.com", T0)).isEmpty();
+    assertThat(store.takeToken("hash-a", null, T0)).isEmpty();
+
+    store.storeToken("hash-b", new TokenRecord("b@example.com", VerificationType.REGISTER, T0, expires), T0);
+    assertThat(store.takeToken("hash-b", "b@example.com", expires)).as("expired").isEmpty();
+    assertThat(store.takeToken("unknown", "b@example.com", T0)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("C8, C9: 50 threads taking one token for its address while 50 try other addresses - exactly one gets it")
+  void raceTakeTokenForAddress() throws Exception {
+    store.storeToken("hash-addr", new TokenRecord("a@example.com", VerificationType.REGISTER, T0,
+        T0.plus(Duration.ofMinutes(15))), T0);
+    List<Optional<TokenRecord>> results = race(100,
+        i -> store.takeToken("hash-addr", i % 2 == 0 ? "a@example.com" : "x" + i + "@example.com", T0));
+    assertThat(results.stream().filter(Optional::isPresent)).hasSize(1);
+    assertThat(store.takeToken("hash-addr", null, T0)).isEmpty();
   }
 
   private static <T> List<T> race(int threads, Race.Task<T> task) throws Exception {

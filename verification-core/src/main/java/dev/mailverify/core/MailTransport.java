@@ -1,6 +1,6 @@
-package dev.mailverify.core.spi;
+package dev.mailverify.core;
 
-import dev.mailverify.core.DeliveryException;
+import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.transport.ConsoleTransport;
 import dev.mailverify.core.transport.FileTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
