@@ -52,6 +52,9 @@ public final class BenchServices {
         .store(store)
         .secret(secret())
         .defaultPolicy(policy)
+        // the relaxed policy's per-address cap, across types too; the production one's 10 per hour
+        .perAddressTotalQuota(policy.perAddressQuota().limit() >= BenchPolicy.HUGE_LIMIT
+            ? policy.perAddressQuota() : VerificationCodeService.Builder.DEFAULT_PER_ADDRESS_TOTAL_QUOTA)
         .renderer(renderer)
         .from(FROM)
         .appName(APP_NAME)

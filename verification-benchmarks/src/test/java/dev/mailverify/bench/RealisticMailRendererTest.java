@@ -18,8 +18,7 @@ class RealisticMailRendererTest {
   private final RealisticMailRenderer renderer = new RealisticMailRenderer();
 
   private static TemplateContext context(Locale locale, String app) {
-    return new TemplateContext(VerificationType.REGISTER, locale, "482913", Duration.ofMinutes(10),
-        EmailAddress.parse("zhang.wei@example.com"), app, Map.of());
+    return TemplateContext.builder(VerificationType.REGISTER, "482913", EmailAddress.parse("zhang.wei@example.com")).locale(locale).validity(Duration.ofMinutes(10)).appName(app).build();
   }
 
   @Test

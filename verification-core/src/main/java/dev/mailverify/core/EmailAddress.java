@@ -53,6 +53,25 @@ public final class EmailAddress {
     return key;
   }
 
+  /**
+   * Returns the domain: lower-cased, internationalized names in ASCII (punycode), for example
+   * {@code qq.com} or {@code xn--fiqs8s.example}. Recipient checks (MX lookups) use it.
+   *
+   * @return the domain
+   */
+  public String domain() {
+    return address.substring(address.lastIndexOf('@') + 1);
+  }
+
+  /**
+   * Returns the local part (before the {@code @}) as typed.
+   *
+   * @return the local part
+   */
+  public String localPart() {
+    return address.substring(0, address.lastIndexOf('@'));
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof EmailAddress other && address.equals(other.address);
@@ -124,29 +143,29 @@ public final class EmailAddress {
 
   private static String normalize(String raw) {
     if (raw.length() > MAX_INPUT) {
-      throw new InvalidAddressException("address longer than 254 characters");
+      throw new InvalidAddressException(InvalidAddressReason.TOO_LONG, "address longer than 254 characters");
     }
     // Control characters are refused anywhere, even at the ends: a trailing CR LF is an attack
     // signature, not white space to trim.
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
-        throw new InvalidAddressException("address contains a control character (CR, LF, ...)");
+        throw new InvalidAddressException(InvalidAddressReason.CONTROL_CHARACTER, "address contains a control character (CR, LF, ...)");
       }
     }
     String s = raw.strip();
     if (s.isEmpty()) {
-      throw new InvalidAddressException("address is empty");
+      throw new InvalidAddressException(InvalidAddressReason.EMPTY, "address is empty");
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-        throw new InvalidAddressException("address contains white space");
+        throw new InvalidAddressException(InvalidAddressReason.SYNTAX, "address contains white space");
       }
     }
     int at = s.lastIndexOf('@');
     if (at < 0) {
-      throw new InvalidAddressException("address has no @");
+      throw new InvalidAddressException(InvalidAddressReason.SYNTAX, "address has no @");
     }
     String local = s.substring(0, at);
     String domain = s.substring(at + 1);
@@ -154,29 +173,29 @@ public final class EmailAddress {
     String asciiDomain = checkDomain(domain);
     String address = local + "@" + asciiDomain;
     if (address.length() > 254) {
-      throw new InvalidAddressException("address longer than 254 characters");
+      throw new InvalidAddressException(InvalidAddressReason.TOO_LONG, "address longer than 254 characters");
     }
     return address;
   }
 
   private static void checkLocal(String local) {
     if (local.isEmpty()) {
-      throw new InvalidAddressException("local part is empty");
+      throw new InvalidAddressException(InvalidAddressReason.EMPTY, "local part is empty");
     }
     if (local.length() > 64) {
-      throw new InvalidAddressException("local part longer than 64 characters");
+      throw new InvalidAddressException(InvalidAddressReason.TOO_LONG, "local part longer than 64 characters");
     }
     for (int i = 0; i < local.length(); i++) {
       char c = local.charAt(i);
       if (c >= 0x80) {
-        throw new InvalidAddressException("local part contains non-ASCII characters");
+        throw new InvalidAddressException(InvalidAddressReason.NON_ASCII_LOCAL_PART, "local part contains non-ASCII characters");
       }
       if (!isAtext(c) && c != '.') {
-        throw new InvalidAddressException("local part contains a character that is not allowed");
+        throw new InvalidAddressException(InvalidAddressReason.SYNTAX, "local part contains a character that is not allowed");
       }
     }
     if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
-      throw new InvalidAddressException("local part has a misplaced dot");
+      throw new InvalidAddressException(InvalidAddressReason.SYNTAX, "local part has a misplaced dot");
     }
   }
 
@@ -187,10 +206,10 @@ public final class EmailAddress {
 
   private static String checkDomain(String domain) {
     if (domain.isEmpty()) {
-      throw new InvalidAddressException("domain is empty");
+      throw new InvalidAddressException(InvalidAddressReason.EMPTY, "domain is empty");
     }
     if (domain.length() > 253 * 4) {
-      throw new InvalidAddressException("domain too long");
+      throw new InvalidAddressException(InvalidAddressReason.TOO_LONG, "domain too long");
     }
     String ascii;
     if (isLdh(domain)) {
@@ -199,14 +218,14 @@ public final class EmailAddress {
       try {
         ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
       } catch (IllegalArgumentException e) {
-        throw new InvalidAddressException("domain is not a valid (internationalized) host name");
+        throw new InvalidAddressException(InvalidAddressReason.INVALID_DOMAIN, "domain is not a valid (internationalized) host name");
       }
     }
     if (ascii.length() > 253) {
-      throw new InvalidAddressException("domain longer than 253 characters");
+      throw new InvalidAddressException(InvalidAddressReason.TOO_LONG, "domain longer than 253 characters");
     }
     if (ascii.indexOf('.') < 0) {
-      throw new InvalidAddressException("domain needs at least one dot");
+      throw new InvalidAddressException(InvalidAddressReason.INVALID_DOMAIN, "domain needs at least one dot");
     }
     int start = 0;
     int lastLabel = 0;
@@ -217,23 +236,23 @@ public final class EmailAddress {
       }
       int length = end - start;
       if (length == 0 || length > 63) {
-        throw new InvalidAddressException("domain has an empty or over-long label");
+        throw new InvalidAddressException(InvalidAddressReason.INVALID_DOMAIN, "domain has an empty or over-long label");
       }
       if (ascii.charAt(start) == '-' || ascii.charAt(end - 1) == '-') {
-        throw new InvalidAddressException("domain label starts or ends with a hyphen");
+        throw new InvalidAddressException(InvalidAddressReason.INVALID_DOMAIN, "domain label starts or ends with a hyphen");
       }
       for (int i = start; i < end; i++) {
         char c = ascii.charAt(i);
         boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
         if (!ok) {
-          throw new InvalidAddressException("domain contains a character that is not allowed");
+          throw new InvalidAddressException(InvalidAddressReason.INVALID_DOMAIN, "domain contains a character that is not allowed");
         }
       }
       lastLabel = start;
       start = end + 1;
     }
     if (allDigits(ascii, lastLabel)) {
-      throw new InvalidAddressException("domain must be a host name, not an IP address");
+      throw new InvalidAddressException(InvalidAddressReason.INVALID_DOMAIN, "domain must be a host name, not an IP address");
     }
     return ascii;
   }

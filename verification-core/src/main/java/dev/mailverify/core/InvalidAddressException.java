@@ -1,22 +1,31 @@
 package dev.mailverify.core;
 
+import java.util.Objects;
+
 /**
  * Thrown by {@link EmailAddress#parse(String)} and {@link Mailbox#parse(String)} when a string is
  * not an address mailverify will send to (contract C18). The service never throws it: it answers
  * {@link SendResult.InvalidAddress} instead.
  *
- * <p>The message names the rule that failed but never echoes the input, so it is safe to log.
+ * <p>{@link #reason()} is the rule that failed, as a constant to switch on; the message says the
+ * same in English words and never echoes the input, so it is safe to log.
  */
 public final class InvalidAddressException extends MailVerifyException {
   private static final long serialVersionUID = 1L;
 
+  /** The broken rule. */
+  private final InvalidAddressReason reason;
+
   /**
    * Creates the exception.
    *
-   * @param reason which rule the address broke, for example {@code "local part longer than 64"}
+   * @param reason which rule the address broke; not null
+   * @param message the same in words, for example {@code "local part longer than 64 characters"};
+   *     must not contain the address
    */
-  public InvalidAddressException(String reason) {
-    super(reason);
+  public InvalidAddressException(InvalidAddressReason reason, String message) {
+    super(Objects.requireNonNull(message, "message"));
+    this.reason = Objects.requireNonNull(reason, "reason");
   }
 
   /**
@@ -24,7 +33,7 @@ public final class InvalidAddressException extends MailVerifyException {
    *
    * @return the reason, never {@code null}
    */
-  public String reason() {
-    return getMessage();
+  public InvalidAddressReason reason() {
+    return reason;
   }
 }

@@ -54,12 +54,12 @@ public record Mailbox(String address, @Nullable String displayName) {
     int lt = s.lastIndexOf('<');
     if (lt < 0) {
       if (s.indexOf('>') >= 0) {
-        throw new InvalidAddressException("mailbox has '>' without '<'");
+        throw new InvalidAddressException(InvalidAddressReason.SYNTAX, "mailbox has '>' without '<'");
       }
       return new Mailbox(s, null);
     }
     if (!s.endsWith(">")) {
-      throw new InvalidAddressException("mailbox must end with '>' after '<'");
+      throw new InvalidAddressException(InvalidAddressReason.SYNTAX, "mailbox must end with '>' after '<'");
     }
     String address = s.substring(lt + 1, s.length() - 1);
     String name = s.substring(0, lt).strip();

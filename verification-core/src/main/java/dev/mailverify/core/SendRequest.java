@@ -19,23 +19,15 @@ import org.jspecify.annotations.Nullable;
  *     .templateValue("userName", "Ada")
  *     .build();
  * }</pre>
- *
- * @param email the address as the user typed it; validated by the service, not here
- * @param type what the code is for
- * @param ttl the code's lifetime, or {@code null} for the policy's default; 1 minute-24 hours
- * @param locale the mail's language, or {@code null} for the service's default locale
- * @param clientKey the key of the per-client cap (an IP address, a session), or {@code null}
- * @param limitKeys values for the policy's custom quotas, by key name
- * @param templateValues extra values handed to the template renderer
  */
-public record SendRequest(
-    String email,
-    VerificationType type,
-    @Nullable Duration ttl,
-    @Nullable Locale locale,
-    @Nullable String clientKey,
-    Map<String, String> limitKeys,
-    Map<String, String> templateValues) {
+public final class SendRequest {
+  private final String email;
+  private final VerificationType type;
+  private final @Nullable Duration ttl;
+  private final @Nullable Locale locale;
+  private final @Nullable String clientKey;
+  private final Map<String, String> limitKeys;
+  private final Map<String, String> templateValues;
 
   /**
    * Validates the request.
@@ -43,7 +35,13 @@ public record SendRequest(
    * @throws NullPointerException naming a null field that must not be null
    * @throws IllegalArgumentException if the TTL is outside 1 minute-24 hours or a key is invalid
    */
-  public SendRequest {
+  private SendRequest(String email,
+      VerificationType type,
+      @Nullable Duration ttl,
+      @Nullable Locale locale,
+      @Nullable String clientKey,
+      Map<String, String> limitKeys,
+      Map<String, String> templateValues) {
     Objects.requireNonNull(email, "email");
     Objects.requireNonNull(type, "type");
     if (ttl != null) {
@@ -55,6 +53,13 @@ public record SendRequest(
     limitKeys = copy(limitKeys, "limitKeys");
     limitKeys.keySet().forEach(VerificationPolicy::checkKeyName);
     templateValues = copy(templateValues, "templateValues");
+    this.email = email;
+    this.type = type;
+    this.ttl = ttl;
+    this.locale = locale;
+    this.clientKey = clientKey;
+    this.limitKeys = limitKeys;
+    this.templateValues = templateValues;
   }
 
   private static Map<String, String> copy(Map<String, String> map, String name) {
@@ -177,5 +182,85 @@ public record SendRequest(
     public SendRequest build() {
       return new SendRequest(email, type, ttl, locale, clientKey, limitKeys, templateValues);
     }
+  }
+
+  /**
+   * Returns the address as the user typed it; validated by the service, not here.
+   *
+   * @return the address as the user typed it; validated by the service, not here
+   */
+  public String email() {
+    return email;
+  }
+
+  /**
+   * Returns what the code is for.
+   *
+   * @return what the code is for
+   */
+  public VerificationType type() {
+    return type;
+  }
+
+  /**
+   * Returns the code's lifetime, or {@code null} for the policy's default; 1 minute-24 hours.
+   *
+   * @return the code's lifetime, or {@code null} for the policy's default; 1 minute-24 hours
+   */
+  public @Nullable Duration ttl() {
+    return ttl;
+  }
+
+  /**
+   * Returns the mail's language, or {@code null} for the service's default locale.
+   *
+   * @return the mail's language, or {@code null} for the service's default locale
+   */
+  public @Nullable Locale locale() {
+    return locale;
+  }
+
+  /**
+   * Returns the key of the per-client cap (an IP address, a session), or {@code null}.
+   *
+   * @return the key of the per-client cap (an IP address, a session), or {@code null}
+   */
+  public @Nullable String clientKey() {
+    return clientKey;
+  }
+
+  /**
+   * Returns values for the policy's custom quotas, by key name.
+   *
+   * @return values for the policy's custom quotas, by key name
+   */
+  public Map<String, String> limitKeys() {
+    return limitKeys;
+  }
+
+  /**
+   * Returns extra values handed to the template renderer.
+   *
+   * @return extra values handed to the template renderer
+   */
+  public Map<String, String> templateValues() {
+    return templateValues;
+  }
+
+  @Override
+  public boolean equals(@org.jspecify.annotations.Nullable Object other) {
+    return other instanceof SendRequest o
+        && java.util.Objects.equals(email, o.email)
+        && java.util.Objects.equals(type, o.type)
+        && java.util.Objects.equals(ttl, o.ttl)
+        && java.util.Objects.equals(locale, o.locale)
+        && java.util.Objects.equals(clientKey, o.clientKey)
+        && java.util.Objects.equals(limitKeys, o.limitKeys)
+        && java.util.Objects.equals(templateValues, o.templateValues);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(email, type, ttl, locale, clientKey, limitKeys, templateValues);
   }
 }

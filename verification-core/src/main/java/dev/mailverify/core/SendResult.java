@@ -16,7 +16,7 @@ import java.util.Objects;
  * } else if (result instanceof SendResult.RateLimited limited) {
  *   // 429 with Retry-After: limited.retryAfter().toSeconds()
  * } else if (result instanceof SendResult.InvalidAddress invalid) {
- *   // 400: invalid.reason()
+ *   // 400: invalid.reason() (an InvalidAddressReason), invalid.message()
  * } else if (result instanceof SendResult.DeliveryFailed failed) {
  *   // 502/503: failed.category(), failed.cause().hint()
  * }
@@ -83,6 +83,8 @@ public sealed interface SendResult
     COOLDOWN,
     /** The hourly cap per address and type (C11). */
     ADDRESS_QUOTA,
+    /** The hourly cap per address across all types, the mail-bombing guard (C11). */
+    ADDRESS_TOTAL_QUOTA,
     /** The hourly cap per client key (C11). */
     CLIENT_QUOTA,
     /** A custom quota named by the request (C11). */
@@ -90,14 +92,28 @@ public sealed interface SendResult
   }
 
   /**
-   * The address was refused before any I/O (C18); nothing was stored or sent.
+   * The address was refused before anything was stored or sent: by the syntax rules (C18, before
+   * any I/O) or by a {@link dev.mailverify.core.spi.RecipientCheck} (a domain that does not exist or
+   * takes no mail; C30).
    *
-   * @param reason which rule it broke; never echoes the input
+   * <pre>{@code
+   * if (result instanceof SendResult.InvalidAddress invalid) {
+   *   String text = switch (invalid.reason()) {
+   *     case TOO_LONG -> messages.get("email.tooLong");
+   *     case DOMAIN_NOT_FOUND, NO_MAIL_SERVER -> messages.get("email.domainTakesNoMail");
+   *     default -> messages.get("email.invalid");
+   *   };
+   * }
+   * }</pre>
+   *
+   * @param reason which rule it broke, to switch on
+   * @param message the same in English words; never echoes the input
    */
-  record InvalidAddress(String reason) implements SendResult {
-    /** Checks for null. */
+  record InvalidAddress(InvalidAddressReason reason, String message) implements SendResult {
+    /** Checks for nulls. */
     public InvalidAddress {
       Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(message, "message");
     }
   }
 

@@ -5,6 +5,7 @@ import dev.mailverify.core.internal.InMemoryCodeStore;
 import dev.mailverify.core.internal.Secrets;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.spi.RecipientCheck;
 import dev.mailverify.core.spi.TemplateRenderer;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,15 +136,19 @@ public interface VerificationCodeService {
   }
 
   /**
-   * Builds a {@link VerificationCodeService}. Every setter rejects {@code null} and refuses to be
-   * called twice (except {@link #listener} and {@link #policy}, which add); every default is the
-   * safe one:
+   * Builds a {@link VerificationCodeService}. Each setter checks its argument at once (a
+   * {@code null} or an out-of-range value fails right there, naming the setting) and may be called
+   * again: the last call wins ({@link #listener} adds one more listener; {@link #policy} sets the
+   * policy of one type). {@link #build()} checks the settings together. Every default is the safe
+   * one:
    *
    * <ul>
    *   <li>store: {@link CodeStore#inMemory()}; rate limiter: {@link RateLimiter#inMemory()};
    *   <li>renderer: {@link TemplateRenderer#plainText()}; locale: English;
    *   <li>policy: {@link VerificationPolicy#defaults()} for every type;
    *   <li>secret: random per process, allowed only with the in-memory store;
+   *   <li>per-address cap across all types: 10 sends per hour ({@link #perAddressTotalQuota});
+   *   <li>recipient check: none (syntax only; {@link #recipientCheck});
    *   <li>clock: {@link Clock#systemUTC()}.
    * </ul>
    */
@@ -158,16 +163,45 @@ public interface VerificationCodeService {
     private @Nullable VerificationPolicy defaultPolicy;
     private final Map<VerificationType, VerificationPolicy> policies = new HashMap<>();
     private final List<VerificationListener> listeners = new ArrayList<>();
+    private Quota perAddressTotalQuota = DEFAULT_PER_ADDRESS_TOTAL_QUOTA;
+    private @Nullable RecipientCheck recipientCheck;
     private @Nullable Mailbox from;
     private @Nullable String appName;
     private @Nullable Locale defaultLocale;
 
+    /** The default cap on sends to one address across all types: 10 per hour (C11). */
+    public static final Quota DEFAULT_PER_ADDRESS_TOTAL_QUOTA = Quota.perHour(10);
+
     private Builder() {}
 
-    private static void once(@Nullable Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set");
-      }
+    /**
+     * Sets the cap on sends to one address across all verification types (C11): the mail-bombing
+     * guard, so that an application mapping user input to types cannot be turned into a mail
+     * cannon by a made-up type per request. Counted on the normalized address (C12), after the
+     * per-type cooldown and cap of {@link VerificationPolicy}; a refusal is
+     * {@link SendResult.RateLimited} with {@link SendResult.Limit#ADDRESS_TOTAL_QUOTA}.
+     *
+     * @param value the cap; default 10 per hour
+     * @return this builder
+     */
+    public Builder perAddressTotalQuota(Quota value) {
+      perAddressTotalQuota = Objects.requireNonNull(value, "perAddressTotalQuota");
+      return this;
+    }
+
+    /**
+     * Sets a check that runs before a code is stored or sent, after the rate limits, such as the
+     * MX check of {@code verification-smtp}: when it refuses an address the send answers its
+     * {@link SendResult.InvalidAddress} and nothing is stored or sent. The refused send still
+     * counts toward the caps, so the check cannot be used to probe DNS without limit. A check
+     * that throws is logged and the send goes on (fail open; C30).
+     *
+     * @param value the check
+     * @return this builder
+     */
+    public Builder recipientCheck(RecipientCheck value) {
+      recipientCheck = Objects.requireNonNull(value, "recipientCheck");
+      return this;
     }
 
     /**
@@ -178,7 +212,6 @@ public interface VerificationCodeService {
      */
     public Builder transport(MailTransport value) {
       Objects.requireNonNull(value, "transport");
-      once(transport, "transport");
       transport = value;
       return this;
     }
@@ -192,7 +225,6 @@ public interface VerificationCodeService {
      */
     public Builder store(CodeStore value) {
       Objects.requireNonNull(value, "store");
-      once(store, "store");
       store = value;
       return this;
     }
@@ -205,7 +237,6 @@ public interface VerificationCodeService {
      */
     public Builder rateLimiter(RateLimiter value) {
       Objects.requireNonNull(value, "rateLimiter");
-      once(rateLimiter, "rateLimiter");
       rateLimiter = value;
       return this;
     }
@@ -218,7 +249,6 @@ public interface VerificationCodeService {
      */
     public Builder renderer(TemplateRenderer value) {
       Objects.requireNonNull(value, "renderer");
-      once(renderer, "renderer");
       renderer = value;
       return this;
     }
@@ -231,7 +261,6 @@ public interface VerificationCodeService {
      */
     public Builder clock(Clock value) {
       Objects.requireNonNull(value, "clock");
-      once(clock, "clock");
       clock = value;
       return this;
     }
@@ -248,7 +277,6 @@ public interface VerificationCodeService {
     public Builder secret(byte[] current, byte[]... previous) {
       Objects.requireNonNull(current, "secret");
       Objects.requireNonNull(previous, "previous");
-      once(secret, "secret");
       List<byte[]> prev = new ArrayList<>();
       for (byte[] p : previous) {
         prev.add(Objects.requireNonNull(p, "previous secret").clone());
@@ -267,7 +295,6 @@ public interface VerificationCodeService {
      */
     public Builder defaultPolicy(VerificationPolicy value) {
       Objects.requireNonNull(value, "defaultPolicy");
-      once(defaultPolicy, "defaultPolicy");
       defaultPolicy = value;
       return this;
     }
@@ -278,12 +305,10 @@ public interface VerificationCodeService {
      * @param type the type
      * @param value its policy
      * @return this builder
-     * @throws IllegalStateException if the type already has a policy
      */
     public Builder policy(VerificationType type, VerificationPolicy value) {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(value, "policy");
-      once(policies.get(type), "policy for " + type);
       policies.put(type, value);
       return this;
     }
@@ -309,7 +334,6 @@ public interface VerificationCodeService {
      */
     public Builder from(String value) {
       Objects.requireNonNull(value, "from");
-      once(from, "from");
       from = Mailbox.parse(value);
       return this;
     }
@@ -322,7 +346,6 @@ public interface VerificationCodeService {
      */
     public Builder appName(String value) {
       Objects.requireNonNull(value, "appName");
-      once(appName, "appName");
       if (Mailbox.containsControl(value) || value.isBlank()) {
         throw new IllegalArgumentException("appName must be non-blank without control characters");
       }
@@ -338,7 +361,6 @@ public interface VerificationCodeService {
      */
     public Builder defaultLocale(Locale value) {
       Objects.requireNonNull(value, "defaultLocale");
-      once(defaultLocale, "defaultLocale");
       defaultLocale = value;
       return this;
     }
@@ -376,7 +398,9 @@ public interface VerificationCodeService {
           List.copyOf(listeners),
           from,
           appName,
-          defaultLocale != null ? defaultLocale : Locale.ENGLISH);
+          defaultLocale != null ? defaultLocale : Locale.ENGLISH,
+          perAddressTotalQuota,
+          recipientCheck);
     }
   }
 }

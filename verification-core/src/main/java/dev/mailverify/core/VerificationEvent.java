@@ -8,31 +8,111 @@ import org.jspecify.annotations.Nullable;
  * One send, verify or redeem outcome, handed to every {@link VerificationListener} and written once
  * to the audit log (contract C17). It never holds a code or a token; {@link #toString()} masks the
  * address, while {@link #email()} gives the listener the real one for its own send log.
- *
- * @param at when it happened, by the service's clock
- * @param action send, verify or redeem
- * @param type the verification type
- * @param email the normalized address, or {@code null} if the input was not a valid address or a
- *     redeemed token was unknown
- * @param clientKey the request's client key, or {@code null}
- * @param outcome what happened
- * @param detail more about the outcome (the limit, the delivery category), or {@code null}
  */
-public record VerificationEvent(
-    Instant at,
-    Action action,
-    VerificationType type,
-    @Nullable EmailAddress email,
-    @Nullable String clientKey,
-    Outcome outcome,
-    @Nullable String detail) {
+public final class VerificationEvent {
+  private final Instant at;
+  private final Action action;
+  private final VerificationType type;
+  private final @Nullable EmailAddress email;
+  private final @Nullable String clientKey;
+  private final Outcome outcome;
+  private final @Nullable String detail;
 
   /** Checks for nulls. */
-  public VerificationEvent {
+  private VerificationEvent(Instant at,
+      Action action,
+      VerificationType type,
+      @Nullable EmailAddress email,
+      @Nullable String clientKey,
+      Outcome outcome,
+      @Nullable String detail) {
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(outcome, "outcome");
+    this.at = at;
+    this.action = action;
+    this.type = type;
+    this.email = email;
+    this.clientKey = clientKey;
+    this.outcome = outcome;
+    this.detail = detail;
+  }
+
+  /**
+   * Starts a builder for an event (the service makes them; tests of listeners may too).
+   *
+   * @param at when it happened; not null
+   * @param action send, verify or redeem; not null
+   * @param type the verification type; not null
+   * @param outcome what happened; not null
+   * @return a new builder
+   */
+  public static Builder builder(Instant at, Action action, VerificationType type, Outcome outcome) {
+    return new Builder(at, action, type, outcome);
+  }
+
+  /**
+   * Builds a {@link VerificationEvent}. Each setter checks its argument at once and may be called
+   * again; the last call wins.
+   */
+  public static final class Builder {
+    private final Instant at;
+    private final Action action;
+    private final VerificationType type;
+    private final Outcome outcome;
+    private @Nullable EmailAddress email;
+    private @Nullable String clientKey;
+    private @Nullable String detail;
+
+    private Builder(Instant at, Action action, VerificationType type, Outcome outcome) {
+      this.at = Objects.requireNonNull(at, "at");
+      this.action = Objects.requireNonNull(action, "action");
+      this.type = Objects.requireNonNull(type, "type");
+      this.outcome = Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /**
+     * Sets the normalized address.
+     *
+     * @param value the address, or {@code null} if there was no valid one
+     * @return this builder
+     */
+    public Builder email(@Nullable EmailAddress value) {
+      email = value;
+      return this;
+    }
+
+    /**
+     * Sets the request's client key.
+     *
+     * @param value the key, or {@code null}
+     * @return this builder
+     */
+    public Builder clientKey(@Nullable String value) {
+      clientKey = value;
+      return this;
+    }
+
+    /**
+     * Sets more about the outcome.
+     *
+     * @param value the detail (never a secret), or {@code null}
+     * @return this builder
+     */
+    public Builder detail(@Nullable String value) {
+      detail = value;
+      return this;
+    }
+
+    /**
+     * Builds the event.
+     *
+     * @return the event
+     */
+    public VerificationEvent build() {
+      return new VerificationEvent(at, action, type, email, clientKey, outcome, detail);
+    }
   }
 
   /** What the application asked for. */
@@ -77,5 +157,85 @@ public record VerificationEvent(
     return "VerificationEvent[at=" + at + ", action=" + action + ", type=" + type + ", email="
         + (email == null ? "-" : email.masked()) + ", clientKey=" + clientKey + ", outcome=" + outcome
         + (detail == null ? "" : ", detail=" + detail) + "]";
+  }
+
+  /**
+   * Returns when it happened, by the service's clock.
+   *
+   * @return when it happened, by the service's clock
+   */
+  public Instant at() {
+    return at;
+  }
+
+  /**
+   * Returns send, verify or redeem.
+   *
+   * @return send, verify or redeem
+   */
+  public Action action() {
+    return action;
+  }
+
+  /**
+   * Returns the verification type.
+   *
+   * @return the verification type
+   */
+  public VerificationType type() {
+    return type;
+  }
+
+  /**
+   * Returns the normalized address, or {@code null} if the input was not a valid address or a redeemed token was unknown.
+   *
+   * @return the normalized address, or {@code null} if the input was not a valid address or a redeemed token was unknown
+   */
+  public @Nullable EmailAddress email() {
+    return email;
+  }
+
+  /**
+   * Returns the request's client key, or {@code null}.
+   *
+   * @return the request's client key, or {@code null}
+   */
+  public @Nullable String clientKey() {
+    return clientKey;
+  }
+
+  /**
+   * Returns what happened.
+   *
+   * @return what happened
+   */
+  public Outcome outcome() {
+    return outcome;
+  }
+
+  /**
+   * Returns more about the outcome (the limit, the delivery category), or {@code null}.
+   *
+   * @return more about the outcome (the limit, the delivery category), or {@code null}
+   */
+  public @Nullable String detail() {
+    return detail;
+  }
+
+  @Override
+  public boolean equals(@org.jspecify.annotations.Nullable Object other) {
+    return other instanceof VerificationEvent o
+        && java.util.Objects.equals(at, o.at)
+        && java.util.Objects.equals(action, o.action)
+        && java.util.Objects.equals(type, o.type)
+        && java.util.Objects.equals(email, o.email)
+        && java.util.Objects.equals(clientKey, o.clientKey)
+        && java.util.Objects.equals(outcome, o.outcome)
+        && java.util.Objects.equals(detail, o.detail);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(at, action, type, email, clientKey, outcome, detail);
   }
 }

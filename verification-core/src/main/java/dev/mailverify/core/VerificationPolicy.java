@@ -16,35 +16,18 @@ import java.util.Objects;
  *     .cooldown(Duration.ofSeconds(30))
  *     .build();
  * }</pre>
- *
- * @param codeLength characters per code, 4-10 (default 6; C1)
- * @param alphabet the code's characters (default {@link CodeAlphabet#DIGITS}; C1)
- * @param defaultTtl how long a code lives when the caller gives no TTL, 1 minute-24 hours
- *     (default 10 minutes; C3)
- * @param maxAttempts wrong tries allowed per code before it is locked, 1-20 (default 5; C6)
- * @param failedAttemptsQuota wrong tries allowed per address and type across codes (default 20
- *     per hour; C7)
- * @param cooldown minimum time between two sends to one address and type, zero (off) or 1
- *     second-1 hour (default 60 seconds; C10)
- * @param perAddressQuota sends allowed per address and type (default 5 per hour; C11)
- * @param perClientQuota sends allowed per client key such as the caller's IP (default 20 per hour;
- *     C11)
- * @param customQuotas quotas for extra keys a {@link SendRequest} names, such as {@code "tenant"}
- *     (default none; C11)
- * @param tokenTtl how long the token issued on success lives, 1 minute-24 hours (default 15
- *     minutes; C9)
  */
-public record VerificationPolicy(
-    int codeLength,
-    CodeAlphabet alphabet,
-    Duration defaultTtl,
-    int maxAttempts,
-    Quota failedAttemptsQuota,
-    Duration cooldown,
-    Quota perAddressQuota,
-    Quota perClientQuota,
-    Map<String, Quota> customQuotas,
-    Duration tokenTtl) {
+public final class VerificationPolicy {
+  private final int codeLength;
+  private final CodeAlphabet alphabet;
+  private final Duration defaultTtl;
+  private final int maxAttempts;
+  private final Quota failedAttemptsQuota;
+  private final Duration cooldown;
+  private final Quota perAddressQuota;
+  private final Quota perClientQuota;
+  private final Map<String, Quota> customQuotas;
+  private final Duration tokenTtl;
 
   /** The shortest TTL a code or token may have. */
   public static final Duration MIN_TTL = Duration.ofMinutes(1);
@@ -59,7 +42,16 @@ public record VerificationPolicy(
    * @throws IllegalArgumentException naming the field and its allowed range
    * @throws NullPointerException naming a null field
    */
-  public VerificationPolicy {
+  private VerificationPolicy(int codeLength,
+      CodeAlphabet alphabet,
+      Duration defaultTtl,
+      int maxAttempts,
+      Quota failedAttemptsQuota,
+      Duration cooldown,
+      Quota perAddressQuota,
+      Quota perClientQuota,
+      Map<String, Quota> customQuotas,
+      Duration tokenTtl) {
     if (codeLength < 4 || codeLength > 10) {
       throw new IllegalArgumentException("codeLength must be 4-10, was " + codeLength);
     }
@@ -82,6 +74,16 @@ public record VerificationPolicy(
     });
     customQuotas = Map.copyOf(customQuotas);
     checkTtl(tokenTtl, "tokenTtl");
+    this.codeLength = codeLength;
+    this.alphabet = alphabet;
+    this.defaultTtl = defaultTtl;
+    this.maxAttempts = maxAttempts;
+    this.failedAttemptsQuota = failedAttemptsQuota;
+    this.cooldown = cooldown;
+    this.perAddressQuota = perAddressQuota;
+    this.perClientQuota = perClientQuota;
+    this.customQuotas = customQuotas;
+    this.tokenTtl = tokenTtl;
   }
 
   /**
@@ -286,5 +288,115 @@ public record VerificationPolicy(
       return new VerificationPolicy(codeLength, alphabet, defaultTtl, maxAttempts, failedAttemptsQuota,
           cooldown, perAddressQuota, perClientQuota, customQuotas, tokenTtl);
     }
+  }
+
+  /**
+   * Returns characters per code, 4-10 (default 6; C1).
+   *
+   * @return characters per code, 4-10 (default 6; C1)
+   */
+  public int codeLength() {
+    return codeLength;
+  }
+
+  /**
+   * Returns the code's characters (default {@link CodeAlphabet#DIGITS}; C1).
+   *
+   * @return the code's characters (default {@link CodeAlphabet#DIGITS}; C1)
+   */
+  public CodeAlphabet alphabet() {
+    return alphabet;
+  }
+
+  /**
+   * Returns how long a code lives when the caller gives no TTL, 1 minute-24 hours (default 10 minutes; C3).
+   *
+   * @return how long a code lives when the caller gives no TTL, 1 minute-24 hours (default 10 minutes; C3)
+   */
+  public Duration defaultTtl() {
+    return defaultTtl;
+  }
+
+  /**
+   * Returns wrong tries allowed per code before it is locked, 1-20 (default 5; C6).
+   *
+   * @return wrong tries allowed per code before it is locked, 1-20 (default 5; C6)
+   */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /**
+   * Returns wrong tries allowed per address and type across codes (default 20 per hour; C7).
+   *
+   * @return wrong tries allowed per address and type across codes (default 20 per hour; C7)
+   */
+  public Quota failedAttemptsQuota() {
+    return failedAttemptsQuota;
+  }
+
+  /**
+   * Returns minimum time between two sends to one address and type, zero (off) or 1 second-1 hour (default 60 seconds; C10).
+   *
+   * @return minimum time between two sends to one address and type, zero (off) or 1 second-1 hour (default 60 seconds; C10)
+   */
+  public Duration cooldown() {
+    return cooldown;
+  }
+
+  /**
+   * Returns sends allowed per address and type (default 5 per hour; C11).
+   *
+   * @return sends allowed per address and type (default 5 per hour; C11)
+   */
+  public Quota perAddressQuota() {
+    return perAddressQuota;
+  }
+
+  /**
+   * Returns sends allowed per client key such as the caller's IP (default 20 per hour; C11).
+   *
+   * @return sends allowed per client key such as the caller's IP (default 20 per hour; C11)
+   */
+  public Quota perClientQuota() {
+    return perClientQuota;
+  }
+
+  /**
+   * Returns quotas for extra keys a {@link SendRequest} names, such as {@code "tenant"} (default none; C11).
+   *
+   * @return quotas for extra keys a {@link SendRequest} names, such as {@code "tenant"} (default none; C11)
+   */
+  public Map<String, Quota> customQuotas() {
+    return customQuotas;
+  }
+
+  /**
+   * Returns how long the token issued on success lives, 1 minute-24 hours (default 15 minutes; C9).
+   *
+   * @return how long the token issued on success lives, 1 minute-24 hours (default 15 minutes; C9)
+   */
+  public Duration tokenTtl() {
+    return tokenTtl;
+  }
+
+  @Override
+  public boolean equals(@org.jspecify.annotations.Nullable Object other) {
+    return other instanceof VerificationPolicy o
+        && codeLength == o.codeLength
+        && java.util.Objects.equals(alphabet, o.alphabet)
+        && java.util.Objects.equals(defaultTtl, o.defaultTtl)
+        && maxAttempts == o.maxAttempts
+        && java.util.Objects.equals(failedAttemptsQuota, o.failedAttemptsQuota)
+        && java.util.Objects.equals(cooldown, o.cooldown)
+        && java.util.Objects.equals(perAddressQuota, o.perAddressQuota)
+        && java.util.Objects.equals(perClientQuota, o.perClientQuota)
+        && java.util.Objects.equals(customQuotas, o.customQuotas)
+        && java.util.Objects.equals(tokenTtl, o.tokenTtl);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(codeLength, alphabet, defaultTtl, maxAttempts, failedAttemptsQuota, cooldown, perAddressQuota, perClientQuota, customQuotas, tokenTtl);
   }
 }

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Stream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,10 +44,37 @@ class AddressesAndMessagesTest {
     Fixture f = new Fixture();
     SendResult r = f.send(raw, VerificationType.REGISTER);
     assertThat(r).isInstanceOf(SendResult.InvalidAddress.class);
-    assertThat(((SendResult.InvalidAddress) r).reason()).isNotBlank();
+    assertThat(((SendResult.InvalidAddress) r).message()).isNotBlank().doesNotContain("user@");
     assertThat(f.outbox.size()).isZero();
     assertThat(f.service.verifyCode(raw, VerificationType.REGISTER, "123456"))
         .isInstanceOf(VerifyResult.NotFound.class);
+  }
+
+  @Test
+  @DisplayName("C18: InvalidAddress names the broken rule as a constant a controller can switch on")
+  void invalidAddressReasons() {
+    Map<String, InvalidAddressReason> cases = new LinkedHashMap<>();
+    cases.put("   ", InvalidAddressReason.EMPTY);
+    cases.put("@example.com", InvalidAddressReason.EMPTY);
+    cases.put("no-at-sign", InvalidAddressReason.SYNTAX);
+    cases.put("us..er@example.com", InvalidAddressReason.SYNTAX);
+    cases.put("us er@example.com", InvalidAddressReason.SYNTAX);
+    cases.put("a".repeat(65) + "@example.com", InvalidAddressReason.TOO_LONG);
+    cases.put("a".repeat(300) + "@example.com", InvalidAddressReason.TOO_LONG);
+    cases.put("user@example.com\r\nBcc: victim@example.com", InvalidAddressReason.CONTROL_CHARACTER);
+    cases.put("用户@example.com", InvalidAddressReason.NON_ASCII_LOCAL_PART);
+    cases.put("user@localhost", InvalidAddressReason.INVALID_DOMAIN);
+    cases.put("user@127.0.0.1", InvalidAddressReason.INVALID_DOMAIN);
+    cases.put("user@-example.com", InvalidAddressReason.INVALID_DOMAIN);
+    Fixture f = new Fixture();
+    cases.forEach((raw, reason) -> {
+      SendResult r = f.send(raw, VerificationType.REGISTER);
+      assertThat(r).as(raw).isInstanceOfSatisfying(SendResult.InvalidAddress.class,
+          invalid -> assertThat(invalid.reason()).as(raw).isEqualTo(reason));
+      assertThatThrownBy(() -> EmailAddress.parse(raw)).isInstanceOfSatisfying(InvalidAddressException.class,
+          e -> assertThat(e.reason()).as(raw).isEqualTo(reason));
+    });
+    assertThat(f.outbox.size()).isZero();
   }
 
   @Test
@@ -155,15 +184,11 @@ class AddressesAndMessagesTest {
   @Test
   @DisplayName("C21: the core's default renderer produces no HTML, so no value can become markup")
   void defaultRendererHasNoHtml() {
-    TemplateContext c = new TemplateContext(VerificationType.REGISTER, Locale.ENGLISH, "493817",
-        Duration.ofMinutes(10), EmailAddress.parse("user@example.com"), "<script>alert(1)</script>",
-        java.util.Map.of("name", "<b>x</b>"));
+    TemplateContext c = TemplateContext.builder(VerificationType.REGISTER, "493817", EmailAddress.parse("user@example.com")).locale(Locale.ENGLISH).validity(Duration.ofMinutes(10)).appName("<script>alert(1)</script>").values(java.util.Map.of("name", "<b>x</b>")).build();
     RenderedMail r = TemplateRenderer.plainText().render(c);
     assertThat(r.html()).isNull();
     assertThat(r.text()).contains("493817").contains("10 minutes").contains("did not ask");
-    RenderedMail zh = TemplateRenderer.plainText().render(new TemplateContext(VerificationType.RESET_PASSWORD,
-        Locale.SIMPLIFIED_CHINESE, "493817", Duration.ofMinutes(10), EmailAddress.parse("user@example.com"),
-        "漫游", java.util.Map.of()));
+    RenderedMail zh = TemplateRenderer.plainText().render(TemplateContext.builder(VerificationType.RESET_PASSWORD, "493817", EmailAddress.parse("user@example.com")).locale(Locale.SIMPLIFIED_CHINESE).validity(Duration.ofMinutes(10)).appName("漫游").values(java.util.Map.of()).build());
     assertThat(zh.subject()).isEqualTo("漫游 验证码");
     assertThat(zh.text()).contains("493817").contains("重置密码").contains("10 分钟");
     assertThat(zh.subject()).doesNotContain("493817");

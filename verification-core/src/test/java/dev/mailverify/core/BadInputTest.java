@@ -32,12 +32,14 @@ class BadInputTest {
   }
 
   @Test
-  @DisplayName("builder: the transport is required and setters refuse to be called twice")
+  @DisplayName("builder: the transport is required; a bad value fails in the setter, naming it")
   void builderMisuse() {
     assertThatThrownBy(() -> VerificationCodeService.builder().build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("transport is required");
-    assertThatThrownBy(() -> VerificationCodeService.builder().appName("a").appName("b"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("appName was already set");
+    assertThatThrownBy(() -> VerificationCodeService.builder().appName(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("appName");
+    assertThatThrownBy(() -> VerificationCodeService.builder().secret(new byte[8]))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
   }
 
   @Test

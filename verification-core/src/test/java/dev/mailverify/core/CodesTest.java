@@ -20,7 +20,8 @@ class CodesTest {
   @DisplayName("C1: codes are 6 decimal digits by default and vary (SecureRandom)")
   void defaultCodesAreSixDigits() {
     Fixture f = new Fixture(b -> b.defaultPolicy(VerificationPolicy.defaults().toBuilder()
-        .cooldown(Duration.ZERO).perAddressQuota(Quota.perHour(1000)).build()));
+        .cooldown(Duration.ZERO).perAddressQuota(Quota.perHour(1000)).build())
+        .perAddressTotalQuota(Quota.perHour(1000)));
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 200; i++) {
       assertThat(f.send().isSent()).isTrue();

@@ -136,7 +136,6 @@ public final class TemplatePreview {
   }
 
   private static TemplateContext sample(VerificationType type, Locale locale) {
-    return new TemplateContext(type, locale, "482913", Duration.ofMinutes(10),
-        EmailAddress.parse("ada.lovelace@example.com"), "Roamio", Map.of());
+    return TemplateContext.builder(type, "482913", EmailAddress.parse("ada.lovelace@example.com")).locale(locale).validity(Duration.ofMinutes(10)).appName("Roamio").build();
   }
 }

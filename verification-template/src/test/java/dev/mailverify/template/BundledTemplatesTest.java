@@ -74,9 +74,7 @@ class BundledTemplatesTest {
   @MethodSource("typesAndLocales")
   @DisplayName("C21 hostile values are HTML-escaped in every bundled HTML part and kept as typed in text")
   void hostileValuesAreEscaped(VerificationType type, Locale locale) {
-    TemplateContext context = new TemplateContext(type, locale, CODE, Duration.ofMinutes(10),
-        EmailAddress.parse("'ada&co@example.com"), HOSTILE,
-        Map.of("extra", HOSTILE));
+    TemplateContext context = TemplateContext.builder(type, CODE, EmailAddress.parse("'ada&co@example.com")).locale(locale).validity(Duration.ofMinutes(10)).appName(HOSTILE).values(Map.of("extra", HOSTILE)).build();
 
     RenderedMail mail = renderer.render(context);
 
@@ -177,8 +175,7 @@ class BundledTemplatesTest {
   }
 
   private String render(Duration validity, Locale locale) {
-    return renderer.render(new TemplateContext(VerificationType.LOGIN, locale, CODE, validity,
-        EmailAddress.parse("ada@example.com"), null, Map.of())).text();
+    return renderer.render(TemplateContext.builder(VerificationType.LOGIN, CODE, EmailAddress.parse("ada@example.com")).locale(locale).validity(validity).build()).text();
   }
 
   private static List<Path> bundledFiles() throws IOException {

@@ -25,8 +25,7 @@ final class Contexts {
 
   static TemplateContext context(VerificationType type, Locale locale, String code, @Nullable String appName,
       Map<String, String> values) {
-    return new TemplateContext(type, locale, code, Duration.ofMinutes(10),
-        EmailAddress.parse("ada.lovelace@example.com"), appName, values);
+    return TemplateContext.builder(type, code, EmailAddress.parse("ada.lovelace@example.com")).locale(locale).validity(Duration.ofMinutes(10)).appName(appName).values(values).build();
   }
 
   static Path write(Path folder, String name, String content) {

@@ -41,8 +41,7 @@ public final class VerificationMails {
       EmailAddress to = EmailAddress.parse("user" + i + "@example.com");
       String code = String.format(Locale.ROOT, "%06d", random.nextInt(1_000_000));
       Locale locale = i % 2 == 0 ? Locale.SIMPLIFIED_CHINESE : Locale.ENGLISH;
-      RenderedMail r = renderer.render(new TemplateContext(VerificationType.REGISTER, locale, code,
-          Duration.ofMinutes(10), to, "Roamio 旅行", Map.of()));
+      RenderedMail r = renderer.render(TemplateContext.builder(VerificationType.REGISTER, code, to).locale(locale).validity(Duration.ofMinutes(10)).appName("Roamio 旅行").build());
       mails.add(EmailMessage.builder(to).from(from).subject(r.subject()).text(r.text()).html(r.html()).code(code)
           .build());
     }

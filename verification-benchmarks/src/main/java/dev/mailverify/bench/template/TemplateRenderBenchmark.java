@@ -53,8 +53,7 @@ public class TemplateRenderBenchmark {
   @Setup
   public void setUp() {
     templates = RendererCandidates.named(renderer);
-    context = new TemplateContext(VerificationType.REGISTER, Locale.forLanguageTag(locale), "482913",
-        Duration.ofMinutes(10), EmailAddress.parse("zhang.wei@example.com"), BenchServices.APP_NAME, Map.of());
+    context = TemplateContext.builder(VerificationType.REGISTER, "482913", EmailAddress.parse("zhang.wei@example.com")).locale(Locale.forLanguageTag(locale)).validity(Duration.ofMinutes(10)).appName(BenchServices.APP_NAME).build();
     RenderedMail once = templates.render(context);
     if (!once.text().contains("482913")) {
       throw new IllegalStateException(renderer + " left the code out of the text part");

@@ -24,6 +24,7 @@ import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.spi.RecipientCheck;
 import dev.mailverify.core.spi.RenderedMail;
 import dev.mailverify.core.spi.TemplateContext;
 import dev.mailverify.core.spi.TemplateRenderer;
@@ -60,6 +61,8 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
   private final @Nullable Mailbox from;
   private final @Nullable String appName;
   private final Locale defaultLocale;
+  private final Quota perAddressTotalQuota;
+  private final @Nullable RecipientCheck recipientCheck;
 
   /**
    * Creates the service; use {@link VerificationCodeService#builder()}.
@@ -76,11 +79,14 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
    * @param from the sender, or null for the transport's
    * @param appName the application name, or null
    * @param defaultLocale the locale when a request has none
+   * @param perAddressTotalQuota the cap per address across all types
+   * @param recipientCheck the check before storing and sending, or null
    */
   public DefaultVerificationCodeService(MailTransport transport, CodeStore store, RateLimiter limiter,
       TemplateRenderer renderer, Clock clock, Secrets secrets, VerificationPolicy defaultPolicy,
       Map<VerificationType, VerificationPolicy> policies, List<VerificationListener> listeners,
-      @Nullable Mailbox from, @Nullable String appName, Locale defaultLocale) {
+      @Nullable Mailbox from, @Nullable String appName, Locale defaultLocale, Quota perAddressTotalQuota,
+      @Nullable RecipientCheck recipientCheck) {
     this.transport = transport;
     this.store = store;
     this.limiter = limiter;
@@ -93,6 +99,8 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     this.from = from;
     this.appName = appName;
     this.defaultLocale = defaultLocale;
+    this.perAddressTotalQuota = perAddressTotalQuota;
+    this.recipientCheck = recipientCheck;
   }
 
   private VerificationPolicy policy(VerificationType type) {
@@ -123,8 +131,8 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     try {
       address = EmailAddress.parse(request.email());
     } catch (InvalidAddressException e) {
-      publish(now, Action.SEND, type, null, request.clientKey(), Outcome.INVALID_ADDRESS, e.reason());
-      return new SendResult.InvalidAddress(e.reason());
+      publish(now, Action.SEND, type, null, request.clientKey(), Outcome.INVALID_ADDRESS, e.reason().name());
+      return new SendResult.InvalidAddress(e.reason(), e.getMessage());
     }
     CodeKey key = CodeKey.of(type, address);
 
@@ -138,6 +146,10 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     if (limited == null) {
       limited = acquire(limitKey("address", key), policy.perAddressQuota(), now,
           SendResult.Limit.ADDRESS_QUOTA, taken);
+    }
+    if (limited == null) {
+      limited = acquire("address-all:" + key.address(), perAddressTotalQuota, now, SendResult.Limit.ADDRESS_TOTAL_QUOTA,
+          taken);
     }
     if (limited == null && request.clientKey() != null) {
       limited = acquire("client:" + request.clientKey(), policy.perClientQuota(), now,
@@ -158,14 +170,20 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
       return limited;
     }
 
+    SendResult.@Nullable InvalidAddress refused = checkRecipient(address);
+    if (refused != null) {
+      publish(now, Action.SEND, type, address, request.clientKey(), Outcome.INVALID_ADDRESS, refused.reason().name());
+      return refused;
+    }
+
     Duration ttl = request.ttl() != null ? request.ttl() : policy.defaultTtl();
     Instant expiresAt = now.plus(ttl);
     String code = secrets.newCode(policy.alphabet().symbols(), policy.codeLength());
     EmailMessage message;
     try {
       Locale locale = request.locale() != null ? request.locale() : defaultLocale;
-      RenderedMail mail = renderer.render(new TemplateContext(type, locale, code, ttl, address, appName,
-          request.templateValues()));
+      RenderedMail mail = renderer.render(TemplateContext.builder(type, code, address)
+          .locale(locale).validity(ttl).appName(appName).values(request.templateValues()).build());
       message = EmailMessage.builder(address)
           .from(from)
           .subject(mail.subject())
@@ -195,6 +213,20 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     }
     publish(now, Action.SEND, type, address, request.clientKey(), Outcome.SENT, null);
     return new SendResult.Sent(address, type, expiresAt);
+  }
+
+  /** Runs the recipient check, failing open when it throws (C30). */
+  private SendResult.@Nullable InvalidAddress checkRecipient(EmailAddress address) {
+    if (recipientCheck == null) {
+      return null;
+    }
+    try {
+      return recipientCheck.check(address).orElse(null);
+    } catch (RuntimeException e) {
+      LOG.warn("recipient check {} failed for {}; sending anyway (fail open): {}", recipientCheck, address.masked(),
+          e.toString());
+      return null;
+    }
   }
 
   /** The limiter key for an address and type: {@code kind:type:address}, built in one concatenation. */
@@ -356,7 +388,8 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     if (listeners.isEmpty()) {
       return;
     }
-    VerificationEvent event = new VerificationEvent(at, action, type, address, clientKey, outcome, detail);
+    VerificationEvent event = VerificationEvent.builder(at, action, type, outcome)
+        .email(address).clientKey(clientKey).detail(detail).build();
     for (VerificationListener listener : listeners) {
       try {
         listener.onEvent(event);

@@ -21,25 +21,15 @@ import org.jspecify.annotations.Nullable;
  * {@link dev.mailverify.core.transport.InMemoryOutbox} can hand it back without parsing the body.
  * A transport must not put it anywhere but the body it was rendered into. {@link #toString()}
  * shows neither bodies, subject nor code (C16).
- *
- * @param from the sender, or {@code null} for the transport's configured sender
- * @param to the recipient
- * @param subject the subject, any language, 1-998 characters, no control characters
- * @param text the plain-text body, not empty
- * @param html the HTML body, or {@code null} for a plain-text mail
- * @param headers extra headers (for example {@code List-Unsubscribe}); names are ASCII tokens,
- *     values have no control characters; From, To, Subject, Date, Message-ID, MIME-Version and
- *     Content-* are reserved
- * @param code the verification code this mail carries, or {@code null}
  */
-public record EmailMessage(
-    @Nullable Mailbox from,
-    EmailAddress to,
-    String subject,
-    String text,
-    @Nullable String html,
-    Map<String, String> headers,
-    @Nullable String code) {
+public final class EmailMessage {
+  private final @Nullable Mailbox from;
+  private final EmailAddress to;
+  private final String subject;
+  private final String text;
+  private final @Nullable String html;
+  private final Map<String, String> headers;
+  private final @Nullable String code;
 
   private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]{1,76}");
   private static final Set<String> RESERVED = Set.of("from", "to", "cc", "bcc", "subject", "date",
@@ -52,7 +42,13 @@ public record EmailMessage(
    * @throws IllegalArgumentException if the subject or text is empty, a header name is invalid or
    *     reserved
    */
-  public EmailMessage {
+  private EmailMessage(@Nullable Mailbox from,
+      EmailAddress to,
+      String subject,
+      String text,
+      @Nullable String html,
+      Map<String, String> headers,
+      @Nullable String code) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(text, "text");
@@ -79,6 +75,13 @@ public record EmailMessage(
       copy.put(name, value);
     });
     headers = java.util.Collections.unmodifiableMap(copy);
+    this.from = from;
+    this.to = to;
+    this.subject = subject;
+    this.text = text;
+    this.html = html;
+    this.headers = headers;
+    this.code = code;
   }
 
   private static void checkHeaderValue(String value, String field) {
@@ -208,5 +211,85 @@ public record EmailMessage(
       return new EmailMessage(from, to, Objects.requireNonNull(subject, "subject"),
           Objects.requireNonNull(text, "text"), html, headers, code);
     }
+  }
+
+  /**
+   * Returns the sender, or {@code null} for the transport's configured sender.
+   *
+   * @return the sender, or {@code null} for the transport's configured sender
+   */
+  public @Nullable Mailbox from() {
+    return from;
+  }
+
+  /**
+   * Returns the recipient.
+   *
+   * @return the recipient
+   */
+  public EmailAddress to() {
+    return to;
+  }
+
+  /**
+   * Returns the subject, any language, 1-998 characters, no control characters.
+   *
+   * @return the subject, any language, 1-998 characters, no control characters
+   */
+  public String subject() {
+    return subject;
+  }
+
+  /**
+   * Returns the plain-text body, not empty.
+   *
+   * @return the plain-text body, not empty
+   */
+  public String text() {
+    return text;
+  }
+
+  /**
+   * Returns the HTML body, or {@code null} for a plain-text mail.
+   *
+   * @return the HTML body, or {@code null} for a plain-text mail
+   */
+  public @Nullable String html() {
+    return html;
+  }
+
+  /**
+   * Returns extra headers (for example {@code List-Unsubscribe}); names are ASCII tokens, values have no control characters; From, To, Subject, Date, Message-ID, MIME-Version and Content-* are reserved.
+   *
+   * @return extra headers (for example {@code List-Unsubscribe}); names are ASCII tokens, values have no control characters; From, To, Subject, Date, Message-ID, MIME-Version and Content-* are reserved
+   */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /**
+   * Returns the verification code this mail carries, or {@code null}.
+   *
+   * @return the verification code this mail carries, or {@code null}
+   */
+  public @Nullable String code() {
+    return code;
+  }
+
+  @Override
+  public boolean equals(@org.jspecify.annotations.Nullable Object other) {
+    return other instanceof EmailMessage o
+        && java.util.Objects.equals(from, o.from)
+        && java.util.Objects.equals(to, o.to)
+        && java.util.Objects.equals(subject, o.subject)
+        && java.util.Objects.equals(text, o.text)
+        && java.util.Objects.equals(html, o.html)
+        && java.util.Objects.equals(headers, o.headers)
+        && java.util.Objects.equals(code, o.code);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(from, to, subject, text, html, headers, code);
   }
 }
