@@ -35,19 +35,53 @@ public sealed interface SendResult
   }
 
   /**
-   * The mail was handed to the transport and a code is pending.
+   * The mail was handed to the transport and a code is pending. With a synchronous transport the
+   * next hop (the SMTP server) has accepted it ({@link Delivery#ACCEPTED}); with an asynchronous one
+   * it waits in the queue ({@link Delivery#QUEUED}) and its final outcome reaches the
+   * {@link VerificationListener} and the audit log as a {@link VerificationEvent.Action#DELIVER}
+   * event.
    *
    * @param email the normalized address the code was sent to
    * @param type what the code is for
    * @param expiresAt when the code stops working
+   * @param delivery whether the mail was accepted by the next hop or queued
    */
-  record Sent(EmailAddress email, VerificationType type, Instant expiresAt) implements SendResult {
+  record Sent(EmailAddress email, VerificationType type, Instant expiresAt, Delivery delivery) implements SendResult {
     /** Checks for nulls. */
     public Sent {
       Objects.requireNonNull(email, "email");
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(expiresAt, "expiresAt");
+      Objects.requireNonNull(delivery, "delivery");
     }
+
+    /**
+     * A mail the next hop accepted.
+     *
+     * @param email the normalized address
+     * @param type what the code is for
+     * @param expiresAt when the code stops working
+     */
+    public Sent(EmailAddress email, VerificationType type, Instant expiresAt) {
+      this(email, type, expiresAt, Delivery.ACCEPTED);
+    }
+
+    /**
+     * Returns whether the mail is still waiting in an asynchronous transport's queue.
+     *
+     * @return {@code true} for {@link Delivery#QUEUED}
+     */
+    public boolean isQueued() {
+      return delivery == Delivery.QUEUED;
+    }
+  }
+
+  /** How far a {@link Sent} mail got before the call returned. */
+  enum Delivery {
+    /** The next hop (the SMTP server, the outbox, the console) accepted the mail. */
+    ACCEPTED,
+    /** The mail waits in an asynchronous transport's queue; the final outcome is reported later. */
+    QUEUED
   }
 
   /**

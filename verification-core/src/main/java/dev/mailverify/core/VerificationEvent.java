@@ -1,5 +1,6 @@
 package dev.mailverify.core;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,8 @@ public final class VerificationEvent {
   private final @Nullable String clientKey;
   private final Outcome outcome;
   private final @Nullable String detail;
+  private final int attempts;
+  private final @Nullable Duration elapsed;
 
   /** Checks for nulls. */
   private VerificationEvent(Instant at,
@@ -25,7 +28,9 @@ public final class VerificationEvent {
       @Nullable EmailAddress email,
       @Nullable String clientKey,
       Outcome outcome,
-      @Nullable String detail) {
+      @Nullable String detail,
+      int attempts,
+      @Nullable Duration elapsed) {
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(type, "type");
@@ -37,6 +42,8 @@ public final class VerificationEvent {
     this.clientKey = clientKey;
     this.outcome = outcome;
     this.detail = detail;
+    this.attempts = attempts;
+    this.elapsed = elapsed;
   }
 
   /**
@@ -64,6 +71,8 @@ public final class VerificationEvent {
     private @Nullable EmailAddress email;
     private @Nullable String clientKey;
     private @Nullable String detail;
+    private int attempts;
+    private @Nullable Duration elapsed;
 
     private Builder(Instant at, Action action, VerificationType type, Outcome outcome) {
       this.at = Objects.requireNonNull(at, "at");
@@ -106,12 +115,42 @@ public final class VerificationEvent {
     }
 
     /**
+     * Sets how many times the transport tried to deliver the mail (DELIVER events).
+     *
+     * @param value 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder attempts(int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException("attempts must not be negative, was " + value);
+      }
+      attempts = value;
+      return this;
+    }
+
+    /**
+     * Sets how long the outcome took (DELIVER events: from queueing to the final outcome).
+     *
+     * @param value not negative, or {@code null}
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder elapsed(@Nullable Duration value) {
+      if (value != null && value.isNegative()) {
+        throw new IllegalArgumentException("elapsed must not be negative, was " + value);
+      }
+      elapsed = value;
+      return this;
+    }
+
+    /**
      * Builds the event.
      *
      * @return the event
      */
     public VerificationEvent build() {
-      return new VerificationEvent(at, action, type, email, clientKey, outcome, detail);
+      return new VerificationEvent(at, action, type, email, clientKey, outcome, detail, attempts, elapsed);
     }
   }
 
@@ -122,18 +161,28 @@ public final class VerificationEvent {
     /** {@link VerificationCodeService#verifyCode}. */
     VERIFY,
     /** {@link VerificationCodeService#redeemToken}. */
-    REDEEM
+    REDEEM,
+    /**
+     * The final outcome of a mail that an asynchronous transport queued ({@link Outcome#QUEUED}):
+     * {@link Outcome#DELIVERED} or {@link Outcome#DELIVERY_FAILED}, with the number of
+     * {@link #attempts()} and the time {@link #elapsed()} since it was queued.
+     */
+    DELIVER
   }
 
   /** What came of it. */
   public enum Outcome {
-    /** A code was sent. */
+    /** A code was sent: the next hop accepted the mail. */
     SENT,
+    /** A code was issued and its mail queued for asynchronous delivery; a DELIVER event follows. */
+    QUEUED,
+    /** A queued mail was accepted by the next hop (action DELIVER). */
+    DELIVERED,
     /** A limit refused the send. */
     RATE_LIMITED,
     /** The address was refused. */
     INVALID_ADDRESS,
-    /** The transport failed. */
+    /** The transport failed (action SEND), or a queued mail finally failed (action DELIVER). */
     DELIVERY_FAILED,
     /** The code matched. */
     VERIFIED,
@@ -151,12 +200,33 @@ public final class VerificationEvent {
     REDEEM_FAILED
   }
 
+  /**
+   * Returns how many times the transport tried to deliver the mail: 1 or more for DELIVER events,
+   * 0 for the others.
+   *
+   * @return the attempts
+   */
+  public int attempts() {
+    return attempts;
+  }
+
+  /**
+   * Returns how long the outcome took: for DELIVER events the time from queueing to the final
+   * outcome; {@code null} for the others.
+   *
+   * @return the duration, or {@code null}
+   */
+  public @Nullable Duration elapsed() {
+    return elapsed;
+  }
+
   /** Returns the event with the address masked. */
   @Override
   public String toString() {
     return "VerificationEvent[at=" + at + ", action=" + action + ", type=" + type + ", email="
         + (email == null ? "-" : email.masked()) + ", clientKey=" + clientKey + ", outcome=" + outcome
-        + (detail == null ? "" : ", detail=" + detail) + "]";
+        + (detail == null ? "" : ", detail=" + detail) + (attempts == 0 ? "" : ", attempts=" + attempts)
+        + (elapsed == null ? "" : ", elapsed=" + elapsed) + "]";
   }
 
   /**
@@ -231,11 +301,13 @@ public final class VerificationEvent {
         && java.util.Objects.equals(email, o.email)
         && java.util.Objects.equals(clientKey, o.clientKey)
         && java.util.Objects.equals(outcome, o.outcome)
-        && java.util.Objects.equals(detail, o.detail);
+        && java.util.Objects.equals(detail, o.detail)
+        && attempts == o.attempts
+        && java.util.Objects.equals(elapsed, o.elapsed);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(at, action, type, email, clientKey, outcome, detail);
+    return java.util.Objects.hash(at, action, type, email, clientKey, outcome, detail, attempts, elapsed);
   }
 }
