@@ -90,10 +90,15 @@ public class DeliveryException extends MailVerifyException {
     }
   }
 
+  /** What kind of failure it is. */
   private final Category category;
+  /** Whether retrying later may succeed. */
   private final boolean transientFailure;
+  /** The SMTP reply code, or -1. */
   private final int replyCode;
+  /** The server's reply text, or null. */
   private final @Nullable String serverReply;
+  /** What a person can do about it. */
   private final String hint;
 
   /**

@@ -10,6 +10,7 @@ package dev.mailverify.core;
 public final class HeaderInjectionException extends MailVerifyException {
   private static final long serialVersionUID = 1L;
 
+  /** The refused field. */
   private final String field;
 
   /**

@@ -47,7 +47,14 @@ public sealed interface SendResult
    * @param delivery whether the mail was accepted by the next hop or queued
    */
   record Sent(EmailAddress email, VerificationType type, Instant expiresAt, Delivery delivery) implements SendResult {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param email the normalized address the code was sent to
+     * @param type what the code is for
+     * @param expiresAt when the code stops working
+     * @param delivery whether the mail was accepted by the next hop or queued
+     */
     public Sent {
       Objects.requireNonNull(email, "email");
       Objects.requireNonNull(type, "type");
@@ -91,7 +98,12 @@ public sealed interface SendResult
    * @param retryAfter how long until the limit lets a send through
    */
   record RateLimited(Limit limit, Duration retryAfter) implements SendResult {
-    /** Checks for nulls and a negative wait. */
+    /**
+     * Checks for nulls and a negative wait.
+     *
+     * @param limit limit
+     * @param retryAfter retryAfter
+     */
     public RateLimited {
       Objects.requireNonNull(limit, "limit");
       Objects.requireNonNull(retryAfter, "retryAfter");
@@ -144,7 +156,12 @@ public sealed interface SendResult
    * @param message the same in English words; never echoes the input
    */
   record InvalidAddress(InvalidAddressReason reason, String message) implements SendResult {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param reason reason
+     * @param message message
+     */
     public InvalidAddress {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(message, "message");
@@ -158,7 +175,11 @@ public sealed interface SendResult
    * @param cause the transport's failure, with category, transience, reply code and hint
    */
   record DeliveryFailed(DeliveryException cause) implements SendResult {
-    /** Checks for null. */
+    /**
+     * Checks for null.
+     *
+     * @param cause the transport's failure, with category, transience, reply code and hint
+     */
     public DeliveryFailed {
       Objects.requireNonNull(cause, "cause");
     }

@@ -12,7 +12,13 @@ import java.util.Objects;
  * @param verifiedAt when the code was verified (and the token issued)
  */
 public record VerifiedEmail(String email, VerificationType type, Instant verifiedAt) {
-  /** Checks for nulls. */
+  /**
+   * Checks for nulls.
+   *
+   * @param email the verified, normalized address (domain lower-cased, local part as typed)
+   * @param type what the code was verified for
+   * @param verifiedAt when the code was verified (and the token issued)
+   */
   public VerifiedEmail {
     Objects.requireNonNull(email, "email");
     Objects.requireNonNull(type, "type");

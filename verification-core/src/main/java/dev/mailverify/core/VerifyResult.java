@@ -31,7 +31,12 @@ public sealed interface VerifyResult
    * @param expiresAt when the token stops working
    */
   record Verified(String token, Instant expiresAt) implements VerifyResult {
-    /** Checks for nulls. */
+    /**
+     * Checks for nulls.
+     *
+     * @param token the single-use token, 256 bits, URL-safe base64 (C9)
+     * @param expiresAt when the token stops working
+     */
     public Verified {
       Objects.requireNonNull(token, "token");
       Objects.requireNonNull(expiresAt, "expiresAt");

@@ -15,7 +15,12 @@ public record AttemptResult(Outcome outcome, int remainingAttempts) {
   private static final AttemptResult LOCKED = new AttemptResult(Outcome.LOCKED, 0);
   private static final AttemptResult NOT_FOUND = new AttemptResult(Outcome.NOT_FOUND, 0);
 
-  /** Checks the parts. */
+  /**
+   * Checks the parts.
+   *
+   * @param outcome the outcome
+   * @param remainingAttempts tries left after this one; meaningful for {@link Outcome#MISMATCHED}
+   */
   public AttemptResult {
     Objects.requireNonNull(outcome, "outcome");
     if (remainingAttempts < 0) {

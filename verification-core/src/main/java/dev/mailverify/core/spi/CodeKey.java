@@ -17,6 +17,9 @@ public record CodeKey(VerificationType type, String address) {
    * Checks the parts.
    *
    * @throws IllegalArgumentException if the address is not lower case
+   *
+   * @param type the verification type
+   * @param address the address key, lower case
    */
   public CodeKey {
     Objects.requireNonNull(type, "type");

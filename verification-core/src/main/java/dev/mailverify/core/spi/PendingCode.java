@@ -19,6 +19,11 @@ public record PendingCode(byte[] mac, Instant expiresAt, int maxAttempts, int at
    * Checks and copies the parts.
    *
    * @throws IllegalArgumentException if the MAC is not 32 bytes or the counts are out of range
+   *
+   * @param mac the HMAC of the code, 32 bytes; copied in and out
+   * @param expiresAt when the code stops working (issue time + TTL; C3)
+   * @param maxAttempts how many tries it allows (C6)
+   * @param attempts how many tries were made so far
    */
   public PendingCode {
     Objects.requireNonNull(mac, "mac");

@@ -54,7 +54,12 @@ public interface RateLimiter {
   record Decision(boolean granted, Duration retryAfter) {
     private static final Decision GRANTED = new Decision(true, Duration.ZERO);
 
-    /** Checks the parts. */
+    /**
+     * Checks the parts.
+     *
+     * @param granted whether a permit was taken
+     * @param retryAfter zero when granted, otherwise how long until a permit frees
+     */
     public Decision {
       Objects.requireNonNull(retryAfter, "retryAfter");
       if (granted && !retryAfter.isZero()) {

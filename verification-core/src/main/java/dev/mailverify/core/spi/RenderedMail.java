@@ -16,6 +16,10 @@ public record RenderedMail(String subject, String text, @Nullable String html) {
    * Checks the parts.
    *
    * @throws IllegalArgumentException if subject is blank or text is empty
+   *
+   * @param subject the subject, not blank
+   * @param text the plain-text body, not empty
+   * @param html the HTML body, or {@code null}
    */
   public RenderedMail {
     Objects.requireNonNull(subject, "subject");

@@ -20,6 +20,11 @@ public record TokenRecord(String address, VerificationType type, Instant verifie
    * Checks the parts.
    *
    * @throws IllegalArgumentException if the token expires before it was issued
+   *
+   * @param address the verified, normalized address ({@link EmailAddress#address()})
+   * @param type the type the code was verified for
+   * @param verifiedAt when the code was verified and the token issued
+   * @param expiresAt when the token stops working
    */
   public TokenRecord {
     Objects.requireNonNull(address, "address");
