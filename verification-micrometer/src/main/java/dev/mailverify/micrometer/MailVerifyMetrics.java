@@ -107,8 +107,9 @@ import org.jspecify.annotations.Nullable;
  * entries expire with the code. The event does not say a code's TTL, so the binder assumes
  * {@link Builder#codeTtl(Duration)} (per type with {@link Builder#codeTtl(VerificationType,
  * Duration)}): set it to the TTL your application sends with. A verification that finds the code
- * expired ends its entry at once. Expired entries are counted when the cache runs its
- * maintenance: on later events, on a system timer, or on {@link #cleanUp()}.
+ * expired ends its entry at once. Other expired entries are counted when the cache runs its
+ * maintenance (on later events, on a system timer, or on {@link #cleanUp()}), up to about a second
+ * after the TTL: the cache's timer wheel works in steps of 2<sup>30</sup> ns.
  *
  * <p>Events use the time they carry ({@link VerificationEvent#at()}, the service's clock); the
  * binder's own {@link Builder#clock(Clock) clock} drives the cache's expiry and should be the
