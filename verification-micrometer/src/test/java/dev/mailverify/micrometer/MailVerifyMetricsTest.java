@@ -15,6 +15,7 @@ import dev.mailverify.core.VerificationEvent.Outcome;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifyResult;
 import dev.mailverify.core.testkit.MutableClock;
+import dev.mailverify.core.testkit.Race;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -26,6 +27,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -454,6 +456,22 @@ class MailVerifyMetricsTest {
       assertThat(sends("SENT")).isEqualTo(1);
       assertThat(second.get(MailVerifyMetrics.SENDS).tags("outcome", "SENT").counter().count()).isEqualTo(1);
       assertThat(second.find(MailVerifyMetrics.CODES_PENDING).gauge()).isNotNull();
+    }
+
+    @Test
+    @DisplayName("20 threads sending and verifying at once are each counted exactly once")
+    void concurrentEventsAreCountedExactly() throws Exception {
+      List<Boolean> verified = Race.run(20, i -> {
+        String email = "racer" + i + "@example.com";
+        send(email);
+        return verify(email, code(email)) instanceof VerifyResult.Verified;
+      });
+
+      assertThat(verified).containsOnly(true).hasSize(20);
+      assertThat(sends("SENT")).isEqualTo(20);
+      assertThat(count(MailVerifyMetrics.VERIFICATIONS, "outcome", "VERIFIED")).isEqualTo(20);
+      assertThat(registry.get(MailVerifyMetrics.VERIFY_TIME).timer().count()).isEqualTo(20);
+      assertThat(metrics.trackedCodes()).isZero();
     }
 
     @Test
