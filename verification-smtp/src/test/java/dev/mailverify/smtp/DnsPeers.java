@@ -57,8 +57,8 @@ final class DnsPeers {
           reply.getHeader().setRcode(Rcode.SERVFAIL);
           reply.addRecord(query.getQuestion(), org.xbill.DNS.Section.QUESTION);
           byte[] out = reply.toWire();
+          answered.incrementAndGet(); // before the answer, so the test sees it when the check returns
           socket.send(new DatagramPacket(out, out.length, packet.getSocketAddress()));
-          answered.incrementAndGet();
         } catch (IOException e) {
           // closed: the loop ends
         }

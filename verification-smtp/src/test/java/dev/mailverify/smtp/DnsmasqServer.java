@@ -1,7 +1,6 @@
 package dev.mailverify.smtp;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -125,25 +124,6 @@ final class DnsmasqServer implements AutoCloseable {
 
   int port() {
     return port;
-  }
-
-  /** The queries dnsmasq logged so far, such as {@code query[MX] mail.test}. */
-  List<String> queries() {
-    try (var files = Files.list(dir)) {
-      List<String> out = new ArrayList<>();
-      for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
-        for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
-          int i = line.indexOf("query[");
-          if (i >= 0) {
-            String q = line.substring(i);
-            out.add(q.substring(0, q.indexOf(" from ") < 0 ? q.length() : q.indexOf(" from ")));
-          }
-        }
-      }
-      return out.stream().filter(q -> !q.contains("probe.test")).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override
