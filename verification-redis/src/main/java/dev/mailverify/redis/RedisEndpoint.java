@@ -130,10 +130,12 @@ final class RedisEndpoint implements AutoCloseable {
         RedisURI uri = RedisURI.create(Objects.requireNonNull(source.uri, "uri"));
         where = uri.getHost() != null ? "Redis at " + uri.getHost() + ":" + uri.getPort()
             : "Redis (sentinel master " + uri.getSentinelMasterId() + ")";
-        uri.setTimeout(timeout);
+        // connecting (and the handshake) may take a little longer than one command on a cold JVM
+        Duration connect = timeout.compareTo(RedisKeys.DEFAULT_TIMEOUT) < 0 ? RedisKeys.DEFAULT_TIMEOUT : timeout;
+        uri.setTimeout(connect);
         client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
-            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+            .socketOptions(SocketOptions.builder().connectTimeout(connect).build())
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             // while reconnecting, fail at once instead of queueing commands for later
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
