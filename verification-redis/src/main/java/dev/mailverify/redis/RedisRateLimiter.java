@@ -10,7 +10,9 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.time.Duration;
 import java.time.Instant;
+import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link RateLimiter} on Redis or Redis Cluster, so that cooldowns, send caps and failed-try
@@ -23,11 +25,11 @@ import java.util.Objects;
  *     .transport(transport).store(store).rateLimiter(limiter).secret(secret).build();
  * }</pre>
  *
- * <p><b>Keys.</b> A bucket is an exact sliding log: a sorted set
- * {@code <prefix>limit:{<bucket>}} of permit times (epoch milliseconds as scores, unique members
- * from a counter {@code <prefix>limit:{<bucket>}:seq}). The part in braces is the Redis Cluster
- * hash tag, so both keys of a bucket live on one node. Both expire one window plus one minute
- * (for clock skew between instances) after the newest permit.
+ * <p><b>Keys.</b> A bucket is an exact sliding log: one sorted set
+ * {@code <prefix>limit:{<bucket>}} of permit times (epoch milliseconds as scores; each member is
+ * unique: a counter and a random id of the limiter instance that took it). The part in braces is
+ * the Redis Cluster hash tag. It expires one window plus one minute (for clock skew between
+ * instances) after the newest permit, and a release that empties it removes it.
  *
  * <p><b>Time.</b> Decisions use the {@code now} the service passes, never Redis's clock.
  *
@@ -53,12 +55,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
       redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
       local n = redis.call('ZCARD', KEYS[1])
       if n < limit then
-        local seq = redis.call('INCR', KEYS[2])
-        redis.call('ZADD', KEYS[1], now, seq)
+        redis.call('ZADD', KEYS[1], now, ARGV[5])
         local keep = window + tonumber(ARGV[4])
         if redis.call('PTTL', KEYS[1]) < keep then
           redis.call('PEXPIRE', KEYS[1], keep)
-          redis.call('PEXPIRE', KEYS[2], keep)
         end
         return -1
       end
@@ -66,12 +66,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
       return tonumber(oldest[2]) + window - now
       """);
 
-  /** Gives back the newest permit; an emptied bucket leaves no key behind. */
+  /** Gives back the newest permit (an emptied sorted set is removed by Redis itself). */
   static final LuaScript RELEASE = LuaScript.of("release", """
       redis.call('ZPOPMAX', KEYS[1])
-      if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('DEL', KEYS[2]) end
       return 1
       """);
+
+  /** Makes permit members unique across instances: a random instance id and a counter. */
+  private final String instanceId = Long.toUnsignedString(new SecureRandom().nextLong(), 36);
+  private final AtomicLong permits = new AtomicLong();
 
   private final RedisEndpoint redis;
   private final String keyPrefix;
@@ -139,8 +142,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   }
 
   String[] keys(String bucket) {
-    String zset = bucketPrefix + bucket + '}';
-    return new String[] {zset, zset + ":seq"};
+    return new String[] {bucketPrefix + bucket + '}'};
   }
 
   @Override
@@ -152,7 +154,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         Long.toString(now.toEpochMilli()),
         Long.toString(quota.window().toMillis()),
         Integer.toString(quota.limit()),
-        skew);
+        skew,
+        Long.toString(permits.incrementAndGet(), 36) + '.' + instanceId);
     if (wait == null || wait < 0) {
       return Decision.grant();
     }

@@ -182,6 +182,23 @@ class SharedRedisServicesTest {
   }
 
   @Test
+  @DisplayName("Memory: MEMORY USAGE of every key one pending verification leaves in Redis (reported, bounded)")
+  void memoryOfOneSend() {
+    a.sendVerificationCode("someone.long.name@example.com", TYPE, TTL);
+    try (StatefulRedisConnection<String, String> c = clientA.connect()) {
+      long total = 0;
+      StringBuilder each = new StringBuilder();
+      for (String key : RedisServers.keys(c.sync(), prefix)) {
+        long bytes = c.sync().memoryUsage(key);
+        total += bytes;
+        each.append(' ').append(key.substring(prefix.length())).append('=').append(bytes);
+      }
+      System.err.println("[mailverify] MEMORY USAGE after one send (default policy): " + total + " bytes:" + each);
+      assertThat(total).isPositive().isLessThan(2_000);
+    }
+  }
+
+  @Test
   @DisplayName("C28: a service with a Redis store and no secret refuses to build")
   void sharedStoreNeedsSecret() {
     RedisCodeStore store = RedisCodeStore.builder(clientA).keyPrefix(prefix).build();
