@@ -33,7 +33,8 @@ final class RedisServers {
   /** Set to 1 to turn a missing server into a test failure instead of a skip. */
   static final String REQUIRE_SERVERS = "MAILVERIFY_REQUIRE_SERVERS";
   static final String HOST = "127.0.0.1";
-  static final int PORT = 6379;
+  /** 6379; {@code -Dmailverify.test.redisPort=N} points the tests elsewhere (to check the skip). */
+  static final int PORT = Integer.getInteger("mailverify.test.redisPort", 6379);
   static final String URI = "redis://" + HOST + ":" + PORT;
   static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
   static final Path REDIS_CLI = Path.of("/usr/bin/redis-cli");
@@ -54,7 +55,7 @@ final class RedisServers {
     }
     if (!ok) {
       unavailable("Redis not reachable at " + HOST + ":" + PORT + "; start it with: redis-server --daemonize yes"
-          + " --bind 127.0.0.1 --port 6379 --save \"\" --appendonly no (Debian: apt-get install redis-server)");
+          + " --bind 127.0.0.1 --port " + PORT + " --save \"\" --appendonly no (Debian: apt-get install redis-server)");
     }
   }
 
