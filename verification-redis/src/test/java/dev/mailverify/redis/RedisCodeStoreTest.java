@@ -116,7 +116,7 @@ class RedisCodeStoreTest extends CodeStoreContract {
   }
 
   @Test
-  @DisplayName("C29: keys share a cluster hash tag per verification; the default prefix is mailverify:")
+  @DisplayName("C28: keys share a cluster hash tag per verification; the default prefix is mailverify:")
   void keyLayout() {
     RedisCodeStore s = RedisCodeStore.builder(client()).build();
     opened.add(s);
