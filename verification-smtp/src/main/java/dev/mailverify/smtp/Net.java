@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,22 +66,28 @@ final class Net {
   }
 
   /**
-   * Returns the socket factory for the settings: one trusting only the given trust store, or
+   * Returns the socket factory for the settings: one trusting only the settings' certificates, or
    * {@code null} for the JDK's default (which Angus then uses itself).
    */
   static @Nullable SSLSocketFactory customSocketFactory(SmtpSettings settings) {
-    KeyStore trustStore = settings.trustStore();
-    if (trustStore == null) {
+    List<X509Certificate> certificates = settings.trustedCertificates();
+    if (certificates.isEmpty()) {
       return null;
     }
     try {
+      KeyStore trustStore = KeyStore.getInstance("PKCS12");
+      trustStore.load(null, null);
+      int i = 0;
+      for (X509Certificate certificate : certificates) {
+        trustStore.setCertificateEntry("trusted-" + i++, certificate);
+      }
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trustStore);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), null);
       return context.getSocketFactory();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("the trust store cannot be used: " + e.getMessage(), e);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException("the trusted certificates cannot be used: " + e.getMessage(), e);
     }
   }
 

@@ -136,7 +136,10 @@ public final class MimeWriter {
     }
   }
 
-  /** 32 hex digits from two 64-bit FNV-1a hashes of the bodies: stable for the same content. */
+  /**
+   * 24 hex digits from two 64-bit FNV-1a hashes of the bodies: stable for the same content, and
+   * short enough for the Content-Type line to stay within 78 characters.
+   */
   private static String boundary(String text, String html) {
     long a = 0xcbf29ce484222325L;
     long b = 0x84222325cbf29ce4L;
@@ -146,7 +149,7 @@ public final class MimeWriter {
     for (int i = 0; i < html.length(); i++) {
       b = (b ^ html.charAt(i)) * 0x100000001b3L;
     }
-    return hex(a) + hex(b ^ a);
+    return hex(a) + hex(b ^ a).substring(0, 8);
   }
 
   /** {@code display-name <address>}, the name as atoms, a quoted string or encoded words. */
