@@ -47,10 +47,16 @@ import picocli.CommandLine.ParentCommand;
  *       {@code USE_REAL_EMAIL=1};
  *   <li>{@code console}: the flow in the terminal, no mail account needed;
  *   <li>{@code sendtestmail <address>}: prints the effective SMTP settings (password masked) and
- *       sends one test mail; exit 0 on success, 1 with the category and hint on failure;
- *   <li>{@code doctor [--to <address>]}: the SMTP diagnostics, one line per step; exit 0 when
- *       all pass.
+ *       sends one test mail; exit 0 on success, 1 with the category, the server's reply and the
+ *       hint on failure;
+ *   <li>{@code doctor [--to <address>]}: the SMTP diagnostics, one line per step and a ⚠ line per
+ *       settings warning; exit 0 when all steps pass.
  * </ul>
+ *
+ * <p>{@code serve}, {@code doctor} and {@code sendtestmail} first say where the variables came from
+ * (which {@code .env} file was read, or that none was found and where it was looked for). A
+ * configuration mistake (a busy port, {@code PORT=80a}, {@code EMAIL_PORT=58x}) is one {@code ✘}
+ * line saying what to fix.
  *
  * <p>Each runs in its own JVM, with the app's log lines (slf4j-simple) on the terminal:
  *
