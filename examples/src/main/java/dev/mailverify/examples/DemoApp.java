@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,7 +45,9 @@ import picocli.CommandLine.ParentCommand;
  *
  * <ul>
  *   <li>{@code serve} (the default): the sign-up web app; console transport unless
- *       {@code USE_REAL_EMAIL=1};
+ *       {@code USE_REAL_EMAIL=1}; sends asynchronously, checks the recipient's domain (MX) and
+ *       keeps codes in memory unless {@code SEND_ASYNC}, {@code CHECK_MX} or {@code STORE} say
+ *       otherwise (see {@link DemoBackend}); Ctrl+C sends what is queued before it exits;
  *   <li>{@code console}: the flow in the terminal, no mail account needed;
  *   <li>{@code sendtestmail <address>}: prints the effective SMTP settings (password masked) and
  *       sends one test mail; exit 0 on success, 1 with the category, the server's reply and the
@@ -204,22 +207,37 @@ public final class DemoApp implements Callable<Integer> {
       app.out.println("Settings read from " + app.origin());
       // console unless USE_REAL_EMAIL=1; a missing variable is reported now, not at the first send
       MailTransport transport = MailTransports.fromEnvironment(app.environment(), MailTransports.Mode.DEVELOPMENT);
-      VerificationCodeService service = VerificationCodeService.builder()
-          .transport(transport)
-          .renderer(MustacheTemplateRenderer.builder().build()) // HTML + text, en and zh
-          .appName("Roamio")
-          .build();
-      try (DemoServer server = DemoServer.start(service, new UserDirectory(), Clock.systemUTC(),
+      // STORE, MAILVERIFY_SECRET, SEND_ASYNC, CHECK_MX, DNS_SERVER; a bad value is one ✘ line
+      DemoBackend backend = DemoBackend.open(app.environment(), transport);
+      CountDownLatch stop = new CountDownLatch(1);
+      CountDownLatch stopped = new CountDownLatch(1);
+      // Ctrl+C: stop taking requests, send what is queued (bounded), close the store, then exit
+      Thread hook = new Thread(() -> {
+        stop.countDown();
+        try {
+          stopped.await(DemoBackend.DRAIN_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "demo-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try (backend; DemoServer server = DemoServer.start(backend.service(), new UserDirectory(), Clock.systemUTC(),
           new InetSocketAddress(bind, p.getAsInt()))) {
         app.out.println("mailverify demo listening on http://" + bind + ":" + server.port() + "/  (Ctrl+C stops)");
-        new CountDownLatch(1).await();
+        stop.await();
+        app.out.println("stopping: no new requests; queued mails are still sent");
       } catch (BindException e) {
         int next = p.getAsInt() == 65535 ? 8081 : p.getAsInt() + 1;
         app.out.println("✘ port " + p.getAsInt() + " on " + bind + " is already in use (is the demo already running?):"
             + " stop that program, or pick another port, for example PORT=" + next + " (or --port " + next + ")");
         return 1;
       } finally {
-        transport.close();
+        stopped.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is already shutting down: the hook is running and has just been released
+        }
       }
       return 0;
     }

@@ -3,14 +3,17 @@ package dev.mailverify.examples;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.InvalidAddressException;
 import dev.mailverify.core.SendRequest;
 import dev.mailverify.core.SendResult;
+import dev.mailverify.core.StoreUnavailableException;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifiedEmail;
 import dev.mailverify.core.VerifyResult;
+import dev.mailverify.smtp.DomainSuggestions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,9 +36,21 @@ import org.slf4j.LoggerFactory;
  * The seed's sign-up API on the JDK's built-in HTTP server:
  *
  * <ul>
- *   <li>{@code POST /api/v1/auth/send_verification_code/} {@code {email, type}}: 200
- *       {@code {expires_in}}, 400 invalid address, 429 with {@code Retry-After}, 502/503 with the
- *       delivery category;
+ *   <li>{@code POST /api/v1/auth/send_verification_code/} {@code {email, type}}:
+ *       <ul>
+ *         <li>202 {@code {expires_in, delivery: "queued"}}: an asynchronous transport queued the
+ *             mail; the audit log's {@code DELIVER} line tells its final outcome;
+ *         <li>200 {@code {expires_in, delivery: "accepted"}}: a synchronous transport handed it over;
+ *         <li>400 {@code {error: "invalid_email", reason, detail}}, {@code reason} being the
+ *             {@link dev.mailverify.core.InvalidAddressReason} name (such as {@code SYNTAX},
+ *             {@code DOMAIN_NOT_FOUND}, {@code NO_MAIL_SERVER} from the MX check);
+ *         <li>429 {@code {error: "rate_limited", retry_after}} with {@code Retry-After};
+ *         <li>503 {@code {error: "delivery_failed", category: "QUEUE_FULL", retry_after}} with
+ *             {@code Retry-After} when the send queue is full;
+ *         <li>503 (transient) or 502 (permanent) {@code {error: "delivery_failed", category}};
+ *       </ul>
+ *       and every one of them carries {@code did_you_mean} (such as {@code user@gmail.com}) when the
+ *       domain looks like a typo of a common provider's;
  *   <li>{@code POST /api/v1/auth/verify_code/} {@code {email, type, code}}: 200
  *       {@code {verification_token}}, 400 for a wrong, expired or unknown code (one neutral
  *       message; the detail goes to the log), 429 when locked;
@@ -48,17 +63,25 @@ import org.slf4j.LoggerFactory;
  * <p>{@code type} is one of {@code register} (the default), {@code login}, {@code reset_password}
  * and {@code change_email}; anything else is 400 {@code invalid_type}.
  *
+ * <p>Any endpoint answers 503 {@code {error: "store_unavailable", retry_after}} with
+ * {@code Retry-After} when a shared store does not answer in time (C29).
+ *
  * <p>The client's IP address (the socket's, never a request header) is the rate-limit client key.
  */
 public final class DemoServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);
   private static final int MAX_BODY = 16 * 1024;
+  /** Seconds a client waits after a full send queue: the workers usually catch up within them. */
+  static final long QUEUE_FULL_RETRY_AFTER = 5;
+  /** Seconds a client waits after a store outage (C29). */
+  static final long STORE_RETRY_AFTER = 5;
 
   private final VerificationCodeService service;
   private final UserDirectory users;
   private final Clock clock;
   private final HttpServer server;
   private final ExecutorService executor;
+  private final DomainSuggestions suggestions = DomainSuggestions.standard();
 
   private DemoServer(VerificationCodeService service, UserDirectory users, Clock clock, InetSocketAddress address)
       throws IOException {
@@ -121,6 +144,12 @@ public final class DemoServer implements AutoCloseable {
       return new Reply(status, body, Map.of());
     }
 
+    Reply with(String key, Object value) {
+      Map<String, Object> b = new LinkedHashMap<>(body);
+      b.put(key, value);
+      return new Reply(status, b, headers);
+    }
+
     Reply header(String name, String value) {
       Map<String, String> h = new LinkedHashMap<>(headers);
       h.put(name, value);
@@ -150,6 +179,11 @@ public final class DemoServer implements AutoCloseable {
           ? Reply.of(400, "error", "invalid_type", "detail", "type must be one of register, login, reset_password,"
               + " change_email")
           : Reply.of(400, "error", e.getMessage());
+    } catch (StoreUnavailableException e) {
+      // C29: the shared store did not answer within its timeout; nothing was sent or verified
+      LOG.warn("{} failed: {}", ex.getRequestURI().getPath(), e.getMessage());
+      reply = Reply.of(503, "error", "store_unavailable", "retry_after", STORE_RETRY_AFTER)
+          .header("Retry-After", Long.toString(STORE_RETRY_AFTER));
     } catch (RuntimeException e) {
       LOG.error("unexpected failure on {}", ex.getRequestURI(), e);
       reply = Reply.of(500, "error", "internal_error");
@@ -230,17 +264,32 @@ public final class DemoServer implements AutoCloseable {
   }
 
   private Reply send(Map<String, Object> body, String clientIp) {
-    SendResult result = service.sendVerificationCode(
-        SendRequest.builder(text(body, "email"), type(body)).clientKey(clientIp).build());
+    String email = text(body, "email");
+    SendResult result = service.sendVerificationCode(SendRequest.builder(email, type(body)).clientKey(clientIp).build());
+    Reply reply = answer(result);
+    // a likely typo (gamil.com) is offered whatever happened; it never blocks a send
+    Optional<String> suggestion = suggestions.suggest(email);
+    return suggestion.isPresent() ? reply.with("did_you_mean", suggestion.get()) : reply;
+  }
+
+  private Reply answer(SendResult result) {
     if (result instanceof SendResult.Sent sent) {
-      return Reply.of(200, "expires_in", secondsUntil(sent.expiresAt()));
+      // queued: an asynchronous transport took the mail; its outcome is the audit log's DELIVER line
+      return sent.isQueued()
+          ? Reply.of(202, "expires_in", secondsUntil(sent.expiresAt()), "delivery", "queued")
+          : Reply.of(200, "expires_in", secondsUntil(sent.expiresAt()), "delivery", "accepted");
     } else if (result instanceof SendResult.RateLimited limited) {
       return Reply.of(429, "error", "rate_limited", "retry_after", limited.retryAfterSeconds())
           .header("Retry-After", Long.toString(limited.retryAfterSeconds()));
     } else if (result instanceof SendResult.InvalidAddress invalid) {
-      return Reply.of(400, "error", "invalid_email", "detail", invalid.reason());
+      return Reply.of(400, "error", "invalid_email", "reason", invalid.reason().name(), "detail", invalid.message());
     }
     SendResult.DeliveryFailed failed = (SendResult.DeliveryFailed) result;
+    if (failed.category() == DeliveryException.Category.QUEUE_FULL) {
+      LOG.warn("send refused: the send queue is full; the client is told to retry in {} s", QUEUE_FULL_RETRY_AFTER);
+      return Reply.of(503, "error", "delivery_failed", "category", failed.category().name(),
+          "retry_after", QUEUE_FULL_RETRY_AFTER).header("Retry-After", Long.toString(QUEUE_FULL_RETRY_AFTER));
+    }
     LOG.warn("delivery failed: {} - {}", failed.category(), failed.cause().hint());
     return Reply.of(failed.isTransient() ? 503 : 502, "error", "delivery_failed",
         "category", failed.category().name());
