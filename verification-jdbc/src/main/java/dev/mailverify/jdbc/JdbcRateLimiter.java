@@ -35,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  * {@code MERGE}, which creates or locks it). {@link #release} removes the key's newest permit
  * under the same lock.
  *
- * <p><b>Round trips</b>: on PostgreSQL one per call. On MariaDB five for a refusal and six for a
- * grant (set auto-commit, lock, find, insert, commit, reset auto-commit).
+ * <p><b>Round trips</b>: on PostgreSQL one per call. On MariaDB six (set auto-commit, lock, count,
+ * insert a permit or find the blocking one, commit, reset auto-commit); on H2 the same statements
+ * in process. {@code release}: one on PostgreSQL, six on MariaDB.
  *
  * <p>Permits stay until {@link #cleanup(Instant, int)} removes those outside their window; each
  * permit records its own window's end, so cleanup needs no knowledge of the quotas. Keys longer
@@ -55,6 +56,7 @@ public final class JdbcRateLimiter implements RateLimiter {
   private final String lockSql;
   private final String lockExistingSql;
   private final String nthSql;
+  private final String countSql;
   private final String insertSql;
   private final String acquireSql;
   private final String newestSql;
@@ -84,6 +86,7 @@ public final class JdbcRateLimiter implements RateLimiter {
         ? " LIMIT 1 OFFSET ?" : " OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY";
     this.nthSql = "SELECT taken_at FROM " + permits + " WHERE bucket_key = ? AND taken_at > ?"
         + " ORDER BY taken_at DESC, id DESC" + page;
+    this.countSql = "SELECT count(*) FROM " + permits + " WHERE bucket_key = ? AND taken_at > ?";
     this.insertSql = "INSERT INTO " + permits + " (bucket_key, taken_at, expires_at) VALUES (?, ?, ?)";
     // PostgreSQL: lock, find and insert in one round trip; the statements of one execute run in
     // one implicit transaction, and the second takes its snapshot after the lock is held
@@ -160,26 +163,34 @@ public final class JdbcRateLimiter implements RateLimiter {
     }
     return db.transaction("taking a rate-limit permit", s -> {
       lockBucket(s, k);
-      Long blocking = null;
-      try (PreparedStatement ps = s.prepare(nthSql)) {
+      // count first (an index range, no sort); the blocking permit is looked up only to refuse
+      long inWindow;
+      try (PreparedStatement ps = s.prepare(countSql)) {
         ps.setString(1, k);
         ps.setLong(2, windowStart);
-        ps.setInt(3, offset);
         try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            blocking = rs.getLong(1);
-          }
+          rs.next();
+          inWindow = rs.getLong(1);
         }
       }
-      if (blocking == null) {
+      if (inWindow < quota.limit()) {
         try (PreparedStatement ps = s.prepare(insertSql)) {
           ps.setString(1, k);
           ps.setLong(2, nowMillis);
           ps.setLong(3, nowMillis + window);
           ps.executeUpdate();
         }
+        return Decision.grant();
       }
-      return decide(blocking, window, nowMillis);
+      try (PreparedStatement ps = s.prepare(nthSql)) {
+        ps.setString(1, k);
+        ps.setLong(2, windowStart);
+        ps.setInt(3, offset);
+        try (ResultSet rs = ps.executeQuery()) {
+          // under the lock the count and this agree; a full window is the safe answer otherwise
+          return rs.next() ? decide(rs.getLong(1), window, nowMillis) : Decision.deny(quota.window());
+        }
+      }
     });
   }
 
