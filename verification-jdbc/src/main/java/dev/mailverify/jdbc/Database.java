@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that talks to the {@link DataSource}: borrows a connection per call, bounds the
- * whole call by the store's timeout (each statement gets {@link Statement#setQueryTimeout} and
- * {@link Connection#setNetworkTimeout} set to the time left), runs it in auto-commit or as one
+ * whole call by the store's timeout ({@link Connection#setNetworkTimeout} set to the time left as
+ * soon as the connection is borrowed and before each statement, and {@link Statement#setQueryTimeout}
+ * on MariaDB, MySQL and H2), runs it in auto-commit or as one
  * short transaction, retries a transaction the database chose as a deadlock victim, and turns every
  * {@link SQLException} into a {@link StoreUnavailableException} that names the database, never a
  * secret (C29).
@@ -113,6 +114,10 @@ final class Database {
    * lock gaps of the scanned ranges and stall concurrent inserts), then restores the isolation.
    */
   <T> T readCommitted(String operation, Work<T> work) {
+    JdbcDialect d = dialect;
+    if (d != JdbcDialect.MARIADB && d != JdbcDialect.MYSQL) {
+      return call(operation, false, work); // PostgreSQL and H2 default to READ COMMITTED
+    }
     return call(operation, false, s -> {
       Connection c = s.connection();
       int before = c.getTransactionIsolation();
@@ -154,6 +159,7 @@ final class Database {
         where = describe(c);
       }
       Session session = new Session(c, deadline);
+      session.bound(); // the driver may talk to the server before the first statement (auto-commit)
       boolean auto = c.getAutoCommit();
       if (!transaction) {
         if (!auto) {
@@ -320,8 +326,12 @@ final class Database {
       return connection;
     }
 
-    /** Prepares a statement bounded by the time left in the call. */
-    PreparedStatement prepare(String sql) throws SQLException {
+    /**
+     * Bounds every wait on the connection's socket by the time left in the call.
+     *
+     * @return the time left, in milliseconds
+     */
+    int bound() throws SQLException {
       long leftNanos = deadline - System.nanoTime();
       if (leftNanos <= 0) {
         throw new SQLTimeoutException("the store's timeout passed before the next statement");
@@ -334,8 +344,20 @@ final class Database {
           networkTimeoutUnsupported = true; // an embedded database has no network to wait for
         }
       }
+      return leftMillis;
+    }
+
+    /** Prepares a statement bounded by the time left in the call. */
+    PreparedStatement prepare(String sql) throws SQLException {
+      int leftMillis = bound();
       PreparedStatement ps = connection.prepareStatement(sql);
-      ps.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, (leftMillis + 999) / 1000));
+      if (dialect != JdbcDialect.POSTGRESQL) {
+        // MariaDB's driver bounds the statement on the server (max_statement_time), H2 in process.
+        // pgjdbc cancels from the client over a second connection and then waits for that cancel
+        // (cancelSignalTimeout, 10 s): in a network partition that would stretch the bound, so on
+        // PostgreSQL the network timeout alone bounds the call.
+        ps.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, (leftMillis + 999) / 1000));
+      }
       return ps;
     }
   }

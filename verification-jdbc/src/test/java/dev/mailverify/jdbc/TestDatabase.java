@@ -111,6 +111,7 @@ enum TestDatabase {
     config.setInitializationFailTimeout(-1);
     if (this == POSTGRESQL) {
       config.addDataSourceProperty("connectTimeout", "2");
+      config.addDataSourceProperty("loginTimeout", "2");
       config.addDataSourceProperty("tcpKeepAlive", "true");
     } else if (this == MARIADB) {
       config.addDataSourceProperty("connectTimeout", "2000");
