@@ -8,6 +8,7 @@ import dev.mailverify.redis.RedisRateLimiter;
 import dev.mailverify.smtp.EnvironmentSource;
 import dev.mailverify.smtp.MxRecipientCheck;
 import dev.mailverify.template.MustacheTemplateRenderer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +117,9 @@ final class DemoBackend implements AutoCloseable {
         resources.add(limits);
         builder.store(codes).rateLimiter(limits);
       } else if (store instanceof StoreSetting.Jdbc jdbc) {
-        throw new DemoConfigurationException("STORE=" + jdbc.describe() + ": the JDBC store is not in this build yet");
+        JdbcBackend sql = JdbcBackend.open(jdbc, Clock.systemUTC());
+        resources.add(sql);
+        builder.store(sql.store()).rateLimiter(sql.limiter());
       }
       LOG.info("store: {}{}", store.describe(), store.shared() ? " (secret from " + DemoSecret.VARIABLE + ")" : "");
       return new DemoBackend(builder.build(), store, async, mxCheck, List.copyOf(resources));
