@@ -5,6 +5,7 @@ import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifyResult;
 import dev.mailverify.core.MailTransport;
+import dev.mailverify.core.transport.AsyncMailTransport;
 import dev.mailverify.core.transport.ConsoleTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import java.io.BufferedReader;
@@ -49,21 +50,33 @@ public final class ConsoleDemo {
     String email = args.length > 0 ? args[0] : "you@example.com";
     ConsoleTransport console = ConsoleTransport.to(out);
     InMemoryOutbox outbox = MailTransport.inMemory(); // only to type the code when there is no terminal
-    VerificationCodeService service = VerificationCodeService.builder()
-        .transport(message -> {
-          console.send(message);
-          outbox.send(message);
-        })
-        .appName("Roamio")
-        .build();
+    // sent in the background, as a web app would: the call returns once the mail is queued
+    try (AsyncMailTransport transport = MailTransport.async(message -> {
+      console.send(message);
+      outbox.send(message);
+    }).build()) {
+      VerificationCodeService service = VerificationCodeService.builder()
+          .transport(transport)
+          .appName("Roamio")
+          .build();
+      return run(email, service, outbox, in, out);
+    }
+  }
 
+  private static int run(String email, VerificationCodeService service, InMemoryOutbox outbox, BufferedReader in,
+      PrintStream out) throws IOException {
     out.println("1. Sending a REGISTER code to " + email);
     SendResult sent = service.sendVerificationCode(email, VerificationType.REGISTER, Duration.ofMinutes(10));
     if (!(sent instanceof SendResult.Sent ok)) {
       out.println("   not sent: " + sent);
       return 1;
     }
-    out.println("   sent; the code expires at " + ok.expiresAt());
+    if (ok.isQueued()) {
+      out.println("   queued; the code expires at " + ok.expiresAt() + ". Waiting for the mail...");
+      outbox.awaitMessages(1, Duration.ofSeconds(10));
+    } else {
+      out.println("   sent; the code expires at " + ok.expiresAt());
+    }
 
     VerifyResult result = null;
     for (int tries = 0; tries < 5 && !(result instanceof VerifyResult.Verified); tries++) {
