@@ -191,7 +191,8 @@ public final class SmtpEnvironment {
           + " reject a From that is not the login account (SMTP 501/553)");
     }
 
-    if (dkim != null && from != null && !DkimSigner.aligned(dkim.domain(), from.address())) {
+    String sender = from != null ? from.address() : user != null && EmailAddress.isValid(user) ? user : null;
+    if (dkim != null && sender != null && !DkimSigner.aligned(dkim.domain(), sender)) {
       warnings.add(EMAIL_DKIM_DOMAIN + " is not the domain of the From address (nor a parent of it): receivers"
           + " checking DMARC ignore a signature that is not aligned with From");
     }
