@@ -38,7 +38,15 @@ public record DiagnosticStep(Kind kind, Status status, Duration elapsed, String 
     /** Log in with the configured account. */
     AUTH("AUTH"),
     /** Send a test message. */
-    SEND("test send");
+    SEND("test send"),
+    /** The From domain's SPF record (a warning, never a failure, when missing or wrong). */
+    SPF("sender SPF"),
+    /** The From domain's DMARC record at {@code _dmarc.<domain>}. */
+    DMARC("sender DMARC"),
+    /** The DKIM public key at the signer's selector, when signing is configured. */
+    DKIM("sender DKIM"),
+    /** The From domain's MX record, where bounces go. */
+    SENDER_MX("sender MX");
 
     private final String label;
 
