@@ -20,7 +20,7 @@ public class MailVerifyOutboxConfiguration {
    * @return the outbox
    */
   @Bean
-  public InMemoryOutbox mailVerifyOutbox() {
+  public InMemoryOutbox mailVerifyTestOutbox() {
     return MailTransport.inMemory();
   }
 }
