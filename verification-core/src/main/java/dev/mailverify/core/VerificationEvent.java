@@ -20,6 +20,7 @@ public final class VerificationEvent {
   private final @Nullable String detail;
   private final int attempts;
   private final @Nullable Duration elapsed;
+  private final @Nullable Instant expiresAt;
 
   /** Checks for nulls. */
   private VerificationEvent(Instant at,
@@ -30,7 +31,8 @@ public final class VerificationEvent {
       Outcome outcome,
       @Nullable String detail,
       int attempts,
-      @Nullable Duration elapsed) {
+      @Nullable Duration elapsed,
+      @Nullable Instant expiresAt) {
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(type, "type");
@@ -44,6 +46,7 @@ public final class VerificationEvent {
     this.detail = detail;
     this.attempts = attempts;
     this.elapsed = elapsed;
+    this.expiresAt = expiresAt;
   }
 
   /**
@@ -73,6 +76,7 @@ public final class VerificationEvent {
     private @Nullable String detail;
     private int attempts;
     private @Nullable Duration elapsed;
+    private @Nullable Instant expiresAt;
 
     private Builder(Instant at, Action action, VerificationType type, Outcome outcome) {
       this.at = Objects.requireNonNull(at, "at");
@@ -145,12 +149,23 @@ public final class VerificationEvent {
     }
 
     /**
+     * Sets when the code sent stops working (SEND events with outcome SENT or QUEUED).
+     *
+     * @param value the expiry, or {@code null}
+     * @return this builder
+     */
+    public Builder expiresAt(@Nullable Instant value) {
+      expiresAt = value;
+      return this;
+    }
+
+    /**
      * Builds the event.
      *
      * @return the event
      */
     public VerificationEvent build() {
-      return new VerificationEvent(at, action, type, email, clientKey, outcome, detail, attempts, elapsed);
+      return new VerificationEvent(at, action, type, email, clientKey, outcome, detail, attempts, elapsed, expiresAt);
     }
   }
 
@@ -218,6 +233,16 @@ public final class VerificationEvent {
    */
   public @Nullable Duration elapsed() {
     return elapsed;
+  }
+
+  /**
+   * Returns when the code sent stops working: set for SEND events with outcome SENT or QUEUED,
+   * {@code null} for the others. Metrics use it to count codes that were never verified.
+   *
+   * @return the expiry, or {@code null}
+   */
+  public @Nullable Instant expiresAt() {
+    return expiresAt;
   }
 
   /** Returns the event with the address masked. */
@@ -303,11 +328,12 @@ public final class VerificationEvent {
         && java.util.Objects.equals(outcome, o.outcome)
         && java.util.Objects.equals(detail, o.detail)
         && attempts == o.attempts
-        && java.util.Objects.equals(elapsed, o.elapsed);
+        && java.util.Objects.equals(elapsed, o.elapsed)
+        && java.util.Objects.equals(expiresAt, o.expiresAt);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(at, action, type, email, clientKey, outcome, detail, attempts, elapsed);
+    return java.util.Objects.hash(at, action, type, email, clientKey, outcome, detail, attempts, elapsed, expiresAt);
   }
 }
