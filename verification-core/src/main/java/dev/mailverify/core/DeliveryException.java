@@ -58,8 +58,18 @@ public class DeliveryException extends MailVerifyException {
     CONFIGURATION(false, "The transport is misconfigured. Check its settings."),
     /** An asynchronous transport refused the message because its queue is full. */
     QUEUE_FULL(true, "The send queue is full. Retry later or raise the queue capacity."),
-    /** The transport has been closed. */
+    /**
+     * The sending account's budget (messages per minute or per rolling day) is used up, see
+     * {@link dev.mailverify.core.transport.SenderBudget}. Transient: a
+     * {@link dev.mailverify.core.transport.FailoverMailTransport} moves on to its next account.
+     */
+    SENDER_BUDGET_EXHAUSTED(true, "The sending account reached its budget of messages per minute or per day."
+        + " Wait, add a second account behind a failover transport, or raise the budget if the provider allows it."),
+    /** The transport has been closed, or closed before a queued mail could be sent. */
     CLOSED(false, "The transport has been closed. Build a new one."),
+    /** The code expired before the mail could be sent: the mail waited in a queue or in back-off too long. */
+    EXPIRED(false, "The code expired before its mail could be sent. The send queue is too slow for the code's"
+        + " lifetime: add workers, a second account, or a longer TTL."),
     /** Anything else; see the cause. */
     UNKNOWN(false, "See the cause for details.");
 
@@ -100,6 +110,7 @@ public class DeliveryException extends MailVerifyException {
   private final @Nullable String serverReply;
   /** What a person can do about it. */
   private final String hint;
+  private final int attempts;
 
   /**
    * Creates a failure with the category's default transience and hint.
@@ -124,6 +135,7 @@ public class DeliveryException extends MailVerifyException {
     this.replyCode = builder.replyCode;
     this.serverReply = builder.serverReply;
     this.hint = builder.hint;
+    this.attempts = builder.attempts;
   }
 
   /**
@@ -182,6 +194,34 @@ public class DeliveryException extends MailVerifyException {
     return hint;
   }
 
+  /**
+   * Returns how many times the mail was handed to a next hop before this failure became final: 1
+   * for a single try, more after retries, 0 when it was never tried (a full queue, a closed
+   * transport).
+   *
+   * @return 0 or more
+   */
+  public int attempts() {
+    return attempts;
+  }
+
+  /**
+   * Returns a copy of this failure that says it is final after the given number of attempts; the
+   * original becomes its cause. Used by retrying transports.
+   *
+   * @param count how many times the mail was tried, 0 or more
+   * @return this failure if the count is already {@code count}, otherwise a new one with the same
+   *     category, transience, reply code, reply text and hint
+   */
+  public DeliveryException afterAttempts(int count) {
+    if (count == attempts) {
+      return this;
+    }
+    return builder(category, getMessage() == null ? category.name() : getMessage())
+        .transientFailure(transientFailure).replyCode(replyCode).serverReply(serverReply).hint(hint)
+        .attempts(count).cause(this).build();
+  }
+
   /** Builds a {@link DeliveryException}; every setter is optional. */
   public static final class Builder {
     private final Category category;
@@ -191,6 +231,7 @@ public class DeliveryException extends MailVerifyException {
     private @Nullable String serverReply;
     private String hint;
     private @Nullable Throwable cause;
+    private int attempts = 1;
 
     private Builder(Category category, String message) {
       this.category = Objects.requireNonNull(category, "category");
@@ -254,6 +295,21 @@ public class DeliveryException extends MailVerifyException {
      */
     public Builder cause(@Nullable Throwable throwable) {
       this.cause = throwable;
+      return this;
+    }
+
+    /**
+     * Sets how many times the mail was tried before this failure became final (default 1).
+     *
+     * @param count 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder attempts(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("attempts must not be negative, was " + count);
+      }
+      this.attempts = count;
       return this;
     }
 

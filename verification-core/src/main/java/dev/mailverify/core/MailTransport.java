@@ -4,7 +4,10 @@ import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.transport.ConsoleTransport;
 import dev.mailverify.core.transport.FileTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
+import dev.mailverify.core.transport.AsyncMailTransport;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Hands an {@link EmailMessage} to its next hop. Implementations must be thread-safe.
@@ -23,6 +26,32 @@ public interface MailTransport extends AutoCloseable {
    *     accepted; implementations must not throw anything else for a delivery problem
    */
   void send(EmailMessage message);
+
+  /**
+   * Hands one message over without waiting for the next hop, where the transport can (C27). The
+   * stage completes with a {@link DeliveryReceipt} when the next hop accepted the message, or
+   * exceptionally with a {@link DeliveryException} (a full queue fails it at once with
+   * {@link DeliveryException.Category#QUEUE_FULL}). It never completes with anything else.
+   *
+   * <p>The default calls {@link #send} on the caller's thread and returns a completed stage, so a
+   * synchronous transport needs nothing more. The service treats a stage that is already complete
+   * when this method returns as a synchronous answer ({@link SendResult.Delivery#ACCEPTED} or
+   * {@link SendResult.DeliveryFailed}) and any other as {@link SendResult.Delivery#QUEUED}.
+   *
+   * @param message the message; not null
+   * @return the stage of the final outcome
+   */
+  default CompletionStage<DeliveryReceipt> sendAsync(EmailMessage message) {
+    try {
+      send(message);
+      return CompletableFuture.completedFuture(DeliveryReceipt.FIRST_ATTEMPT);
+    } catch (DeliveryException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(new DeliveryException(DeliveryException.Category.UNKNOWN,
+          "transport " + getClass().getSimpleName() + " failed: " + e.getClass().getName(), e));
+    }
+  }
 
   /** Releases connections and threads. The default does nothing. Never throws. */
   @Override
@@ -56,5 +85,20 @@ public interface MailTransport extends AutoCloseable {
    */
   static FileTransport files(Path directory) {
     return FileTransport.create(directory);
+  }
+
+  /**
+   * Starts a builder for an asynchronous transport over {@code delegate}: a bounded queue, worker
+   * threads, retries of transient failures and a bounded drain on close (C25, C27).
+   *
+   * <pre>{@code
+   * AsyncMailTransport transport = MailTransport.async(smtp).capacity(1_000).workers(4).build();
+   * }</pre>
+   *
+   * @param delegate the transport that really sends; not null; closed with the async transport
+   * @return a builder
+   */
+  static AsyncMailTransport.Builder async(MailTransport delegate) {
+    return AsyncMailTransport.builder(delegate);
   }
 }

@@ -28,6 +28,7 @@ public final class SendRequest {
   private final @Nullable String clientKey;
   private final Map<String, String> limitKeys;
   private final Map<String, String> templateValues;
+  private final @Nullable String idempotencyKey;
 
   /**
    * Validates the request.
@@ -41,7 +42,8 @@ public final class SendRequest {
       @Nullable Locale locale,
       @Nullable String clientKey,
       Map<String, String> limitKeys,
-      Map<String, String> templateValues) {
+      Map<String, String> templateValues,
+      @Nullable String idempotencyKey) {
     Objects.requireNonNull(email, "email");
     Objects.requireNonNull(type, "type");
     if (ttl != null) {
@@ -60,6 +62,7 @@ public final class SendRequest {
     this.clientKey = clientKey;
     this.limitKeys = limitKeys;
     this.templateValues = templateValues;
+    this.idempotencyKey = idempotencyKey;
   }
 
   private static Map<String, String> copy(Map<String, String> map, String name) {
@@ -98,7 +101,7 @@ public final class SendRequest {
   public String toString() {
     return "SendRequest[email=" + EmailAddress.mask(email) + ", type=" + type + ", ttl=" + ttl
         + ", locale=" + locale + ", clientKey=" + clientKey + ", limitKeys=" + limitKeys
-        + ", templateValues=" + templateValues.keySet() + "]";
+        + ", templateValues=" + templateValues.keySet() + (idempotencyKey == null ? "" : ", idempotencyKey=set") + "]";
   }
 
   /** Builds a {@link SendRequest}. */
@@ -110,6 +113,7 @@ public final class SendRequest {
     private @Nullable String clientKey;
     private final Map<String, String> limitKeys = new LinkedHashMap<>();
     private final Map<String, String> templateValues = new LinkedHashMap<>();
+    private @Nullable String idempotencyKey;
 
     private Builder(String email, VerificationType type) {
       this.email = Objects.requireNonNull(email, "email");
@@ -175,12 +179,33 @@ public final class SendRequest {
     }
 
     /**
+     * Sets a key that makes the send idempotent: a double-clicked form or a retried HTTP call
+     * that carries the same key (with the same address and type) gets the first call's result
+     * instead of a second mail. A {@link SendResult.Sent} is remembered until the code expires;
+     * any other result only while the first call runs, so a retry after a failure sends again.
+     * The memory is per service instance and bounded; across instances the resend cooldown (C10)
+     * keeps a second mail from going out.
+     *
+     * @param value 1-256 characters, for example a UUID the form carries; not null
+     * @return this builder
+     * @throws IllegalArgumentException if blank or longer than 256 characters
+     */
+    public Builder idempotencyKey(String value) {
+      Objects.requireNonNull(value, "idempotencyKey");
+      if (value.isBlank() || value.length() > 256) {
+        throw new IllegalArgumentException("idempotencyKey must be 1-256 non-blank characters");
+      }
+      idempotencyKey = value;
+      return this;
+    }
+
+    /**
      * Builds the request.
      *
      * @return the request
      */
     public SendRequest build() {
-      return new SendRequest(email, type, ttl, locale, clientKey, limitKeys, templateValues);
+      return new SendRequest(email, type, ttl, locale, clientKey, limitKeys, templateValues, idempotencyKey);
     }
   }
 
@@ -247,6 +272,15 @@ public final class SendRequest {
     return templateValues;
   }
 
+  /**
+   * Returns the idempotency key, or {@code null}.
+   *
+   * @return the key, or {@code null}
+   */
+  public @Nullable String idempotencyKey() {
+    return idempotencyKey;
+  }
+
   @Override
   public boolean equals(@org.jspecify.annotations.Nullable Object other) {
     return other instanceof SendRequest o
@@ -256,11 +290,12 @@ public final class SendRequest {
         && java.util.Objects.equals(locale, o.locale)
         && java.util.Objects.equals(clientKey, o.clientKey)
         && java.util.Objects.equals(limitKeys, o.limitKeys)
-        && java.util.Objects.equals(templateValues, o.templateValues);
+        && java.util.Objects.equals(templateValues, o.templateValues)
+        && java.util.Objects.equals(idempotencyKey, o.idempotencyKey);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(email, type, ttl, locale, clientKey, limitKeys, templateValues);
+    return java.util.Objects.hash(email, type, ttl, locale, clientKey, limitKeys, templateValues, idempotencyKey);
   }
 }

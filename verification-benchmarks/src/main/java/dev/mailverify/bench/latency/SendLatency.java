@@ -173,7 +173,7 @@ public final class SendLatency {
     return new Report(requests, failures.get(), firstFailure.get(), wall, 0, sorted);
   }
 
-  private static void print(Report r) {
+  static void print(Report r) {
     System.out.printf(Locale.ROOT, "%,d requests in %.2f s = %,.0f/s; failures %d%s%n", r.requests(),
         r.wallNanos() / 1e9, r.requests() * 1e9 / r.wallNanos(), r.failures(),
         r.failures() > 0 ? " (first: " + r.firstFailure() + ")" : "");

@@ -2,6 +2,7 @@ package dev.mailverify.core.internal;
 
 import dev.mailverify.core.CodeAlphabet;
 import dev.mailverify.core.DeliveryException;
+import dev.mailverify.core.DeliveryReceipt;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.InvalidAddressException;
 import dev.mailverify.core.Mailbox;
@@ -29,6 +30,9 @@ import dev.mailverify.core.spi.RenderedMail;
 import dev.mailverify.core.spi.TemplateContext;
 import dev.mailverify.core.spi.TemplateRenderer;
 import dev.mailverify.core.spi.TokenRecord;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +42,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +57,10 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
   private static final Logger LOG = LoggerFactory.getLogger(DefaultVerificationCodeService.class);
   /** Longer input is refused unread (C2). */
   private static final int MAX_CODE_INPUT = 64;
+  /** How many idempotency keys one instance remembers at most. */
+  private static final int IDEMPOTENCY_ENTRIES = 100_000;
+  /** The longest TTL a code can have: an unfinished first call is remembered at most this long. */
+  private static final Duration MAX_TTL = Duration.ofHours(24);
 
   private final MailTransport transport;
   private final CodeStore store;
@@ -63,6 +76,10 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
   private final Locale defaultLocale;
   private final Quota perAddressTotalQuota;
   private final @Nullable RecipientCheck recipientCheck;
+  /** The latest send per key while its mail may still fail: see {@link #delivered}. */
+  private final ConcurrentMap<CodeKey, Object> inFlight = new ConcurrentHashMap<>();
+  /** Results by idempotency key (C10 covers other instances); entries live until the code expires. */
+  private final Cache<String, CompletableFuture<SendResult>> idempotent;
 
   /**
    * Creates the service; use {@link VerificationCodeService#builder()}.
@@ -101,6 +118,14 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     this.defaultLocale = defaultLocale;
     this.perAddressTotalQuota = perAddressTotalQuota;
     this.recipientCheck = recipientCheck;
+    this.idempotent = Caffeine.newBuilder()
+        .maximumSize(IDEMPOTENCY_ENTRIES)
+        .ticker(() -> {
+          Instant t = clock.instant();
+          return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        })
+        .expireAfter(Expiry.<String, CompletableFuture<SendResult>>creating((k, v) -> MAX_TTL))
+        .build();
   }
 
   private VerificationPolicy policy(VerificationType type) {
@@ -118,6 +143,40 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
   @Override
   public SendResult sendVerificationCode(SendRequest request) {
     Objects.requireNonNull(request, "request");
+    String idempotencyKey = request.idempotencyKey();
+    if (idempotencyKey == null) {
+      return send(request);
+    }
+    String cacheKey = request.type().name() + '\u0000' + request.email().trim() + '\u0000' + idempotencyKey;
+    CompletableFuture<SendResult> mine = new CompletableFuture<>();
+    CompletableFuture<SendResult> first = idempotent.asMap().putIfAbsent(cacheKey, mine);
+    if (first != null) {
+      try {
+        return first.join(); // a duplicate: the first call's result, no second mail
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    SendResult result;
+    try {
+      result = send(request);
+    } catch (RuntimeException e) {
+      idempotent.asMap().remove(cacheKey, mine);
+      mine.completeExceptionally(e);
+      throw e;
+    }
+    mine.complete(result);
+    if (result instanceof SendResult.Sent sent) {
+      Duration keep = Duration.between(clock.instant(), sent.expiresAt());
+      idempotent.policy().expireVariably().ifPresent(p -> p.setExpiresAfter(cacheKey,
+          keep.isNegative() ? Duration.ZERO : keep));
+    } else {
+      idempotent.asMap().remove(cacheKey, mine); // a failure or a refusal: the next try may send
+    }
+    return result;
+  }
+
+  private SendResult send(SendRequest request) {
     VerificationType type = request.type();
     VerificationPolicy policy = policy(type);
     for (String keyName : request.limitKeys().keySet()) {
@@ -190,29 +249,102 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
           .text(mail.text())
           .html(mail.html())
           .code(code)
+          .date(now)
+          .notAfter(expiresAt)
           .build();
     } catch (RuntimeException e) {
       releaseAll(taken, now); // a broken template is not the user's fault: keep their budget
       throw e;
     }
 
+    Object ticket = new Object();
+    inFlight.put(key, ticket); // a newer send for this key: an older queued mail's failure must not kill its code
     store.issue(key, new PendingCode(secrets.mac(key, code), expiresAt, policy.maxAttempts(), 0), now);
+    CompletableFuture<DeliveryReceipt> outcome = new CompletableFuture<>();
     try {
-      transport.send(message);
+      transport.sendAsync(message).whenComplete((receipt, error) -> {
+        if (error != null) {
+          outcome.completeExceptionally(error);
+        } else {
+          outcome.complete(receipt);
+        }
+      });
     } catch (RuntimeException e) {
-      DeliveryException failure = e instanceof DeliveryException d ? d
-          : new DeliveryException(DeliveryException.Category.UNKNOWN,
-              "transport " + transport.getClass().getSimpleName() + " failed: " + e.getClass().getName(), e);
+      outcome.completeExceptionally(e);
+    }
+    if (!outcome.isDone()) {
+      // C27: queued; the final outcome is reported when the transport completes the stage
+      publish(now, Action.SEND, type, address, request.clientKey(), Outcome.QUEUED, null, 0, null);
+      outcome.whenComplete((receipt, error) -> delivered(key, ticket, address, type, request.clientKey(),
+          cooldownKey, policy, now, receipt, error));
+      return new SendResult.Sent(address, type, expiresAt, SendResult.Delivery.QUEUED);
+    }
+    inFlight.remove(key, ticket);
+    DeliveryException failure = failureOf(outcome);
+    if (failure != null) {
       store.invalidate(key); // a code nobody received must not stay guessable (C25)
       if (!policy.cooldown().isZero()) {
         limiter.release(cooldownKey, now); // C13: no cooldown after a failure, the caps still count
       }
       publish(now, Action.SEND, type, address, request.clientKey(), Outcome.DELIVERY_FAILED,
-          failure.category().name());
+          failure.category().name(), 0, null);
       return new SendResult.DeliveryFailed(failure);
     }
-    publish(now, Action.SEND, type, address, request.clientKey(), Outcome.SENT, null);
-    return new SendResult.Sent(address, type, expiresAt);
+    publish(now, Action.SEND, type, address, request.clientKey(), Outcome.SENT, null, 0, null);
+    return new SendResult.Sent(address, type, expiresAt, SendResult.Delivery.ACCEPTED);
+  }
+
+  /** The failure of a completed stage as a DeliveryException, or null if it succeeded. */
+  private @Nullable DeliveryException failureOf(CompletableFuture<DeliveryReceipt> done) {
+    try {
+      done.join();
+      return null;
+    } catch (CompletionException | CancellationException e) {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      return asDeliveryException(cause);
+    }
+  }
+
+  private DeliveryException asDeliveryException(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return cause instanceof DeliveryException d ? d
+        : new DeliveryException(DeliveryException.Category.UNKNOWN,
+            "transport " + transport.getClass().getSimpleName() + " failed: " + cause.getClass().getName(), cause);
+  }
+
+  /**
+   * Reports the final outcome of a queued mail (C27) and, on failure, invalidates its code and
+   * lifts the cooldown (C25, C13), but only if no newer send for the same key happened in this
+   * service since: the newer code must survive an older mail's failure.
+   */
+  private void delivered(CodeKey key, Object ticket, EmailAddress address, VerificationType type,
+      @Nullable String clientKey, String cooldownKey, VerificationPolicy policy, Instant queuedAt,
+      @Nullable DeliveryReceipt receipt, @Nullable Throwable error) {
+    Instant at = clock.instant();
+    Duration elapsed = at.isBefore(queuedAt) ? Duration.ZERO : Duration.between(queuedAt, at);
+    if (error == null) {
+      inFlight.remove(key, ticket);
+      publish(at, Action.DELIVER, type, address, clientKey, Outcome.DELIVERED, null,
+          receipt == null ? 1 : receipt.attempts(), elapsed);
+      return;
+    }
+    DeliveryException failure = asDeliveryException(error);
+    try {
+      inFlight.computeIfPresent(key, (k, current) -> {
+        if (current != ticket) {
+          return current;
+        }
+        store.invalidate(k); // under the map's lock for this key, so a newer send's issue waits for it
+        if (!policy.cooldown().isZero()) {
+          limiter.release(cooldownKey, at);
+        }
+        return null;
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("could not invalidate the code of a failed mail to {}: {}", address.masked(), e.toString());
+    }
+    publish(at, Action.DELIVER, type, address, clientKey, Outcome.DELIVERY_FAILED, failure.category().name(),
+        failure.attempts(), elapsed);
   }
 
   /** Runs the recipient check, failing open when it throws (C30). */
@@ -375,10 +507,17 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
 
   private void publish(Instant at, Action action, VerificationType type, @Nullable EmailAddress address,
       @Nullable String clientKey, Outcome outcome, @Nullable String detail) {
+    publish(at, action, type, address, clientKey, outcome, detail, 0, null);
+  }
+
+  private void publish(Instant at, Action action, VerificationType type, @Nullable EmailAddress address,
+      @Nullable String clientKey, Outcome outcome, @Nullable String detail, int attempts,
+      @Nullable Duration elapsed) {
     boolean warn = outcome == Outcome.DELIVERY_FAILED;
     if (warn ? AUDIT.isWarnEnabled() : AUDIT.isInfoEnabled()) {
       String line = action + " type=" + type + " to=" + (address == null ? "-" : address.masked()) + " client="
-          + (clientKey == null ? "-" : clientKey) + " outcome=" + outcome + (detail == null ? "" : " detail=" + detail);
+          + (clientKey == null ? "-" : clientKey) + " outcome=" + outcome + (detail == null ? "" : " detail=" + detail)
+          + (attempts == 0 ? "" : " attempts=" + attempts) + (elapsed == null ? "" : " elapsed=" + elapsed.toMillis() + "ms");
       if (warn) {
         AUDIT.warn("{}", line);
       } else {
@@ -389,7 +528,7 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
       return;
     }
     VerificationEvent event = VerificationEvent.builder(at, action, type, outcome)
-        .email(address).clientKey(clientKey).detail(detail).build();
+        .email(address).clientKey(clientKey).detail(detail).attempts(attempts).elapsed(elapsed).build();
     for (VerificationListener listener : listeners) {
       try {
         listener.onEvent(event);

@@ -3,12 +3,14 @@ package dev.mailverify.core.spi;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.HeaderInjectionException;
 import dev.mailverify.core.Mailbox;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -30,7 +32,11 @@ public final class EmailMessage {
   private final @Nullable String html;
   private final Map<String, String> headers;
   private final @Nullable String code;
+  private final String messageId;
+  private final @Nullable Instant date;
+  private final @Nullable Instant notAfter;
 
+  private static final Pattern MESSAGE_ID = Pattern.compile("<[!-;=?-~]{1,240}@[!-;=?-~&&[^\\[\\]]]{1,240}>");
   private static final Pattern HEADER_NAME = Pattern.compile("[!-9;-~]{1,76}");
   private static final Set<String> RESERVED = Set.of("from", "to", "cc", "bcc", "subject", "date",
       "message-id", "mime-version", "reply-to", "sender", "return-path");
@@ -48,7 +54,10 @@ public final class EmailMessage {
       String text,
       @Nullable String html,
       Map<String, String> headers,
-      @Nullable String code) {
+      @Nullable String code,
+      String messageId,
+      @Nullable Instant date,
+      @Nullable Instant notAfter) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(text, "text");
@@ -82,6 +91,24 @@ public final class EmailMessage {
     this.html = html;
     this.headers = headers;
     this.code = code;
+    this.messageId = messageId;
+    this.date = date;
+    this.notAfter = notAfter;
+  }
+
+  /** A Message-ID of 128 random bits at the sender's domain, or {@code mailverify.invalid} without one. */
+  private static String newMessageId(@Nullable Mailbox from) {
+    String domain = "mailverify.invalid";
+    if (from != null) {
+      int at = from.address().lastIndexOf('@');
+      String d = at < 0 ? "" : from.address().substring(at + 1);
+      if (!d.isEmpty() && MESSAGE_ID.matcher("<x@" + d + ">").matches()) {
+        domain = d;
+      }
+    }
+    UUID id = UUID.randomUUID();
+    return "<" + Long.toHexString(id.getMostSignificantBits()) + Long.toHexString(id.getLeastSignificantBits())
+        + "@" + domain + ">";
   }
 
   private static void checkHeaderValue(String value, String field) {
@@ -117,7 +144,7 @@ public final class EmailMessage {
   public String toString() {
     return "EmailMessage[from=" + from + ", to=" + to.masked() + ", subject=" + subject.length()
         + " chars, text=" + text.length() + " chars, html=" + (html == null ? "none" : html.length() + " chars")
-        + ", headers=" + headers.keySet() + "]";
+        + ", headers=" + headers.keySet() + ", messageId=" + messageId + "]";
   }
 
   /** Builds an {@link EmailMessage}. */
@@ -129,6 +156,9 @@ public final class EmailMessage {
     private @Nullable String html;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private @Nullable String code;
+    private @Nullable String messageId;
+    private @Nullable Instant date;
+    private @Nullable Instant notAfter;
 
     private Builder(EmailAddress to) {
       this.to = Objects.requireNonNull(to, "to");
@@ -202,14 +232,57 @@ public final class EmailMessage {
     }
 
     /**
-     * Builds the message.
+     * Sets the Message-ID. Without one, {@link #build()} makes a random one, once, so that every
+     * retry of the same message carries the same Message-ID and a receiver can drop a duplicate.
+     *
+     * @param value an RFC 5322 msg-id in angle brackets, for example {@code <abc@example.com>}
+     * @return this builder
+     * @throws IllegalArgumentException if the value is not of that form
+     */
+    public Builder messageId(String value) {
+      Objects.requireNonNull(value, "messageId");
+      if (!MESSAGE_ID.matcher(value).matches()) {
+        throw new IllegalArgumentException("messageId must look like <left@right> in printable ASCII without"
+            + " spaces, at most 483 characters");
+      }
+      messageId = value;
+      return this;
+    }
+
+    /**
+     * Sets the Date header's instant. The service sets the time it issued the code, so that every
+     * retry sends the same bytes; without one a transport uses the time of sending.
+     *
+     * @param value the instant, or {@code null}
+     * @return this builder
+     */
+    public Builder date(@Nullable Instant value) {
+      date = value;
+      return this;
+    }
+
+    /**
+     * Sets the instant after which sending this mail is pointless (the service sets the code's
+     * expiry). Queueing and retrying transports give up at this instant (C25).
+     *
+     * @param value the instant, or {@code null} for no limit
+     * @return this builder
+     */
+    public Builder notAfter(@Nullable Instant value) {
+      notAfter = value;
+      return this;
+    }
+
+    /**
+     * Builds the message. Each call makes a new Message-ID unless one was set.
      *
      * @return the message
      * @throws NullPointerException if subject or text was not set
      */
     public EmailMessage build() {
       return new EmailMessage(from, to, Objects.requireNonNull(subject, "subject"),
-          Objects.requireNonNull(text, "text"), html, headers, code);
+          Objects.requireNonNull(text, "text"), html, headers, code,
+          messageId != null ? messageId : newMessageId(from), date, notAfter);
     }
   }
 
@@ -276,6 +349,34 @@ public final class EmailMessage {
     return code;
   }
 
+  /**
+   * Returns the Message-ID, angle brackets included; the same for every retry of this message.
+   *
+   * @return the Message-ID, never {@code null}
+   */
+  public String messageId() {
+    return messageId;
+  }
+
+  /**
+   * Returns the instant for the Date header, or {@code null} for the time of sending.
+   *
+   * @return the date, or {@code null}
+   */
+  public @Nullable Instant date() {
+    return date;
+  }
+
+  /**
+   * Returns the instant after which the mail must not be sent or retried (the code's expiry), or
+   * {@code null} for no limit.
+   *
+   * @return the deadline, or {@code null}
+   */
+  public @Nullable Instant notAfter() {
+    return notAfter;
+  }
+
   @Override
   public boolean equals(@org.jspecify.annotations.Nullable Object other) {
     return other instanceof EmailMessage o
@@ -285,11 +386,14 @@ public final class EmailMessage {
         && java.util.Objects.equals(text, o.text)
         && java.util.Objects.equals(html, o.html)
         && java.util.Objects.equals(headers, o.headers)
-        && java.util.Objects.equals(code, o.code);
+        && java.util.Objects.equals(code, o.code)
+        && messageId.equals(o.messageId)
+        && java.util.Objects.equals(date, o.date)
+        && java.util.Objects.equals(notAfter, o.notAfter);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(from, to, subject, text, html, headers, code);
+    return java.util.Objects.hash(from, to, subject, text, html, headers, code, messageId, date, notAfter);
   }
 }
