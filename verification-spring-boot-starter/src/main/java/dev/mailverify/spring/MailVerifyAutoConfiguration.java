@@ -180,10 +180,29 @@ public class MailVerifyAutoConfiguration {
   }
 
   /**
+   * The delivery chain: the transport bean behind a sender budget, failover servers and an
+   * asynchronous queue with retries, each only when configured.
+   *
+   * @param properties the properties
+   * @param transport the mail transport bean
+   * @param rateLimiter the rate limiter (sender budgets count in it, so they are shared with a shared limiter)
+   * @param smtpSettings the SMTP settings when the transport is SMTP
+   * @param clock a Clock bean if the application has one
+   * @return the delivery chain, closed (drained) with the context
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public MailVerifyDelivery mailVerifyDelivery(MailVerifyProperties properties, MailTransport transport,
+      RateLimiter rateLimiter, ObjectProvider<SmtpSettings> smtpSettings, ObjectProvider<Clock> clock) {
+    return Deliveries.build(properties, transport, rateLimiter, smtpSettings.getIfAvailable(),
+        clock.getIfAvailable(Clock::systemUTC));
+  }
+
+  /**
    * The verification service.
    *
    * @param properties the properties
-   * @param transport the mail transport
+   * @param delivery the delivery chain
    * @param store the code store
    * @param rateLimiter the rate limiter
    * @param renderer the renderer
@@ -194,10 +213,10 @@ public class MailVerifyAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public VerificationCodeService verificationCodeService(MailVerifyProperties properties,
-      MailTransport transport, CodeStore store, RateLimiter rateLimiter, TemplateRenderer renderer,
+      MailVerifyDelivery delivery, CodeStore store, RateLimiter rateLimiter, TemplateRenderer renderer,
       ObjectProvider<VerificationListener> listeners, ObjectProvider<Clock> clock) {
     VerificationCodeService.Builder b = VerificationCodeService.builder()
-        .transport(transport)
+        .transport(delivery.transport())
         .store(store)
         .rateLimiter(rateLimiter)
         .renderer(renderer)

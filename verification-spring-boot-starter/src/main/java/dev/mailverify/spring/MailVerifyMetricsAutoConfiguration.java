@@ -26,16 +26,22 @@ public class MailVerifyMetricsAutoConfiguration {
    *
    * @param properties the properties (for the code validity)
    * @param clock a Clock bean if the application has one
+   * @param delivery the delivery chain, for the depth of the asynchronous queue
    * @return the metrics
    */
   @Bean
   @ConditionalOnMissingBean
-  public MailVerifyMetrics mailVerifyMetrics(MailVerifyProperties properties, ObjectProvider<Clock> clock) {
+  public MailVerifyMetrics mailVerifyMetrics(MailVerifyProperties properties, ObjectProvider<Clock> clock,
+      ObjectProvider<MailVerifyDelivery> delivery) {
     VerificationPolicy policy = MailVerifyAutoConfiguration.policy(VerificationPolicy.defaults(),
         properties.getPolicy(), MailVerifyProperties.PREFIX + ".policy");
     return MailVerifyMetrics.builder()
         .clock(clock.getIfAvailable(Clock::systemUTC))
         .codeTtl(policy.defaultTtl())
+        .queueDepth(() -> {
+          MailVerifyDelivery d = delivery.getIfAvailable();
+          return d == null ? 0 : d.queued();
+        })
         .build();
   }
 }
