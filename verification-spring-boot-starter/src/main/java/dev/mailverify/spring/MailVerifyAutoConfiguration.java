@@ -26,6 +26,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -208,13 +209,23 @@ public class MailVerifyAutoConfiguration {
    * @param renderer the renderer
    * @param listeners every listener bean
    * @param clock a Clock bean if the application has one
+   * @param beanFactory the bean factory, to tell which store was chosen
    * @return the service
    */
   @Bean
   @ConditionalOnMissingBean
   public VerificationCodeService verificationCodeService(MailVerifyProperties properties,
       MailVerifyDelivery delivery, CodeStore store, RateLimiter rateLimiter, TemplateRenderer renderer,
-      ObjectProvider<VerificationListener> listeners, ObjectProvider<Clock> clock) {
+      ObjectProvider<VerificationListener> listeners, ObjectProvider<Clock> clock, BeanFactory beanFactory) {
+    MailVerifyProperties.StoreType storeType = properties.getStore().getType();
+    if ((storeType == MailVerifyProperties.StoreType.REDIS || storeType == MailVerifyProperties.StoreType.JDBC)
+        && beanFactory.containsBean(MailVerifyStoreConfiguration.MEMORY_STORE)) {
+      String module = storeType == MailVerifyProperties.StoreType.REDIS
+          ? "verification-redis on the class path and a Lettuce RedisConnectionFactory bean (spring-boot-starter-data-redis)"
+          : "verification-jdbc on the class path and a DataSource bean";
+      throw new InvalidConfigurationPropertyValueException(MailVerifyProperties.PREFIX + ".store.type",
+          storeType.name().toLowerCase(java.util.Locale.ROOT), "this store needs " + module);
+    }
     VerificationCodeService.Builder b = VerificationCodeService.builder()
         .transport(delivery.transport())
         .store(store)

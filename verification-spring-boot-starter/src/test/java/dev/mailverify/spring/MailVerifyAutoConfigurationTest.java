@@ -236,4 +236,68 @@ class MailVerifyAutoConfigurationTest {
     runner.withBean(CodeStore.class, SharedStoreStandIn::new)
         .run(context -> failsNaming(context, "mailverify.secret"));
   }
+
+  @Test
+  @DisplayName("mailverify.store.type=redis or jdbc without the module and connection fails naming the property")
+  void storeTypeWithoutStore() {
+    runner.withPropertyValues("mailverify.store.type=redis")
+        .run(context -> failsNaming(context, "mailverify.store.type"));
+    runner.withPropertyValues("mailverify.store.type=jdbc")
+        .run(context -> failsNaming(context, "mailverify.store.type"));
+  }
+
+  @Test
+  @DisplayName("C27: mailverify.async.enabled queues sends on workers; the outbox receives them; close drains")
+  void async() {
+    runner.withPropertyValues("mailverify.transport=outbox", "mailverify.async.enabled=true",
+        "mailverify.async.workers=1", "mailverify.async.queue-size=10").run(context -> {
+          MailVerifyDelivery delivery = context.getBean(MailVerifyDelivery.class);
+          assertThat(delivery.isAsync()).isTrue();
+          VerificationCodeService service = context.getBean(VerificationCodeService.class);
+          assertThat(service.sendVerificationCode("q@example.com", VerificationType.REGISTER, Duration.ofMinutes(5)))
+              .isInstanceOf(SendResult.Sent.class);
+          assertThat(context.getBean(InMemoryOutbox.class).awaitMessages(1, Duration.ofSeconds(10))).hasSize(1);
+        });
+    runner.withPropertyValues("mailverify.transport=outbox", "mailverify.async.enabled=true",
+        "mailverify.async.workers=0").run(context -> failsNaming(context, "mailverify.async.workers"));
+    runner.withPropertyValues("mailverify.transport=outbox", "mailverify.async.enabled=true",
+        "mailverify.retry.max-retries=99").run(context -> failsNaming(context, "mailverify.retry.max-retries"));
+  }
+
+  @Test
+  @DisplayName("a sender budget of 1 per minute: the second send to another address is refused as delivery failed")
+  void budget() {
+    runner.withPropertyValues("mailverify.transport=outbox", "mailverify.budget.per-minute=1").run(context -> {
+      VerificationCodeService service = context.getBean(VerificationCodeService.class);
+      assertThat(service.sendVerificationCode("b1@example.com", VerificationType.REGISTER, Duration.ofMinutes(5)))
+          .isInstanceOf(SendResult.Sent.class);
+      assertThat(service.sendVerificationCode("b2@example.com", VerificationType.REGISTER, Duration.ofMinutes(5)))
+          .isInstanceOf(SendResult.DeliveryFailed.class);
+      assertThat(context.getBean(InMemoryOutbox.class).size()).isEqualTo(1);
+    });
+    runner.withPropertyValues("mailverify.transport=outbox", "mailverify.budget.per-day=-1")
+        .run(context -> failsNaming(context, "mailverify.budget.per-day"));
+  }
+
+  @Test
+  @DisplayName("failover: a dead primary hands the mail to the next server")
+  void failover() {
+    runner.withUserConfiguration(DeadPrimary.class).withPropertyValues(
+        "mailverify.failover.servers[0].host=127.0.0.1", "mailverify.failover.servers[0].port=1",
+        "mailverify.failover.servers[0].security=plain", "mailverify.failover.servers[0].from=app@example.com",
+        "mailverify.failover.servers[0].timeout=1s").run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(MailVerifyDelivery.class).transport().toString()).containsIgnoringCase("failover");
+        });
+    runner.withPropertyValues("mailverify.failover.servers[0].port=25")
+        .run(context -> failsNaming(context, "mailverify.failover.servers[0].host"));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class DeadPrimary {
+    @Bean
+    MailTransport deadPrimary() {
+      return new InMemoryOutbox();
+    }
+  }
 }
