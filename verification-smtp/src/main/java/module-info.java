@@ -13,6 +13,8 @@ module dev.mailverify.smtp {
   requires org.eclipse.angus.mail;
   requires io.github.cdimascio.dotenv.java;
   requires org.slf4j;
+  requires org.dnsjava;
+  requires com.github.benmanes.caffeine;
   requires static org.jspecify;
 
   exports dev.mailverify.smtp;

@@ -104,9 +104,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>To time send-to-verify, the binder remembers when each code was sent, keyed by a salted
  * SHA-256 of the type and address (the address itself is not kept), in a bounded cache whose
- * entries expire with the code. The event does not say a code's TTL, so the binder assumes
- * {@link Builder#codeTtl(Duration)} (per type with {@link Builder#codeTtl(VerificationType,
- * Duration)}): set it to the TTL your application sends with. A verification that finds the code
+ * entries expire with the code, at the expiry the SEND event carries
+ * ({@link VerificationEvent#expiresAt()}); {@link Builder#codeTtl(Duration)} is only the fallback
+ * for events without one (hand-built events). A verification that finds the code
  * expired ends its entry at once. Other expired entries are counted when the cache runs its
  * maintenance (on later events, on a system timer, or on {@link #cleanUp()}), up to about a second
  * after the TTL: the cache's timer wheel works in steps of 2<sup>30</sup> ns.
@@ -275,7 +275,7 @@ public final class MailVerifyMetrics implements VerificationListener, MeterBinde
     EmailAddress email = event.email();
     if ((outcome == Outcome.SENT || outcome == Outcome.QUEUED) && email != null) {
       count(CODES_ISSUED, "codes sent or queued", Tags.of("type", event.type().name()));
-      pending.put(ref(event.type(), email), new Issued(event.type().name(), event.at(), ttl(event.type())));
+      pending.put(ref(event.type(), email), new Issued(event.type().name(), event.at(), ttl(event)));
     }
   }
 
@@ -381,8 +381,13 @@ public final class MailVerifyMetrics implements VerificationListener, MeterBinde
     }
   }
 
-  private Duration ttl(VerificationType type) {
-    return codeTtls.getOrDefault(type, defaultCodeTtl);
+  /** The code's lifetime: from the event's expiry when it has one, else the configured TTL for its type. */
+  private Duration ttl(VerificationEvent event) {
+    Instant expiresAt = event.expiresAt();
+    if (expiresAt != null && expiresAt.isAfter(event.at())) {
+      return Duration.between(event.at(), expiresAt);
+    }
+    return codeTtls.getOrDefault(event.type(), defaultCodeTtl);
   }
 
   /** A salted SHA-256 of type and address key, so the funnel never keeps an address. */

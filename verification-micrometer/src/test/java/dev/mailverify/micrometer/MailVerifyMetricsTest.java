@@ -263,6 +263,22 @@ class MailVerifyMetricsTest {
     }
 
     @Test
+    @DisplayName("C3: a code sent with its own TTL counts as unverified after that TTL, read from the SEND event")
+    void perSendTtlFromTheEvent() {
+      Duration thirtyMinutes = Duration.ofMinutes(30);
+      service.sendVerificationCode(EMAIL, VerificationType.REGISTER, thirtyMinutes);
+
+      clock.advance(TTL.plus(SLACK)); // the configured 10 minutes have passed, the code's 30 have not
+      metrics.cleanUp();
+      assertThat(unverified("EXPIRED")).isZero();
+      assertThat(gauge(MailVerifyMetrics.CODES_PENDING)).isEqualTo(1);
+
+      clock.advance(thirtyMinutes.minus(TTL));
+      metrics.cleanUp();
+      assertThat(unverified("EXPIRED")).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("C3: an expired code counts as unverified once, whether a verification or the clean-up finds it first")
     void expiredCountsOnce() {
       send(EMAIL);

@@ -12,6 +12,12 @@
  * {@link dev.mailverify.smtp.SmtpDiagnostics#check(SmtpSettings)} walks resolve, connect, banner,
  * EHLO, TLS, AUTH (and optionally a test send) and says which step fails and why.
  *
+ * <p>Deliverability: {@link dev.mailverify.smtp.MxRecipientCheck} refuses recipients whose domain
+ * takes no mail (a {@code RecipientCheck} for the service; fails open, C30), optionally with
+ * {@link dev.mailverify.smtp.DisposableDomains}; {@link dev.mailverify.smtp.DomainSuggestions}
+ * offers "did you mean gmail.com?"; {@link dev.mailverify.smtp.SenderDomainCheck} checks the From
+ * domain's SPF, DMARC, DKIM and MX records; {@link dev.mailverify.smtp.DkimSigner} signs mail.
+ *
  * <p>Nothing in this package accepts or returns {@code null} unless a parameter or return value is
  * marked nullable; a {@code null} where none is allowed throws {@link java.lang.NullPointerException}.
  * Passwords never appear in {@code toString}, logs, exception messages or diagnostic reports.

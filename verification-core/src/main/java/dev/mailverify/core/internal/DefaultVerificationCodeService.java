@@ -274,7 +274,7 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     }
     if (!outcome.isDone()) {
       // C27: queued; the final outcome is reported when the transport completes the stage
-      publish(now, Action.SEND, type, address, request.clientKey(), Outcome.QUEUED, null, 0, null);
+      publish(event(now, Action.SEND, type, address, request.clientKey(), Outcome.QUEUED, null).expiresAt(expiresAt));
       outcome.whenComplete((receipt, error) -> delivered(key, ticket, address, type, request.clientKey(),
           cooldownKey, policy, now, receipt, error));
       return new SendResult.Sent(address, type, expiresAt, SendResult.Delivery.QUEUED);
@@ -287,10 +287,10 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
         limiter.release(cooldownKey, now); // C13: no cooldown after a failure, the caps still count
       }
       publish(now, Action.SEND, type, address, request.clientKey(), Outcome.DELIVERY_FAILED,
-          failure.category().name(), 0, null);
+          failure.category().name());
       return new SendResult.DeliveryFailed(failure);
     }
-    publish(now, Action.SEND, type, address, request.clientKey(), Outcome.SENT, null, 0, null);
+    publish(event(now, Action.SEND, type, address, request.clientKey(), Outcome.SENT, null).expiresAt(expiresAt));
     return new SendResult.Sent(address, type, expiresAt, SendResult.Delivery.ACCEPTED);
   }
 
@@ -324,8 +324,8 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     Duration elapsed = at.isBefore(queuedAt) ? Duration.ZERO : Duration.between(queuedAt, at);
     if (error == null) {
       inFlight.remove(key, ticket);
-      publish(at, Action.DELIVER, type, address, clientKey, Outcome.DELIVERED, null,
-          receipt == null ? 1 : receipt.attempts(), elapsed);
+      publish(event(at, Action.DELIVER, type, address, clientKey, Outcome.DELIVERED, null)
+          .attempts(receipt == null ? 1 : receipt.attempts()).elapsed(elapsed));
       return;
     }
     DeliveryException failure = asDeliveryException(error);
@@ -343,8 +343,8 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     } catch (RuntimeException e) {
       LOG.warn("could not invalidate the code of a failed mail to {}: {}", address.masked(), e.toString());
     }
-    publish(at, Action.DELIVER, type, address, clientKey, Outcome.DELIVERY_FAILED, failure.category().name(),
-        failure.attempts(), elapsed);
+    publish(event(at, Action.DELIVER, type, address, clientKey, Outcome.DELIVERY_FAILED, failure.category().name())
+        .attempts(failure.attempts()).elapsed(elapsed));
   }
 
   /** Runs the recipient check, failing open when it throws (C30). */
@@ -507,17 +507,25 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
 
   private void publish(Instant at, Action action, VerificationType type, @Nullable EmailAddress address,
       @Nullable String clientKey, Outcome outcome, @Nullable String detail) {
-    publish(at, action, type, address, clientKey, outcome, detail, 0, null);
+    publish(event(at, action, type, address, clientKey, outcome, detail));
   }
 
-  private void publish(Instant at, Action action, VerificationType type, @Nullable EmailAddress address,
-      @Nullable String clientKey, Outcome outcome, @Nullable String detail, int attempts,
-      @Nullable Duration elapsed) {
-    boolean warn = outcome == Outcome.DELIVERY_FAILED;
+  private static VerificationEvent.Builder event(Instant at, Action action, VerificationType type,
+      @Nullable EmailAddress address, @Nullable String clientKey, Outcome outcome, @Nullable String detail) {
+    return VerificationEvent.builder(at, action, type, outcome).email(address).clientKey(clientKey).detail(detail);
+  }
+
+  /** Writes the audit line (C17) and hands the event to every listener; a failing listener is logged. */
+  private void publish(VerificationEvent.Builder builder) {
+    VerificationEvent event = builder.build();
+    boolean warn = event.outcome() == Outcome.DELIVERY_FAILED;
     if (warn ? AUDIT.isWarnEnabled() : AUDIT.isInfoEnabled()) {
-      String line = action + " type=" + type + " to=" + (address == null ? "-" : address.masked()) + " client="
-          + (clientKey == null ? "-" : clientKey) + " outcome=" + outcome + (detail == null ? "" : " detail=" + detail)
-          + (attempts == 0 ? "" : " attempts=" + attempts) + (elapsed == null ? "" : " elapsed=" + elapsed.toMillis() + "ms");
+      EmailAddress address = event.email();
+      String line = event.action() + " type=" + event.type() + " to=" + (address == null ? "-" : address.masked())
+          + " client=" + (event.clientKey() == null ? "-" : event.clientKey()) + " outcome=" + event.outcome()
+          + (event.detail() == null ? "" : " detail=" + event.detail())
+          + (event.attempts() == 0 ? "" : " attempts=" + event.attempts())
+          + (event.elapsed() == null ? "" : " elapsed=" + event.elapsed().toMillis() + "ms");
       if (warn) {
         AUDIT.warn("{}", line);
       } else {
@@ -527,8 +535,6 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     if (listeners.isEmpty()) {
       return;
     }
-    VerificationEvent event = VerificationEvent.builder(at, action, type, outcome)
-        .email(address).clientKey(clientKey).detail(detail).attempts(attempts).elapsed(elapsed).build();
     for (VerificationListener listener : listeners) {
       try {
         listener.onEvent(event);

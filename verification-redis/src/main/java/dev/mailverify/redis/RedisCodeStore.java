@@ -1,0 +1,372 @@
+package dev.mailverify.redis;
+
+import dev.mailverify.core.StoreUnavailableException;
+import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.spi.AttemptResult;
+import dev.mailverify.core.spi.CodeKey;
+import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.spi.TokenRecord;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link CodeStore} on Redis or Redis Cluster, shared by every instance of an application
+ * (C28). Each operation is one Lua script run with {@code EVALSHA} (or one atomic command), so
+ * it is atomic on the server: one network round trip, no read-then-write from Java (C8).
+ *
+ * <pre>{@code
+ * RedisClient redis = RedisClient.create("redis://127.0.0.1:6379");
+ * RedisCodeStore store = RedisCodeStore.builder(redis).keyPrefix("shop:").build();
+ * VerificationCodeService service = VerificationCodeService.builder()
+ *     .transport(transport).store(store).secret(secretFromVault).build();
+ * }</pre>
+ *
+ * <p><b>Keys.</b> A pending code is one hash, {@code <prefix>code:{<type>:<address>}}, with the
+ * HMAC of the code (hex), its expiry, its try limit and its tries; a token is one hash,
+ * {@code <prefix>token:{<token hash>}}, with the address, type and times. Only keyed hashes of
+ * codes and hashes of tokens are stored (C14). The part in braces is the Redis Cluster hash
+ * tag.
+ *
+ * <p><b>Time.</b> Expiry is decided with the {@code now} the service passes, never with Redis's
+ * clock. Redis TTLs only clean up: a record is kept for the {@linkplain Builder#gracePeriod grace
+ * period} (1 hour by default) past its expiry, so an expired code answers
+ * {@link AttemptResult.Outcome#EXPIRED} rather than {@link AttemptResult.Outcome#NOT_FOUND}, and
+ * instances whose clocks differ by less than the grace period agree.
+ *
+ * <p><b>Failures.</b> Every call is bounded by the {@linkplain Builder#timeout timeout} (2 seconds
+ * by default) and fails with {@link StoreUnavailableException}, naming the server and what to
+ * check, when Redis is unreachable, slow, loading or busy (C29). Lettuce reconnects by itself, so
+ * the same store works again once Redis is back.
+ *
+ * <p>Thread-safe. {@link #close()} closes the connection if this store opened it; a connection or
+ * client the application passed in stays open.
+ */
+public final class RedisCodeStore implements CodeStore, AutoCloseable {
+
+  /** Stores a pending code: replaces the record, expires it a grace period after its expiry. */
+  static final LuaScript ISSUE = LuaScript.of("issue", """
+      redis.call('DEL', KEYS[1])
+      redis.call('HSET', KEYS[1], 'm', ARGV[1], 'e', ARGV[2], 'x', ARGV[3], 'a', ARGV[4])
+      redis.call('PEXPIRE', KEYS[1], ARGV[5])
+      return 1
+      """);
+
+  /**
+   * Counts, compares and consumes in one step. Every candidate is compared, without stopping
+   * early, also when no code is stored. Answers -1 not found, -2 expired, -3 locked, -4 matched,
+   * or the tries left after a mismatch (0 or more).
+   */
+  static final LuaScript ATTEMPT = LuaScript.of("attempt", """
+      local r = redis.call('HMGET', KEYS[1], 'm', 'e', 'x', 'a')
+      local stored = r[1] or ''
+      local matched = false
+      for i = 2, #ARGV do
+        if ARGV[i] == stored then matched = true end
+      end
+      if not r[1] then return -1 end
+      if tonumber(ARGV[1]) >= tonumber(r[2]) then return -2 end
+      local max = tonumber(r[3])
+      local tries = tonumber(r[4])
+      if tries >= max then return -3 end
+      if matched then
+        redis.call('DEL', KEYS[1])
+        return -4
+      end
+      redis.call('HINCRBY', KEYS[1], 'a', 1)
+      return max - tries - 1
+      """);
+
+  /** Stores a token record. */
+  static final LuaScript STORE_TOKEN = LuaScript.of("storeToken", """
+      redis.call('DEL', KEYS[1])
+      redis.call('HSET', KEYS[1], 'a', ARGV[1], 't', ARGV[2], 'v', ARGV[3], 'e', ARGV[4])
+      redis.call('PEXPIRE', KEYS[1], ARGV[5])
+      return 1
+      """);
+
+  /**
+   * Takes a token record, if its address matches the expected one (ASCII lower-case compare,
+   * as {@link TokenRecord#matchesAddress} does) or none is expected; an empty list otherwise.
+   */
+  static final LuaScript TAKE_TOKEN = LuaScript.of("takeToken", """
+      local r = redis.call('HMGET', KEYS[1], 'a', 't', 'v', 'e')
+      if not r[1] then return {} end
+      if ARGV[1] ~= '' and string.lower(r[1]) ~= ARGV[1] then return {} end
+      redis.call('DEL', KEYS[1])
+      return r
+      """);
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final RedisEndpoint redis;
+  private final String codePrefix;
+  private final String tokenPrefix;
+  private final String keyPrefix;
+  private final Duration gracePeriod;
+
+  private RedisCodeStore(Builder b, RedisEndpoint redis) {
+    this.redis = redis;
+    this.keyPrefix = b.keyPrefix;
+    this.codePrefix = b.keyPrefix + "code:{";
+    this.tokenPrefix = b.keyPrefix + "token:{";
+    this.gracePeriod = b.gracePeriod;
+  }
+
+  /**
+   * Starts a builder that opens one connection from the application's client; {@link #close()}
+   * closes that connection, not the client.
+   *
+   * @param client the client; not null
+   * @return a builder
+   */
+  public static Builder builder(RedisClient client) {
+    return new Builder(RedisEndpoint.Source.client(client));
+  }
+
+  /**
+   * Starts a builder that opens one cluster connection from the application's client;
+   * {@link #close()} closes that connection, not the client.
+   *
+   * @param client the cluster client; not null
+   * @return a builder
+   */
+  public static Builder builder(RedisClusterClient client) {
+    return new Builder(RedisEndpoint.Source.clusterClient(client));
+  }
+
+  /**
+   * Starts a builder that uses the application's connection; {@link #close()} leaves it open. Its
+   * own command timeout still applies if shorter than this store's.
+   *
+   * @param connection an open connection with a string codec; not null
+   * @return a builder
+   */
+  public static Builder builder(StatefulRedisConnection<String, String> connection) {
+    return new Builder(RedisEndpoint.Source.connection(connection));
+  }
+
+  /**
+   * Starts a builder that uses the application's cluster connection; {@link #close()} leaves it
+   * open.
+   *
+   * @param connection an open cluster connection with a string codec; not null
+   * @return a builder
+   */
+  public static Builder builder(StatefulRedisClusterConnection<String, String> connection) {
+    return new Builder(RedisEndpoint.Source.clusterConnection(connection));
+  }
+
+  /**
+   * Starts a builder that makes its own client from a URI such as {@code redis://127.0.0.1:6379}
+   * or {@code rediss://:password@redis.internal:6380/0}; {@link #close()} shuts it down. For a
+   * cluster, pass a {@link RedisClusterClient} instead.
+   *
+   * @param uri a Redis URI; not null
+   * @return a builder
+   * @throws IllegalArgumentException if the URI is malformed (the message never repeats it)
+   */
+  public static Builder builder(String uri) {
+    return new Builder(RedisEndpoint.Source.uri(uri));
+  }
+
+  String codeKey(CodeKey key) {
+    return codePrefix + key.type().name() + ':' + key.address() + '}';
+  }
+
+  String tokenKey(String tokenHash) {
+    return tokenPrefix + tokenHash + '}';
+  }
+
+  /** Epoch microseconds, exact in a Lua number (below 2^53) until the year 2255. */
+  private static long micros(Instant t) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+  }
+
+  /** Milliseconds Redis keeps a record: until its expiry plus the grace period, at least 1. */
+  private long keepMillis(Instant expiresAt, Instant now) {
+    long millis;
+    try {
+      millis = Duration.between(now, expiresAt).plus(gracePeriod).toMillis();
+    } catch (ArithmeticException e) {
+      millis = Long.MAX_VALUE / 2;
+    }
+    return Math.max(1, millis);
+  }
+
+  @Override
+  public void issue(CodeKey key, PendingCode code, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(now, "now");
+    redis.eval(ISSUE, ScriptOutputType.INTEGER, new String[] {codeKey(key)},
+        HEX.formatHex(code.mac()),
+        Long.toString(micros(code.expiresAt())),
+        Integer.toString(code.maxAttempts()),
+        Integer.toString(code.attempts()),
+        Long.toString(keepMillis(code.expiresAt(), now)));
+  }
+
+  @Override
+  public AttemptResult attempt(CodeKey key, List<byte[]> candidates, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(candidates, "candidates");
+    Objects.requireNonNull(now, "now");
+    String[] args = new String[candidates.size() + 1];
+    args[0] = Long.toString(micros(now));
+    for (int i = 0; i < candidates.size(); i++) {
+      args[i + 1] = HEX.formatHex(candidates.get(i));
+    }
+    Long answer = redis.eval(ATTEMPT, ScriptOutputType.INTEGER, new String[] {codeKey(key)}, args);
+    long r = answer == null ? -1 : answer;
+    if (r >= 0) {
+      return AttemptResult.mismatched((int) r);
+    }
+    return switch ((int) r) {
+      case -1 -> AttemptResult.notFound();
+      case -2 -> AttemptResult.expired();
+      case -3 -> AttemptResult.locked();
+      case -4 -> AttemptResult.matched();
+      default -> throw new StoreUnavailableException(redis.where() + " answered attempt with " + r
+          + ", which this version does not know; is another mailverify version using the same key prefix?", null);
+    };
+  }
+
+  @Override
+  public boolean invalidate(CodeKey key) {
+    Objects.requireNonNull(key, "key");
+    String k = codeKey(key);
+    Long removed = redis.call("invalidate", c -> c.del(k));
+    return removed != null && removed > 0;
+  }
+
+  @Override
+  public void storeToken(String tokenHash, TokenRecord token, Instant now) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(now, "now");
+    redis.eval(STORE_TOKEN, ScriptOutputType.INTEGER, new String[] {tokenKey(tokenHash)},
+        token.address(),
+        token.type().name(),
+        token.verifiedAt().toString(),
+        token.expiresAt().toString(),
+        Long.toString(keepMillis(token.expiresAt(), now)));
+  }
+
+  @Override
+  public Optional<TokenRecord> takeToken(String tokenHash, @Nullable String expectedAddress, Instant now) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    Objects.requireNonNull(now, "now");
+    List<Object> r = redis.eval(TAKE_TOKEN, ScriptOutputType.MULTI, new String[] {tokenKey(tokenHash)},
+        expectedAddress == null ? "" : expectedAddress);
+    if (r == null || r.size() < 4 || r.get(0) == null) {
+      return Optional.empty();
+    }
+    TokenRecord record;
+    try {
+      record = new TokenRecord(String.valueOf(r.get(0)), VerificationType.of(String.valueOf(r.get(1))),
+          Instant.parse(String.valueOf(r.get(2))), Instant.parse(String.valueOf(r.get(3))));
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException(redis.where() + " held a token record this version cannot read;"
+          + " is another application using the key prefix '" + keyPrefix + "'?", e);
+    }
+    // taken either way: an expired record is removed and not returned
+    return now.isBefore(record.expiresAt()) ? Optional.of(record) : Optional.empty();
+  }
+
+  /**
+   * Closes the connection if this store opened it (from a client or a URI), and the client too if
+   * it made one from a URI. A connection or client passed in by the application stays open.
+   */
+  @Override
+  public void close() {
+    redis.close();
+  }
+
+  /** Shows the server and the key prefix, never a password. */
+  @Override
+  public String toString() {
+    return "RedisCodeStore[" + redis.where() + ", keyPrefix=" + keyPrefix + ", timeout=" + redis.timeout().toMillis()
+        + "ms, gracePeriod=" + gracePeriod + "]";
+  }
+
+  /**
+   * Builds a {@link RedisCodeStore}. Every setter checks its argument at once; calling one twice,
+   * the last call wins.
+   */
+  public static final class Builder {
+    private final RedisEndpoint.Source source;
+    private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
+    private Duration timeout = RedisKeys.DEFAULT_TIMEOUT;
+    private Duration gracePeriod = Duration.ofHours(1);
+
+    private Builder(RedisEndpoint.Source source) {
+      this.source = source;
+    }
+
+    /**
+     * Sets the prefix of every key, so that several applications can share one Redis.
+     *
+     * @param value 1 to 100 printable ASCII characters without spaces; default {@code "mailverify:"}
+     * @return this builder
+     * @throws IllegalArgumentException if the prefix is empty, too long or has other characters
+     */
+    public Builder keyPrefix(String value) {
+      keyPrefix = RedisKeys.checkPrefix(value);
+      return this;
+    }
+
+    /**
+     * Sets how long a call may take, the whole call including a {@code NOSCRIPT} retry; a call
+     * that takes longer fails with {@link StoreUnavailableException} (C29). A client made from a
+     * URI also connects within this time.
+     *
+     * @param value from 1 ms to 1 minute; default 2 seconds
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder timeout(Duration value) {
+      timeout = RedisKeys.checkTimeout(value);
+      return this;
+    }
+
+    /**
+     * Sets how long Redis keeps a code or token record past its expiry. Expiry itself is decided
+     * with the service's clock; during the grace period an expired code answers "expired" rather
+     * than "not found", and instances whose clocks are apart by less than it still agree.
+     *
+     * @param value from zero to 7 days; default 1 hour
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder gracePeriod(Duration value) {
+      Objects.requireNonNull(value, "gracePeriod");
+      if (value.isNegative() || value.compareTo(Duration.ofDays(7)) > 0) {
+        throw new IllegalArgumentException("gracePeriod must be between 0 and 7 days, was " + value);
+      }
+      gracePeriod = value;
+      return this;
+    }
+
+    /**
+     * Builds the store, connecting now if it was given a client or a URI.
+     *
+     * @return the store
+     * @throws StoreUnavailableException if Redis cannot be reached to open the connection
+     */
+    public RedisCodeStore build() {
+      return new RedisCodeStore(this, RedisEndpoint.open(source, timeout));
+    }
+  }
+}

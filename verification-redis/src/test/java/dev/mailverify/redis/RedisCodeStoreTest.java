@@ -1,0 +1,154 @@
+package dev.mailverify.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.spi.AttemptResult.Outcome;
+import dev.mailverify.core.spi.CodeKey;
+import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.spi.TokenRecord;
+import dev.mailverify.core.testkit.CodeStoreContract;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The store kit against the Redis at 127.0.0.1:6379, each test under a fresh key prefix. */
+class RedisCodeStoreTest extends CodeStoreContract {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static RedisClient client;
+  private static StatefulRedisConnection<String, String> inspect;
+
+  private final List<RedisCodeStore> opened = new ArrayList<>();
+  private String prefix;
+
+  static synchronized RedisClient client() {
+    if (client == null) {
+      client = RedisClient.create(RedisServers.URI);
+      inspect = client.connect();
+    }
+    return client;
+  }
+
+  @AfterAll
+  static synchronized void shutDown() {
+    if (client != null) {
+      inspect.close();
+      client.shutdown();
+      client = null;
+    }
+  }
+
+  @Override
+  protected CodeStore createStore() {
+    RedisServers.requireStandalone();
+    prefix = RedisServers.randomPrefix();
+    RedisCodeStore s = RedisCodeStore.builder(client()).keyPrefix(prefix).build();
+    opened.add(s);
+    return s;
+  }
+
+  @Override
+  protected String dump(CodeStore store) {
+    return RedisServers.dump(inspect.sync(), prefix);
+  }
+
+  @AfterEach
+  void closeStores() {
+    opened.forEach(RedisCodeStore::close);
+    if (prefix != null && inspect != null) {
+      RedisServers.deleteAll(inspect.sync(), prefix);
+    }
+  }
+
+  private static PendingCode code(String code, Instant expiresAt) {
+    return new PendingCode(mac(code), expiresAt, 5, 0);
+  }
+
+  @Test
+  @DisplayName("C3: an expired code answers EXPIRED, not NOT_FOUND, while Redis keeps it for the grace period")
+  void expiredCodeAnswersExpiredDuringGrace() {
+    CodeKey k = new CodeKey(VerificationType.REGISTER, "late@example.com");
+    store.issue(k, code("123456", T0.plus(Duration.ofMinutes(10))), T0);
+    assertThat(store.attempt(k, List.of(mac("123456")), T0.plus(Duration.ofMinutes(50))).outcome())
+        .isEqualTo(Outcome.EXPIRED);
+    // the record is kept until expiry + 1 h (relative to the now passed at issue), then Redis drops it
+    long ttl = inspect.sync().pttl(((RedisCodeStore) store).codeKey(k));
+    assertThat(ttl).isBetween(Duration.ofMinutes(69).toMillis(), Duration.ofMinutes(70).toMillis());
+    // and expiry is decided with the caller's now, not Redis's clock: long past, still EXPIRED, never counted
+    assertThat(store.attempt(k, List.of(mac("000000")), T0.plus(Duration.ofDays(3))).outcome())
+        .isEqualTo(Outcome.EXPIRED);
+    assertThat(inspect.sync().hget(((RedisCodeStore) store).codeKey(k), "a")).isEqualTo("0");
+  }
+
+  @Test
+  @DisplayName("C3: with a zero grace period the record lives exactly until its expiry")
+  void zeroGracePeriod() {
+    RedisCodeStore s = RedisCodeStore.builder(client()).keyPrefix(prefix).gracePeriod(Duration.ZERO).build();
+    opened.add(s);
+    CodeKey k = new CodeKey(VerificationType.LOGIN, "a@example.com");
+    s.issue(k, code("123456", T0.plus(Duration.ofMinutes(10))), T0);
+    assertThat(inspect.sync().pttl(s.codeKey(k))).isBetween(Duration.ofMinutes(9).toMillis(),
+        Duration.ofMinutes(10).toMillis());
+  }
+
+  @Test
+  @DisplayName("C9, C28: a token record keeps its exact times and is readable by another store on the same prefix")
+  void tokenRoundTripsAcrossStores() {
+    Instant verifiedAt = Instant.parse("2026-01-01T00:00:00.123456789Z");
+    store.storeToken("h", new TokenRecord("Ann@example.com", VerificationType.of("custom-x"), verifiedAt,
+        verifiedAt.plus(Duration.ofMinutes(15))), verifiedAt);
+    RedisCodeStore other = RedisCodeStore.builder(RedisServers.URI).keyPrefix(prefix).build();
+    opened.add(other);
+    assertThat(other.takeToken("h", "ann@example.com", verifiedAt)).hasValueSatisfying(r -> {
+      assertThat(r.verifiedAt()).isEqualTo(verifiedAt);
+      assertThat(r.type()).isEqualTo(VerificationType.of("custom-x"));
+      assertThat(r.address()).isEqualTo("Ann@example.com");
+    });
+  }
+
+  @Test
+  @DisplayName("C28: keys share a cluster hash tag per verification; the default prefix is mailverify:")
+  void keyLayout() {
+    RedisCodeStore s = RedisCodeStore.builder(client()).build();
+    opened.add(s);
+    assertThat(s.codeKey(new CodeKey(VerificationType.REGISTER, "a@example.com")))
+        .isEqualTo("mailverify:code:{register:a@example.com}");
+    assertThat(s.tokenKey("abc")).isEqualTo("mailverify:token:{abc}");
+    assertThat(s.toString()).contains("127.0.0.1:6379").contains("mailverify:");
+  }
+
+  @Test
+  @DisplayName("Builder: bad values fail at once, naming the field; the last call wins")
+  void builderChecks() {
+    RedisCodeStore.Builder b = RedisCodeStore.builder(client());
+    assertThatThrownBy(() -> b.timeout(Duration.ZERO)).hasMessageContaining("timeout");
+    assertThatThrownBy(() -> b.keyPrefix("")).hasMessageContaining("keyPrefix");
+    assertThatThrownBy(() -> b.keyPrefix("a b")).hasMessageContaining("keyPrefix");
+    assertThatThrownBy(() -> b.gracePeriod(Duration.ofSeconds(-1))).hasMessageContaining("gracePeriod");
+    assertThatThrownBy(() -> RedisCodeStore.builder("not a uri :: at all://"))
+        .hasMessageContaining("uri").hasMessageNotContaining("at all");
+    RedisCodeStore s = b.keyPrefix("first:").keyPrefix(prefix).timeout(Duration.ofSeconds(5))
+        .timeout(Duration.ofMillis(700)).build();
+    opened.add(s);
+    assertThat(s.toString()).contains(prefix).contains("700ms");
+  }
+
+  @Test
+  @DisplayName("Memory: MEMORY USAGE of one pending code's key (reported, bounded)")
+  void memoryOfOnePendingCode() {
+    CodeKey k = new CodeKey(VerificationType.REGISTER, "someone.long.name@example.com");
+    store.issue(k, code("123456", T0.plus(Duration.ofMinutes(10))), T0);
+    Long bytes = inspect.sync().memoryUsage(((RedisCodeStore) store).codeKey(k));
+    System.err.println("[mailverify] MEMORY USAGE of one pending code key: " + bytes + " bytes");
+    assertThat(bytes).isPositive().isLessThan(400);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.mailverify.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailverify.core.Quota;
+import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.testkit.RateLimiterContract;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The limiter kit against the Redis at 127.0.0.1:6379, each test under a fresh key prefix. */
+class RedisRateLimiterTest extends RateLimiterContract {
+  private static RedisClient client;
+  private static StatefulRedisConnection<String, String> inspect;
+
+  private final List<RedisRateLimiter> opened = new ArrayList<>();
+  private String prefix;
+
+  static synchronized RedisClient client() {
+    if (client == null) {
+      client = RedisClient.create(RedisServers.URI);
+      inspect = client.connect();
+    }
+    return client;
+  }
+
+  @AfterAll
+  static synchronized void shutDown() {
+    if (client != null) {
+      inspect.close();
+      client.shutdown();
+      client = null;
+    }
+  }
+
+  @Override
+  protected RateLimiter createLimiter() {
+    RedisServers.requireStandalone();
+    prefix = RedisServers.randomPrefix();
+    RedisRateLimiter l = RedisRateLimiter.builder(client()).keyPrefix(prefix).build();
+    opened.add(l);
+    return l;
+  }
+
+  @Override
+  protected int takeAndGiveBackRounds() {
+    return 200; // each round is two round trips to Redis
+  }
+
+  @AfterEach
+  void closeLimiters() {
+    opened.forEach(RedisRateLimiter::close);
+    if (prefix != null && inspect != null) {
+      RedisServers.deleteAll(inspect.sync(), prefix);
+    }
+  }
+
+  @Test
+  @DisplayName("C10: a bucket is one key with a hash tag, expiring one window plus the skew allowance after the newest permit")
+  void bucketKeysExpire() {
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    limiter.tryAcquire("cooldown:register:a@example.com", new Quota(1, Duration.ofSeconds(60)), t0);
+    String[] keys = ((RedisRateLimiter) limiter).keys("cooldown:register:a@example.com");
+    assertThat(keys).containsExactly(prefix + "limit:{cooldown:register:a@example.com}");
+    for (String k : keys) {
+      assertThat(inspect.sync().pttl(k)).isBetween(100_000L, 120_000L);
+    }
+    limiter.release("cooldown:register:a@example.com", t0);
+    assertThat(inspect.sync().exists(keys)).as("an emptied bucket leaves no key").isZero();
+  }
+
+  @Test
+  @DisplayName("C28: permits taken at the same instant by two limiter instances on one prefix are all counted")
+  void twoInstancesCountTogether() {
+    RedisRateLimiter other = RedisRateLimiter.builder(RedisServers.URI).keyPrefix(prefix).build();
+    opened.add(other);
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    Quota ten = Quota.perHour(10);
+    for (int i = 0; i < 5; i++) {
+      assertThat(limiter.tryAcquire("shared", ten, t0).granted()).isTrue();
+      assertThat(other.tryAcquire("shared", ten, t0).granted()).isTrue();
+    }
+    assertThat(limiter.tryAcquire("shared", ten, t0).granted()).isFalse();
+    assertThat(inspect.sync().zcard(((RedisRateLimiter) limiter).keys("shared")[0])).isEqualTo(10);
+  }
+}
