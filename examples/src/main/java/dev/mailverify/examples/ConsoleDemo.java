@@ -19,8 +19,9 @@ import java.util.Optional;
  * The seed's registration flow in a terminal, with no mail account: send a code (printed by the
  * console transport), type it, get a token, redeem it at "registration".
  *
- * <p>Run it with {@code ./mvnw -q -pl examples -am compile exec:java}; pass an address with
- * {@code -Dexec.args=you@example.com}. Without a terminal (CI), it types the code itself.
+ * <p>Run it with {@code ./mvnw -q -pl examples -am compile exec:exec -Dexec.args="console"}; pass an
+ * address with {@code -Dexec.args="console you@example.com"}. Without a terminal (CI), it types the
+ * code itself.
  */
 public final class ConsoleDemo {
   private ConsoleDemo() {}

@@ -3,6 +3,7 @@ package dev.mailverify.examples;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.InvalidAddressException;
+import dev.mailverify.core.MailVerifyException;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.MailTransport;
@@ -19,13 +20,17 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,13 +47,22 @@ import picocli.CommandLine.ParentCommand;
  *       {@code USE_REAL_EMAIL=1};
  *   <li>{@code console}: the flow in the terminal, no mail account needed;
  *   <li>{@code sendtestmail <address>}: prints the effective SMTP settings (password masked) and
- *       sends one test mail; exit 0 on success, 1 with the category and hint on failure;
- *   <li>{@code doctor [--to <address>]}: the SMTP diagnostics, one line per step; exit 0 when
- *       all pass.
+ *       sends one test mail; exit 0 on success, 1 with the category, the server's reply and the
+ *       hint on failure;
+ *   <li>{@code doctor [--to <address>]}: the SMTP diagnostics, one line per step and a ⚠ line per
+ *       settings warning; exit 0 when all steps pass.
  * </ul>
  *
+ * <p>{@code serve}, {@code doctor} and {@code sendtestmail} first say where the variables came from
+ * (which {@code .env} file was read, or that none was found and where it was looked for). A
+ * configuration mistake (a busy port, {@code PORT=80a}, {@code EMAIL_PORT=58x}) is one {@code ✘}
+ * line saying what to fix.
+ *
+ * <p>Each runs in its own JVM, with the app's log lines (slf4j-simple) on the terminal:
+ *
  * <pre>
- * ./mvnw -q -pl examples -am compile exec:java -Dexec.args="doctor"
+ * ./mvnw -q -pl examples -am compile exec:exec                          # serve
+ * ./mvnw -q -pl examples -am compile exec:exec -Dexec.args="doctor"
  * </pre>
  */
 @Command(name = "mailverify-demo", mixinStandardHelpOptions = true,
@@ -56,13 +70,15 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {DemoApp.Serve.class, DemoApp.Console.class, DemoApp.SendTestMail.class, DemoApp.Doctor.class})
 public final class DemoApp implements Callable<Integer> {
   private final EnvironmentSource defaultEnvironment;
+  private final String defaultOrigin;
   private final PrintStream out;
 
   @Option(names = "--env-file", description = "A .env file to read (must exist); default: ./.env if present.")
   Path envFile;
 
-  DemoApp(EnvironmentSource defaultEnvironment, PrintStream out) {
+  DemoApp(EnvironmentSource defaultEnvironment, String defaultOrigin, PrintStream out) {
     this.defaultEnvironment = defaultEnvironment;
+    this.defaultOrigin = defaultOrigin;
     this.out = out;
   }
 
@@ -72,8 +88,24 @@ public final class DemoApp implements Callable<Integer> {
    * @param args the command line
    */
   public static void main(String[] args) {
-    System.exit(run(args, EnvironmentSource.system().orElse(EnvironmentSource.dotenvIfPresent(Path.of(".env"))),
-        System.out));
+    Path dotenv = Path.of(".env").toAbsolutePath();
+    EnvironmentSource environment;
+    try {
+      environment = EnvironmentSource.system().orElse(EnvironmentSource.dotenvIfPresent(dotenv));
+    } catch (SmtpConfigurationException e) {
+      System.out.println("✘ " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    System.exit(run(args, environment, origin(dotenv), System.out));
+  }
+
+  /** Says where the variables come from: the environment and the .env file, or that none was found. */
+  static String origin(Path dotenv) {
+    Path file = dotenv.toAbsolutePath();
+    return Files.isRegularFile(file) ? "the environment, then " + file
+        : "the environment only: no .env file found at " + file + " (looked in the working directory;"
+            + " --env-file reads another)";
   }
 
   /**
@@ -85,16 +117,43 @@ public final class DemoApp implements Callable<Integer> {
    * @return the exit code
    */
   static int run(String[] args, EnvironmentSource environment, PrintStream out) {
+    return run(args, environment, "the given variables (no .env file read)", out);
+  }
+
+  /**
+   * Runs a command with the given environment, described for the user, and output.
+   *
+   * @param args the command line; empty means {@code serve}
+   * @param environment where the SMTP variables come from (unless {@code --env-file} is given)
+   * @param origin where {@code environment} read its variables, said by {@code doctor},
+   *     {@code sendtestmail} and {@code serve}
+   * @param out where to print
+   * @return the exit code
+   */
+  static int run(String[] args, EnvironmentSource environment, String origin, PrintStream out) {
     String[] effective = args.length == 0 ? new String[] {"serve"} : args;
-    CommandLine cl = new CommandLine(new DemoApp(environment, out));
+    CommandLine cl = new CommandLine(new DemoApp(environment, origin, out));
     PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8);
     cl.setOut(writer);
     cl.setErr(writer);
+    // a configuration mistake is one line that says what to fix, not a stack trace
+    cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+      if (e instanceof MailVerifyException) {
+        out.println("✘ " + e.getMessage());
+        return 1;
+      }
+      throw e;
+    });
     return cl.execute(effective);
   }
 
   EnvironmentSource environment() {
     return envFile == null ? defaultEnvironment : EnvironmentSource.system().orElse(EnvironmentSource.dotenv(envFile));
+  }
+
+  /** Where the variables come from, in words. */
+  String origin() {
+    return envFile == null ? defaultOrigin : "the environment, then " + envFile.toAbsolutePath();
   }
 
   /** Options without a subcommand: show the usage. */
@@ -104,13 +163,19 @@ public final class DemoApp implements Callable<Integer> {
     return 0;
   }
 
-  /** Reads the SMTP settings strictly, or prints what is missing. */
-  Optional<SmtpSettings> smtpSettings() {
+  /**
+   * Reads the SMTP variables, saying where they came from, and prints the effective settings or
+   * what is missing.
+   *
+   * @return the variables read, when they give complete settings
+   */
+  Optional<SmtpEnvironment> smtpEnvironment() {
+    out.println("Settings read from " + origin());
     SmtpEnvironment env = SmtpEnvironment.read(environment());
     try {
       SmtpSettings settings = env.requireSettings();
       out.println("Effective SMTP settings: " + settings);
-      return Optional.of(settings);
+      return Optional.of(env);
     } catch (SmtpConfigurationException e) {
       out.println("✘ " + e.getMessage());
       return Optional.empty();
@@ -132,7 +197,11 @@ public final class DemoApp implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      int p = port != null ? port : Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+      OptionalInt p = port != null ? checkPort(port, "--port") : portFromEnvironment(app.environment().get("PORT"));
+      if (p.isEmpty()) {
+        return 2;
+      }
+      app.out.println("Settings read from " + app.origin());
       // console unless USE_REAL_EMAIL=1; a missing variable is reported now, not at the first send
       MailTransport transport = MailTransports.fromEnvironment(app.environment(), MailTransports.Mode.DEVELOPMENT);
       VerificationCodeService service = VerificationCodeService.builder()
@@ -141,13 +210,37 @@ public final class DemoApp implements Callable<Integer> {
           .appName("Roamio")
           .build();
       try (DemoServer server = DemoServer.start(service, new UserDirectory(), Clock.systemUTC(),
-          new InetSocketAddress(bind, p))) {
+          new InetSocketAddress(bind, p.getAsInt()))) {
         app.out.println("mailverify demo listening on http://" + bind + ":" + server.port() + "/  (Ctrl+C stops)");
         new CountDownLatch(1).await();
+      } catch (BindException e) {
+        int next = p.getAsInt() == 65535 ? 8081 : p.getAsInt() + 1;
+        app.out.println("✘ port " + p.getAsInt() + " on " + bind + " is already in use (is the demo already running?):"
+            + " stop that program, or pick another port, for example PORT=" + next + " (or --port " + next + ")");
+        return 1;
       } finally {
         transport.close();
       }
       return 0;
+    }
+
+    private OptionalInt portFromEnvironment(@Nullable String value) {
+      if (value == null || value.isBlank()) {
+        return OptionalInt.of(8080);
+      }
+      try {
+        return checkPort(Integer.parseInt(value.strip()), "PORT");
+      } catch (NumberFormatException e) {
+        return checkPort(-1, "PORT");
+      }
+    }
+
+    private OptionalInt checkPort(int value, String name) {
+      if (value >= 0 && value <= 65535) {
+        return OptionalInt.of(value);
+      }
+      app.out.println("✘ " + name + " must be a port number 0-65535 (0 picks a free one), such as 8080");
+      return OptionalInt.empty();
     }
   }
 
@@ -187,22 +280,28 @@ public final class DemoApp implements Callable<Integer> {
         app.out.println("✘ not an address mailverify sends to: " + e.reason());
         return 2;
       }
-      Optional<SmtpSettings> settings = app.smtpSettings();
-      if (settings.isEmpty()) {
+      Optional<SmtpEnvironment> env = app.smtpEnvironment();
+      if (env.isEmpty()) {
         return 1;
       }
+      env.get().warnings().forEach(w -> app.out.println("⚠ " + w));
+      SmtpSettings settings = env.get().requireSettings();
       EmailMessage message = EmailMessage.builder(to)
           .subject("mailverify test mail / 测试邮件")
           .text("This is a test mail from mailverify's sendtestmail command. If you can read it, SMTP works.\n\n"
               + "这是 mailverify 的测试邮件。能看到它，说明 SMTP 配置正确。\n")
           .build();
-      try (SmtpTransport transport = SmtpTransport.create(settings.get())) {
+      try (SmtpTransport transport = SmtpTransport.create(settings)) {
         transport.send(message);
         app.out.println("✔ sent: the server accepted 1 message for " + to.masked());
         return 0;
       } catch (DeliveryException e) {
         app.out.println("✘ failed: " + e.category() + (e.replyCode().isPresent() ? " (" + e.replyCode().getAsInt()
             + ")" : "") + ": " + e.getMessage());
+        String reply = e.serverReply();
+        if (reply != null && !reply.isBlank()) {
+          app.out.println("  server said: " + reply.strip().replace("\r", "").replace("\n", "\n               "));
+        }
         app.out.println("  hint: " + e.hint());
         return 1;
       }
@@ -230,12 +329,13 @@ public final class DemoApp implements Callable<Integer> {
           return 2;
         }
       }
-      Optional<SmtpSettings> settings = app.smtpSettings();
-      if (settings.isEmpty()) {
+      Optional<SmtpEnvironment> env = app.smtpEnvironment();
+      if (env.isEmpty()) {
         return 1;
       }
-      DiagnosticReport report = recipient == null ? SmtpDiagnostics.check(settings.get())
-          : SmtpDiagnostics.check(settings.get(), recipient);
+      SmtpSettings settings = env.get().requireSettings();
+      DiagnosticReport report = (recipient == null ? SmtpDiagnostics.check(settings)
+          : SmtpDiagnostics.check(settings, recipient)).withWarnings(env.get().warnings());
       app.out.println(report);
       return report.passed() ? 0 : 1;
     }

@@ -9,6 +9,7 @@ import dev.mailverify.core.SendRequest;
 import dev.mailverify.core.SendResult;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.VerifiedEmail;
 import dev.mailverify.core.VerifyResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,9 +40,13 @@ import org.slf4j.LoggerFactory;
  *       {@code {verification_token}}, 400 for a wrong, expired or unknown code (one neutral
  *       message; the detail goes to the log), 429 when locked;
  *   <li>{@code POST /api/v1/auth/register/} {@code {email, password, verification_token}}: 201,
- *       or 400 when the token is unknown, used, or was issued for another address;
+ *       or 400 when the token is unknown, used, or was issued for another address (such a token is
+ *       not consumed, so the user can correct a mistyped address);
  *   <li>{@code GET /}: a page to try the flow in a browser.
  * </ul>
+ *
+ * <p>{@code type} is one of {@code register} (the default), {@code login}, {@code reset_password}
+ * and {@code change_email}; anything else is 400 {@code invalid_type}.
  *
  * <p>The client's IP address (the socket's, never a request header) is the rate-limit client key.
  */
@@ -141,7 +146,10 @@ public final class DemoServer implements AutoCloseable {
     } catch (BodyTooLarge e) {
       reply = Reply.of(413, "error", "body_too_large");
     } catch (BadRequest e) {
-      reply = Reply.of(400, "error", e.getMessage());
+      reply = "invalid_type".equals(e.getMessage())
+          ? Reply.of(400, "error", "invalid_type", "detail", "type must be one of register, login, reset_password,"
+              + " change_email")
+          : Reply.of(400, "error", e.getMessage());
     } catch (RuntimeException e) {
       LOG.error("unexpected failure on {}", ex.getRequestURI(), e);
       reply = Reply.of(500, "error", "internal_error");
@@ -200,16 +208,20 @@ public final class DemoServer implements AutoCloseable {
     return s;
   }
 
+  /** The only types this app uses: a made-up type from a request must not get its own budget. */
+  static final Map<String, VerificationType> TYPES = Map.of(
+      VerificationType.REGISTER.name(), VerificationType.REGISTER,
+      VerificationType.LOGIN.name(), VerificationType.LOGIN,
+      VerificationType.RESET_PASSWORD.name(), VerificationType.RESET_PASSWORD,
+      VerificationType.CHANGE_EMAIL.name(), VerificationType.CHANGE_EMAIL);
+
   private static VerificationType type(Map<String, Object> body) {
-    Object v = body.getOrDefault("type", "register");
-    if (!(v instanceof String s)) {
+    Object v = body.getOrDefault("type", VerificationType.REGISTER.name());
+    VerificationType type = v instanceof String s ? TYPES.get(s) : null;
+    if (type == null) {
       throw new BadRequest("invalid_type");
     }
-    try {
-      return VerificationType.of(s);
-    } catch (IllegalArgumentException e) {
-      throw new BadRequest("invalid_type");
-    }
+    return type;
   }
 
   private long secondsUntil(Instant instant) {
@@ -261,15 +273,15 @@ public final class DemoServer implements AutoCloseable {
     if (password.length() < 8 || password.length() > 256) {
       throw new BadRequest("password_must_be_8_to_256_characters");
     }
-    Optional<String> verified = service.redeemToken(token, VerificationType.REGISTER);
+    // consumed only if it was issued to this address: a mistyped address in the form keeps the token
+    Optional<VerifiedEmail> verified = service.redeem(token, VerificationType.REGISTER, address.address());
     if (verified.isEmpty()) {
-      return Reply.of(400, "error", "invalid_or_used_token");
+      LOG.info("registration for {} by {} refused: token unknown, used, expired or issued to another address",
+          address.masked(), clientIp);
+      return Reply.of(400, "error", "invalid_or_used_token", "detail",
+          "the token is unknown, used or expired, or was issued for another address");
     }
-    if (!EmailAddress.parse(verified.get()).key().equals(address.key())) {
-      LOG.warn("token for {} presented for {} by {}", EmailAddress.mask(verified.get()), address.masked(), clientIp);
-      return Reply.of(400, "error", "token_not_for_this_email");
-    }
-    return users.create(address.address(), password.toCharArray())
+    return users.create(verified.get().email(), password.toCharArray())
         .map(u -> Reply.of(201, "email", u.email(), "email_verified", u.emailVerified()))
         .orElseGet(() -> Reply.of(409, "error", "already_registered"));
   }

@@ -9,7 +9,10 @@ import dev.mailverify.smtp.EnvironmentSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** sendtestmail and doctor against GreenMail and against a closed port, all on 127.0.0.1. */
 class CommandsTest {
@@ -119,5 +123,80 @@ class CommandsTest {
     int exit = run(env(closedPort()), "doctor");
     assertThat(exit).isEqualTo(1);
     assertThat(printed()).contains("✘").contains("CONNECTION_REFUSED");
+  }
+
+  @Test
+  @DisplayName("doctor shows every settings warning as a ⚠ line, and the header says there are warnings")
+  void doctorShowsSettingsWarnings() {
+    Map<String, String> env = env(greenMail.getSmtp().getPort());
+    env.put("DEFAULT_FROM_EMAIL", "Roamio <other@roamio.example>"); // QQ Mail refuses a From that is not the login
+    int exit = run(env, "doctor");
+    assertThat(exit).as(printed()).isZero();
+    assertThat(printed()).contains("all steps passed, 2 warnings (⚠ below)")
+        .contains("⚠ DEFAULT_FROM_EMAIL differs from EMAIL_HOST_USER")
+        .contains("⚠ EMAIL_USE_TLS=0").doesNotContain(SECRET);
+  }
+
+  @Test
+  @DisplayName("doctor says which .env file it read, or that none was found and where it looked")
+  void doctorSaysWhichEnvFile(@TempDir Path dir) throws Exception {
+    Map<String, String> env = env(greenMail.getSmtp().getPort());
+    StringBuilder dotenv = new StringBuilder();
+    env.forEach((k, v) -> dotenv.append(k).append('=').append(v).append('\n'));
+    Path file = Files.writeString(dir.resolve("demo.env"), dotenv, StandardCharsets.UTF_8);
+    assertThat(run(Map.of(), "--env-file", file.toString(), "doctor")).as(printed()).isZero();
+    assertThat(printed()).contains("Settings read from the environment, then " + file.toAbsolutePath());
+    assertThat(DemoApp.origin(dir.resolve(".env")))
+        .isEqualTo("the environment only: no .env file found at " + dir.resolve(".env").toAbsolutePath()
+            + " (looked in the working directory; --env-file reads another)");
+    assertThat(DemoApp.origin(file)).isEqualTo("the environment, then " + file.toAbsolutePath());
+  }
+
+  @Test
+  @DisplayName("C24 sendtestmail prints the server's reply text with the category and the hint")
+  void sendTestMailPrintsServerReply() {
+    Map<String, String> env = env(greenMail.getSmtp().getPort());
+    env.put("EMAIL_HOST_PASSWORD", "wrong-password");
+    assertThat(run(env, "sendtestmail", "someone@example.com")).isEqualTo(1);
+    assertThat(printed()).containsPattern("✘ failed: AUTHENTICATION \\(535\\)")
+        .containsPattern("server said: 535 .+").contains("hint:").doesNotContain("wrong-password");
+  }
+
+  @Test
+  @DisplayName("sendtestmail shows the settings warnings as ⚠ lines")
+  void sendTestMailShowsWarnings() {
+    assertThat(run(env(greenMail.getSmtp().getPort()), "sendtestmail", "someone@example.com")).isZero();
+    assertThat(printed()).contains("⚠ EMAIL_USE_TLS=0");
+  }
+
+  @Test
+  @DisplayName("EMAIL_PORT=58x is one line naming the variable, never a stack trace (sendtestmail and serve)")
+  void badEmailPortIsOneLine() {
+    Map<String, String> env = env(greenMail.getSmtp().getPort());
+    env.put("EMAIL_PORT", "58x");
+    assertThat(run(env, "sendtestmail", "someone@example.com")).isEqualTo(1);
+    assertThat(run(env, "serve", "--port", "0")).isEqualTo(1);
+    assertThat(printed()).contains("✘ SMTP is required but its configuration is incomplete: EMAIL_PORT must be a port"
+        + " number 1-65535")
+        .contains("✘ USE_REAL_EMAIL=1 but the SMTP configuration is invalid: EMAIL_PORT must be a port number")
+        .doesNotContain("\tat ").doesNotContain("Exception");
+  }
+
+  @Test
+  @DisplayName("a demo port already in use is one line naming the port and how to pick another (PORT)")
+  void portInUseIsOneLine() throws Exception {
+    try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      int port = busy.getLocalPort();
+      assertThat(run(Map.of(), "serve", "--port", Integer.toString(port))).isEqualTo(1);
+      assertThat(printed()).contains("✘ port " + port + " on 127.0.0.1 is already in use")
+          .contains("PORT=").doesNotContain("\tat ").doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  @DisplayName("a PORT that is not a number is one line")
+  void badPortVariableIsOneLine() {
+    assertThat(run(Map.of("PORT", "80a"), "serve")).isEqualTo(2);
+    assertThat(printed()).contains("✘ PORT must be a port number 0-65535").doesNotContain("\tat ");
   }
 }

@@ -104,16 +104,41 @@ class DemoServerTest {
   }
 
   @Test
-  @DisplayName("a token issued for one address cannot register another")
+  @DisplayName("C9 a token issued for one address cannot register another, and is not burnt by the mistyped address")
   void tokenForAnotherAddress() throws Exception {
     post("/api/v1/auth/send_verification_code/", Map.of("email", "d@example.com"));
     String token = (String) post("/api/v1/auth/verify_code/",
         Map.of("email", "d@example.com", "code", outbox.latestCode("d@example.com").orElseThrow()))
         .body().get("verification_token");
-    Answer a = post("/api/v1/auth/register/", Map.of("email", "mallory@example.com", "password", "long enough pw",
+    Answer typo = post("/api/v1/auth/register/", Map.of("email", "dd@example.com", "password", "long enough pw",
         "verification_token", token));
-    assertThat(a.status()).isEqualTo(400);
-    assertThat(a.body()).containsEntry("error", "token_not_for_this_email");
+    assertThat(typo.status()).isEqualTo(400);
+    assertThat(typo.body()).containsEntry("error", "invalid_or_used_token");
+    Answer right = post("/api/v1/auth/register/", Map.of("email", "D@Example.com", "password", "long enough pw",
+        "verification_token", token));
+    assertThat(right.status()).as("the token survived the typo").isEqualTo(201);
+    assertThat(right.body()).containsEntry("email", "d@example.com").containsEntry("email_verified", true);
+  }
+
+  @Test
+  @DisplayName("C11 only the demo's four types are accepted; a made-up type is 400 and sends nothing")
+  void onlyFourTypes() throws Exception {
+    for (String type : new String[] {"made-up", "REGISTER", "register ", ""}) {
+      Answer a = post("/api/v1/auth/send_verification_code/", Map.of("email", "f@example.com", "type", type));
+      assertThat(a.status()).as(type).isEqualTo(400);
+      assertThat(a.body()).containsEntry("error", "invalid_type");
+      assertThat((String) a.body().get("detail")).contains("register, login, reset_password, change_email");
+    }
+    assertThat(post("/api/v1/auth/send_verification_code/", Map.of("email", "f@example.com", "type", 7)).status())
+        .isEqualTo(400);
+    assertThat(post("/api/v1/auth/verify_code/", Map.of("email", "f@example.com", "type", "x", "code", "123456"))
+        .body()).containsEntry("error", "invalid_type");
+    assertThat(outbox.size()).isZero();
+    for (String type : new String[] {"register", "login", "reset_password", "change_email"}) {
+      assertThat(post("/api/v1/auth/send_verification_code/", Map.of("email", "g@example.com", "type", type))
+          .status()).as(type).isEqualTo(200);
+    }
+    assertThat(outbox.size()).isEqualTo(4);
   }
 
   @Test

@@ -8,8 +8,9 @@ import java.util.stream.Collectors;
 
 /**
  * The result of {@link SmtpDiagnostics#check(SmtpSettings)}: every step in the order it ran, each
- * passed, failed or skipped. Printable: {@link #toString()} gives a header line and one line per
- * step with ✔ or ✘. Never contains the password.
+ * passed, failed or skipped, and the warnings about the settings that no step can prove (such as a
+ * From the provider will refuse). Printable: {@link #toString()} gives a header line, one line per
+ * step with ✔ or ✘, and one line per warning with ⚠. Never contains the password.
  *
  * <pre>{@code
  * DiagnosticReport report = SmtpDiagnostics.check(settings);
@@ -21,17 +22,43 @@ import java.util.stream.Collectors;
  *
  * @param target the server checked, such as {@code smtp.qq.com:587 (STARTTLS)}
  * @param steps the steps in the order they ran
+ * @param warnings what deserves attention in the settings even when every step passed, such as
+ *     {@link SmtpEnvironment#warnings()}; one sentence each
  */
-public record DiagnosticReport(String target, List<DiagnosticStep> steps) {
+public record DiagnosticReport(String target, List<DiagnosticStep> steps, List<String> warnings) {
 
   /**
-   * Copies the steps.
+   * Copies the steps and warnings.
    *
    * @throws NullPointerException when an argument is null
    */
   public DiagnosticReport {
     Objects.requireNonNull(target, "target");
     steps = List.copyOf(steps);
+    warnings = List.copyOf(warnings);
+  }
+
+  /**
+   * A report without warnings.
+   *
+   * @param target the server checked
+   * @param steps the steps in the order they ran
+   */
+  public DiagnosticReport(String target, List<DiagnosticStep> steps) {
+    this(target, steps, List.of());
+  }
+
+  /**
+   * Returns this report with warnings added, for example those {@link SmtpEnvironment} computed for
+   * the variables the settings came from.
+   *
+   * @param more the warnings to add; not null
+   * @return a new report
+   */
+  public DiagnosticReport withWarnings(List<String> more) {
+    List<String> all = new java.util.ArrayList<>(warnings);
+    all.addAll(more);
+    return new DiagnosticReport(target, steps, all);
   }
 
   /**
@@ -73,15 +100,18 @@ public record DiagnosticReport(String target, List<DiagnosticStep> steps) {
   }
 
   /**
-   * Returns the lines to print: a header, then one line per step.
+   * Returns the lines to print: a header, then one line per step, then one line per warning.
    *
    * @return the lines, without line breaks
    */
   public List<String> lines() {
-    String header = "SMTP check of " + target + ": " + (passed() ? "all steps passed" : "FAILED at "
-        + firstFailure().map(s -> s.kind().label()).orElse("?")) + " (" + elapsed().toMillis() + " ms)";
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(header),
-        steps.stream().map(DiagnosticStep::toLine)).collect(Collectors.toList());
+    String outcome = passed() ? "all steps passed" : "FAILED at " + firstFailure().map(s -> s.kind().label()).orElse("?");
+    if (!warnings.isEmpty()) {
+      outcome += ", " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings") + " (⚠ below)";
+    }
+    String header = "SMTP check of " + target + ": " + outcome + " (" + elapsed().toMillis() + " ms)";
+    return java.util.stream.Stream.of(java.util.stream.Stream.of(header), steps.stream().map(DiagnosticStep::toLine),
+        warnings.stream().map(w -> "⚠ " + w)).flatMap(x -> x).collect(Collectors.toList());
   }
 
   /** The {@link #lines()} joined with line breaks. */

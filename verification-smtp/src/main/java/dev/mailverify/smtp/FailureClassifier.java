@@ -57,8 +57,8 @@ final class FailureClassifier {
   static final String HOST_MISMATCH_HINT = "The server's certificate does not name the configured host. Use the"
       + " host name the provider documents (for QQ Mail smtp.qq.com), not an IP address or an alias.";
   static final String UNTRUSTED_HINT = "The server's certificate is not trusted by this JVM. For a server with a"
-      + " private CA, give its certificate with SmtpSettings.Builder.trustedCertificates or trustStore; never"
-      + " turn certificate checks off.";
+      + " private CA (a company relay, a test server), set EMAIL_SSL_CAFILE to its CA certificate file (PEM), or"
+      + " give it in code with SmtpSettings.Builder.trustedCertificatesPem; never turn certificate checks off.";
   static final String WRONG_TLS_MODE_HINT = "The port does not speak TLS from the first byte. Port 465 is implicit"
       + " TLS (EMAIL_USE_SSL=1); port 587 and 25 use STARTTLS (EMAIL_USE_TLS=1).";
   static final String REFUSED_HINT = "Nothing accepted the connection. Check host and port, and that the firewall"

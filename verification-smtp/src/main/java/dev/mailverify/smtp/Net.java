@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,22 +66,28 @@ final class Net {
   }
 
   /**
-   * Returns the socket factory for the settings: one trusting only the given trust store, or
+   * Returns the socket factory for the settings: one trusting only the settings' certificates, or
    * {@code null} for the JDK's default (which Angus then uses itself).
    */
   static @Nullable SSLSocketFactory customSocketFactory(SmtpSettings settings) {
-    KeyStore trustStore = settings.trustStore();
-    if (trustStore == null) {
+    List<X509Certificate> certificates = settings.trustedCertificates();
+    if (certificates.isEmpty()) {
       return null;
     }
     try {
+      KeyStore trustStore = KeyStore.getInstance("PKCS12");
+      trustStore.load(null, null);
+      int i = 0;
+      for (X509Certificate certificate : certificates) {
+        trustStore.setCertificateEntry("trusted-" + i++, certificate);
+      }
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trustStore);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, tmf.getTrustManagers(), null);
       return context.getSocketFactory();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("the trust store cannot be used: " + e.getMessage(), e);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException("the trusted certificates cannot be used: " + e.getMessage(), e);
     }
   }
 
@@ -109,31 +116,69 @@ final class Net {
   /** The EHLO name: the configured one, or this machine's name, looked up once and bounded. */
   static String ehloName(SmtpSettings settings) {
     String configured = settings.ehloName();
-    return configured != null ? configured : LocalName.VALUE;
+    return configured != null ? configured : localHostName();
   }
 
-  /** This machine's name as Angus would compute it, but bounded: a reverse lookup may hang without DNS. */
-  private static final class LocalName {
-    static final String VALUE = compute();
+  /** This machine's name, looked up on first use (bounded by 2 s) and then remembered. */
+  private static volatile @Nullable String localName;
 
-    private static String compute() {
-      FutureTask<String> task = new FutureTask<>(() -> {
-        InetAddress local = InetAddress.getLocalHost();
-        String name = local.getCanonicalHostName();
-        return name == null || name.isBlank() ? "[" + local.getHostAddress() + "]" : name;
-      });
-      Thread thread = new Thread(task, "mailverify-smtp-local-name");
-      thread.setDaemon(true);
-      thread.start();
-      try {
-        return task.get(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return "localhost";
-      } catch (ExecutionException | TimeoutException e) {
-        task.cancel(true);
-        return "localhost";
-      }
+  /**
+   * This machine's name for EHLO, looked up once per JVM. Two threads that ask at once may both
+   * look it up; both get the same answer.
+   */
+  static String localHostName() {
+    String name = localName;
+    if (name == null) {
+      name = lookUpLocalName(Duration.ofSeconds(2));
+      localName = name;
     }
+    return name;
+  }
+
+  /**
+   * Looks the machine's name up in a helper thread, bounded by {@code timeout} (a reverse lookup may
+   * hang without DNS). The task is a method of this class, which is initialised by the time it runs:
+   * no class initialisation is in progress that the helper would have to wait for.
+   *
+   * @return the name, or {@code localhost} when the lookup fails or takes too long
+   */
+  static String lookUpLocalName(Duration timeout) {
+    FutureTask<String> task = new FutureTask<>(Net::localNameNow);
+    Thread thread = new Thread(task, "mailverify-smtp-local-name");
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      return task.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "localhost";
+    } catch (ExecutionException | TimeoutException e) {
+      task.cancel(true);
+      return "localhost";
+    }
+  }
+
+  /**
+   * The best name {@link InetAddress#getLocalHost()} gives: the canonical name when it is a real
+   * one (not {@code localhost}), else the configured host name, else an address literal.
+   */
+  static String localNameNow() throws UnknownHostException {
+    InetAddress local = InetAddress.getLocalHost();
+    String canonical = local.getCanonicalHostName();
+    if (isRealName(canonical, local)) {
+      return canonical;
+    }
+    String configured = local.getHostName();
+    if (isRealName(configured, local)) {
+      return configured;
+    }
+    return local instanceof java.net.Inet6Address ? "[IPv6:" + local.getHostAddress() + "]"
+        : "[" + local.getHostAddress() + "]";
+  }
+
+  private static boolean isRealName(@Nullable String name, InetAddress local) {
+    return name != null && !name.isBlank() && !name.equalsIgnoreCase("localhost")
+        && !name.toLowerCase(Locale.ROOT).startsWith("localhost.") && !name.equals(local.getHostAddress())
+        && name.chars().allMatch(c -> c > 0x20 && c < 0x7f);
   }
 }

@@ -4,6 +4,10 @@ import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.Mailbox;
 import dev.mailverify.core.MailVerifyException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code EMAIL_USE_TLS}</td><td>STARTTLS, required</td><td>{@code 1}</td></tr>
  *   <tr><td>{@code EMAIL_USE_SSL}</td><td>implicit TLS (port 465)</td><td>{@code 0}</td></tr>
  *   <tr><td>{@code EMAIL_TIMEOUT}</td><td>seconds for connect, read and write</td><td>10</td></tr>
+ *   <tr><td>{@code EMAIL_SSL_CAFILE}</td><td>a PEM file with one or more CA certificates to trust instead of
+ *       the JDK's, for a private CA (a company relay, a test server); host names are still checked</td>
+ *       <td>the JDK's trust store</td></tr>
  * </table>
  *
  * <p>Booleans accept {@code 1/0}, {@code true/false}, {@code yes/no}, {@code on/off}. An empty value
@@ -54,6 +61,8 @@ public final class SmtpEnvironment {
   public static final String EMAIL_USE_SSL = "EMAIL_USE_SSL";
   /** Timeout in seconds for connect, read and write. */
   public static final String EMAIL_TIMEOUT = "EMAIL_TIMEOUT";
+  /** A PEM file with the CA certificates to trust instead of the JDK's (a private CA). */
+  public static final String EMAIL_SSL_CAFILE = "EMAIL_SSL_CAFILE";
   /** The host used when {@code EMAIL_HOST} is not set (the seed's default). */
   public static final String DEFAULT_HOST = "smtp.qq.com";
 
@@ -105,6 +114,7 @@ public final class SmtpEnvironment {
     Boolean useSsl = bool(source, EMAIL_USE_SSL, problems);
     Integer port = port(source, problems);
     Duration timeout = timeout(source, problems);
+    List<X509Certificate> trusted = caFile(source, problems);
     Mailbox from = null;
     String fromText = value(source, DEFAULT_FROM_EMAIL);
     if (fromText != null) {
@@ -177,6 +187,9 @@ public final class SmtpEnvironment {
         }
         if (from != null) {
           b.from(from);
+        }
+        if (trusted != null) {
+          b.trustedCertificates(trusted);
         }
         settings = b.build();
       } catch (IllegalArgumentException | IllegalStateException e) {
@@ -343,6 +356,28 @@ public final class SmtpEnvironment {
       // reported below
     }
     problems.add(EMAIL_TIMEOUT, EMAIL_TIMEOUT + " must be a number of seconds between 0.001 and 300, such as 10");
+    return null;
+  }
+
+  private static @Nullable List<X509Certificate> caFile(EnvironmentSource source, Problems problems) {
+    String v = value(source, EMAIL_SSL_CAFILE);
+    if (v == null) {
+      return null;
+    }
+    String why;
+    try {
+      Path file = Path.of(v);
+      if (!Files.isRegularFile(file)) {
+        why = "the file does not exist (a relative path is read from the working directory)";
+      } else {
+        return SmtpSettings.readCertificates(file);
+      }
+    } catch (InvalidPathException e) {
+      why = "it is not a valid path";
+    } catch (IllegalArgumentException e) {
+      why = "the file holds no readable PEM certificate";
+    }
+    problems.add(EMAIL_SSL_CAFILE, EMAIL_SSL_CAFILE + " must name a PEM file with one or more CA certificates: " + why);
     return null;
   }
 

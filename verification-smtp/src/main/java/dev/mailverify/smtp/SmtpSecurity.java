@@ -3,9 +3,9 @@ package dev.mailverify.smtp;
 /**
  * How the connection to the SMTP server is protected (contract C22).
  *
- * <p>Both TLS modes check the server's identity: the certificate must be trusted (the JDK's trust
- * store, or the one given with {@link SmtpSettings.Builder#trustStore}) and must name the host
- * that was configured.
+ * <p>Both TLS modes check the server's identity: the certificate must be trusted (by the JDK's trust
+ * store, or by the certificates given with {@link SmtpSettings.Builder#trustedCertificatesPem} or
+ * {@code EMAIL_SSL_CAFILE}) and must name the host that was configured.
  */
 public enum SmtpSecurity {
   /**

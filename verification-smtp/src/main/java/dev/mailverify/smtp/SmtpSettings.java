@@ -7,11 +7,14 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -19,8 +22,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything {@link SmtpTransport} and {@link SmtpDiagnostics} need to reach an SMTP server.
- * Immutable and validated when built: a bad value fails here, with a message naming the field and
- * the allowed range. {@link #toString()} never shows the password.
+ * Immutable and validated when built: a bad value fails where it is set, with a message naming the
+ * field and the allowed range.
+ *
+ * <p>The password is not readable through this class's public API: only the transport and the
+ * diagnostics in this module read it, and it takes no part in {@link #equals}, {@link #hashCode}
+ * or {@link #toString()} (which prints {@code [PROTECTED]}). Trusted certificates are an immutable
+ * list; the transport builds its trust store from them.
  *
  * <p>Build one with {@link #builder()}, from a provider with {@link #builder(SmtpPreset)}, or from
  * the seed's environment variables with {@link #fromEnvironment(Map)} or {@link SmtpEnvironment}.
@@ -34,42 +42,8 @@ import org.jspecify.annotations.Nullable;
  *     .from("Roamio <12345@qq.com>")
  *     .build();
  * }</pre>
- *
- * @param host the SMTP server's host name (or address literal)
- * @param port the TCP port, 1-65535
- * @param security how the connection is protected
- * @param username the login, or {@code null} to send without AUTH (local relays)
- * @param password the password or authorization code; {@code null} exactly when {@code username} is
- * @param from the default sender; used when an {@link dev.mailverify.core.spi.EmailMessage} has none
- * @param connectTimeout the bound on opening the TCP connection (and resolving the host)
- * @param readTimeout the bound on each wait for a server reply, TLS handshake included
- * @param writeTimeout the bound on each write to the server
- * @param maxConnections how many connections the pool keeps open at most, 1-64; set it to the
- *     number of threads that send at once
- * @param idleTimeout how long an unused pooled connection stays open
- * @param trustStore the certificates to trust instead of the JDK's, for a private CA; {@code null}
- *     for the JDK's default trust store. Identity checks stay on either way.
- * @param ehloName the name sent with EHLO, or {@code null} for this machine's host name
- * @param debug whether Jakarta Mail's protocol trace ({@code mail.debug}) is printed to standard
- *     output. It prints every message, <strong>verification codes included</strong>; off by default
- *     (C16)
  */
-public record SmtpSettings(
-    String host,
-    int port,
-    SmtpSecurity security,
-    @Nullable String username,
-    @Nullable String password,
-    Mailbox from,
-    Duration connectTimeout,
-    Duration readTimeout,
-    Duration writeTimeout,
-    int maxConnections,
-    Duration idleTimeout,
-    @Nullable KeyStore trustStore,
-    @Nullable String ehloName,
-    boolean debug) {
-
+public final class SmtpSettings {
   /** The default for each timeout: 10 seconds (C23). */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /** The longest timeout accepted: 5 minutes. */
@@ -81,48 +55,36 @@ public record SmtpSettings(
   /** The default time an idle pooled connection stays open. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-  /**
-   * Validates the settings.
-   *
-   * @throws IllegalArgumentException naming the field and the allowed range when a value is out of
-   *     range, or when only one of username and password is given
-   * @throws NullPointerException when a required component is null
-   */
-  public SmtpSettings {
-    Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(security, "security");
-    Objects.requireNonNull(from, "from");
-    host = checkHost(host);
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port must be 1-65535, was " + port);
-    }
-    if (username != null && (username.isBlank() || hasControl(username))) {
-      throw new IllegalArgumentException("username must not be blank or contain control characters");
-    }
-    if (password != null && (password.isEmpty() || hasControl(password))) {
-      // never echo the value
-      throw new IllegalArgumentException("password must not be empty or contain control characters");
-    }
-    if ((username == null) != (password == null)) {
-      throw new IllegalArgumentException(
-          "username and password must be given together (or neither, for a server without AUTH)");
-    }
-    checkTimeout(connectTimeout, "connectTimeout");
-    checkTimeout(readTimeout, "readTimeout");
-    checkTimeout(writeTimeout, "writeTimeout");
-    if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS) {
-      throw new IllegalArgumentException("maxConnections must be 1-" + MAX_CONNECTIONS + ", was " + maxConnections);
-    }
-    Objects.requireNonNull(idleTimeout, "idleTimeout");
-    if (idleTimeout.compareTo(Duration.ofMillis(100)) < 0 || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException("idleTimeout must be between 100 ms and 1 hour, was " + idleTimeout);
-    }
-    if (ehloName != null) {
-      ehloName = ehloName.strip();
-      if (ehloName.isEmpty() || !ehloName.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-        throw new IllegalArgumentException("ehloName must be a host name or address literal in printable ASCII");
-      }
-    }
+  private final String host;
+  private final int port;
+  private final SmtpSecurity security;
+  private final @Nullable String username;
+  private final @Nullable String password;
+  private final Mailbox from;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final Duration writeTimeout;
+  private final int maxConnections;
+  private final Duration idleTimeout;
+  private final List<X509Certificate> trustedCertificates;
+  private final @Nullable String ehloName;
+  private final boolean debug;
+
+  private SmtpSettings(Builder b, String host, Mailbox from) {
+    this.host = host;
+    this.port = b.port > 0 ? b.port : b.security.defaultPort();
+    this.security = b.security;
+    this.username = b.username;
+    this.password = b.password;
+    this.from = from;
+    this.connectTimeout = b.connectTimeout;
+    this.readTimeout = b.readTimeout;
+    this.writeTimeout = b.writeTimeout;
+    this.maxConnections = b.maxConnections;
+    this.idleTimeout = b.idleTimeout;
+    this.trustedCertificates = b.trustedCertificates;
+    this.ehloName = b.ehloName;
+    this.debug = b.debug;
   }
 
   /**
@@ -164,13 +126,189 @@ public record SmtpSettings(
    * @return a new builder
    */
   public Builder toBuilder() {
-    Builder b = new Builder().host(host).port(port).security(security).from(from)
-        .connectTimeout(connectTimeout).readTimeout(readTimeout).writeTimeout(writeTimeout)
-        .maxConnections(maxConnections).idleTimeout(idleTimeout).ehloName(ehloName).debug(debug);
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.security = security;
     b.username = username;
     b.password = password;
-    b.trustStore = trustStore;
+    b.from = from;
+    b.connectTimeout = connectTimeout;
+    b.readTimeout = readTimeout;
+    b.writeTimeout = writeTimeout;
+    b.maxConnections = maxConnections;
+    b.idleTimeout = idleTimeout;
+    b.trustedCertificates = trustedCertificates;
+    b.ehloName = ehloName;
+    b.debug = debug;
     return b;
+  }
+
+  /**
+   * Returns the SMTP server's host name (or address literal), lower-cased.
+   *
+   * @return the host
+   */
+  public String host() {
+    return host;
+  }
+
+  /**
+   * Returns the TCP port, 1-65535.
+   *
+   * @return the port
+   */
+  public int port() {
+    return port;
+  }
+
+  /**
+   * Returns how the connection is protected.
+   *
+   * @return the security mode
+   */
+  public SmtpSecurity security() {
+    return security;
+  }
+
+  /**
+   * Returns the login.
+   *
+   * @return the login, or {@code null} to send without AUTH (local relays)
+   */
+  public @Nullable String username() {
+    return username;
+  }
+
+  /**
+   * Tells whether a password is set (never what it is).
+   *
+   * @return {@code true} exactly when {@link #username()} is not null
+   */
+  public boolean hasPassword() {
+    return password != null;
+  }
+
+  /** The password or authorization code, for the transport and the diagnostics only. */
+  @Nullable String password() {
+    return password;
+  }
+
+  /**
+   * Returns the default sender, used when an {@link dev.mailverify.core.spi.EmailMessage} has none.
+   *
+   * @return the sender
+   */
+  public Mailbox from() {
+    return from;
+  }
+
+  /**
+   * Returns the bound on opening the TCP connection (and resolving the host).
+   *
+   * @return the connect timeout
+   */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * Returns the bound on each wait for a server reply, TLS handshake included.
+   *
+   * @return the read timeout
+   */
+  public Duration readTimeout() {
+    return readTimeout;
+  }
+
+  /**
+   * Returns the bound on each write to the server.
+   *
+   * @return the write timeout
+   */
+  public Duration writeTimeout() {
+    return writeTimeout;
+  }
+
+  /**
+   * Returns how many connections the pool keeps open at most, 1-64.
+   *
+   * @return the pool size
+   */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /**
+   * Returns how long an unused pooled connection stays open.
+   *
+   * @return the idle timeout
+   */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /**
+   * Returns the certificates trusted instead of the JDK's, for a private CA. Identity checks stay
+   * on either way.
+   *
+   * @return an immutable list; empty for the JDK's default trust store
+   */
+  public List<X509Certificate> trustedCertificates() {
+    return trustedCertificates;
+  }
+
+  /**
+   * Returns the name sent with EHLO.
+   *
+   * @return the name, or {@code null} for this machine's host name
+   */
+  public @Nullable String ehloName() {
+    return ehloName;
+  }
+
+  /**
+   * Tells whether Jakarta Mail's protocol trace ({@code mail.debug}) is printed to standard output.
+   * It prints every message, <strong>verification codes included</strong>; off by default (C16).
+   *
+   * @return whether the trace is on
+   */
+  public boolean debug() {
+    return debug;
+  }
+
+  /**
+   * Compares every setting except the password.
+   *
+   * @param o the other object
+   * @return whether both name the same server, account, sender, limits and trust
+   */
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof SmtpSettings)) {
+      return false;
+    }
+    SmtpSettings other = (SmtpSettings) o;
+    return port == other.port && maxConnections == other.maxConnections && debug == other.debug
+        && host.equals(other.host) && security == other.security && Objects.equals(username, other.username)
+        && from.equals(other.from) && connectTimeout.equals(other.connectTimeout)
+        && readTimeout.equals(other.readTimeout) && writeTimeout.equals(other.writeTimeout)
+        && idleTimeout.equals(other.idleTimeout) && trustedCertificates.equals(other.trustedCertificates)
+        && Objects.equals(ehloName, other.ehloName);
+  }
+
+  /**
+   * Hashes every setting except the password.
+   *
+   * @return the hash code
+   */
+  @Override
+  public int hashCode() {
+    return Objects.hash(host, port, security, username, from, connectTimeout, readTimeout, writeTimeout,
+        maxConnections, idleTimeout, trustedCertificates, ehloName, debug);
   }
 
   /**
@@ -191,7 +329,7 @@ public record SmtpSettings(
         + ", from=" + EmailAddress.mask(from.address())
         + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", writeTimeout=" + writeTimeout
         + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout
-        + ", trustStore=" + (trustStore == null ? "JDK default" : "custom")
+        + ", trustedCertificates=" + (trustedCertificates.isEmpty() ? "JDK default" : trustedCertificates.size())
         + ", ehloName=" + (ehloName == null ? "(local host name)" : ehloName)
         + ", debug=" + debug + "]";
   }
@@ -217,13 +355,30 @@ public record SmtpSettings(
     }
   }
 
+  /** Reads every X.509 certificate in a PEM (or DER) file. */
+  static List<X509Certificate> readCertificates(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      List<X509Certificate> out = new ArrayList<>();
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        out.add((X509Certificate) c);
+      }
+      if (out.isEmpty()) {
+        throw new IllegalArgumentException("no certificate in " + file);
+      }
+      return List.copyOf(out);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot read certificates from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private static boolean hasControl(String s) {
     return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
   }
 
   /**
-   * Builds {@link SmtpSettings}. Every setter checks its argument at once; {@link #build()} checks
-   * the combination. Reusable: {@code build()} may be called more than once.
+   * Builds {@link SmtpSettings}. Each setter checks its argument at once and may be called again;
+   * the last call wins. build() checks the settings together. Reusable: {@code build()} may be
+   * called more than once.
    */
   public static final class Builder {
     private @Nullable String host;
@@ -237,7 +392,7 @@ public record SmtpSettings(
     private Duration writeTimeout = DEFAULT_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-    private @Nullable KeyStore trustStore;
+    private List<X509Certificate> trustedCertificates = List.of();
     private @Nullable String ehloName;
     private boolean debug;
 
@@ -298,8 +453,12 @@ public record SmtpSettings(
      *
      * @param value the login, or {@code null} for none
      * @return this builder
+     * @throws IllegalArgumentException when blank or with control characters
      */
     public Builder username(@Nullable String value) {
+      if (value != null && (value.isBlank() || hasControl(value))) {
+        throw new IllegalArgumentException("username must not be blank or contain control characters");
+      }
       this.username = value == null ? null : value.strip();
       return this;
     }
@@ -309,8 +468,13 @@ public record SmtpSettings(
      *
      * @param value the secret, or {@code null} for none; never logged
      * @return this builder
+     * @throws IllegalArgumentException when empty or with control characters (the message never
+     *     shows the value)
      */
     public Builder password(@Nullable String value) {
+      if (value != null && (value.isEmpty() || hasControl(value))) {
+        throw new IllegalArgumentException("password must not be empty or contain control characters");
+      }
       this.password = value;
       return this;
     }
@@ -417,43 +581,44 @@ public record SmtpSettings(
     }
 
     /**
-     * Trusts the certificates in this key store instead of the JDK's default ones, for a server
-     * with a private CA. Host name checks stay on.
+     * Trusts these certificates (a private CA's, or a test server's own) instead of the JDK's
+     * default ones. Host name checks stay on. Replaces any certificates set before.
      *
-     * @param value a key store with trusted certificate entries, or {@code null} for the JDK's
+     * @param certificates the certificates; not null, no null element; none means the JDK's
+     *     default trust store
      * @return this builder
      */
-    public Builder trustStore(@Nullable KeyStore value) {
-      this.trustStore = value;
+    public Builder trustedCertificates(Collection<? extends X509Certificate> certificates) {
+      Objects.requireNonNull(certificates, "trustedCertificates");
+      for (X509Certificate c : certificates) {
+        Objects.requireNonNull(c, "trustedCertificates element");
+      }
+      this.trustedCertificates = List.copyOf(certificates);
       return this;
     }
 
     /**
-     * Trusts the X.509 certificates (PEM or DER, one or more) in a file, such as a private CA's
-     * {@code ca.pem}. Host name checks stay on.
+     * Trusts these certificates instead of the JDK's default ones; see
+     * {@link #trustedCertificates(Collection)}.
      *
-     * @param certificates the file; not null
+     * @param certificates the certificates; not null
      * @return this builder
-     * @throws IllegalArgumentException when the file cannot be read or holds no certificate
      */
-    public Builder trustedCertificates(Path certificates) {
-      Objects.requireNonNull(certificates, "certificates");
-      try (InputStream in = Files.newInputStream(certificates)) {
-        Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        if (certs.isEmpty()) {
-          throw new IllegalArgumentException("no certificate in " + certificates);
-        }
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        int i = 0;
-        for (Certificate cert : certs) {
-          ks.setCertificateEntry("trusted-" + i++, cert);
-        }
-        this.trustStore = ks;
-        return this;
-      } catch (IOException | GeneralSecurityException e) {
-        throw new IllegalArgumentException("cannot read certificates from " + certificates + ": " + e.getMessage(), e);
-      }
+    public Builder trustedCertificates(X509Certificate... certificates) {
+      return trustedCertificates(Arrays.asList(Objects.requireNonNull(certificates, "trustedCertificates")));
+    }
+
+    /**
+     * Trusts the X.509 certificates in a PEM file (one or more, such as a private CA's
+     * {@code ca.pem}; DER works too) instead of the JDK's default ones. The file is read now. Host
+     * name checks stay on. This is what {@code EMAIL_SSL_CAFILE} sets.
+     *
+     * @param file the file; not null
+     * @return this builder
+     * @throws IllegalArgumentException naming the file when it cannot be read or holds no certificate
+     */
+    public Builder trustedCertificatesPem(Path file) {
+      return trustedCertificates(readCertificates(Objects.requireNonNull(file, "trustedCertificatesPem")));
     }
 
     /**
@@ -463,7 +628,11 @@ public record SmtpSettings(
      * @return this builder
      */
     public Builder ehloName(@Nullable String value) {
-      this.ehloName = value;
+      String name = value == null ? null : value.strip();
+      if (name != null && (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+        throw new IllegalArgumentException("ehloName must be a host name or address literal in printable ASCII");
+      }
+      this.ehloName = name;
       return this;
     }
 
@@ -484,13 +653,16 @@ public record SmtpSettings(
      * Builds the settings.
      *
      * @return the settings
-     * @throws IllegalStateException when the host is missing, or no sender was given and the
-     *     username is not an e-mail address
-     * @throws IllegalArgumentException when the combination is invalid (see {@link SmtpSettings})
+     * @throws IllegalStateException when the host is missing, only one of username and password is
+     *     set, or no sender was given and the username is not an e-mail address
      */
     public SmtpSettings build() {
       if (host == null) {
         throw new IllegalStateException("host is required (EMAIL_HOST), for example smtp.qq.com");
+      }
+      if ((username == null) != (password == null)) {
+        throw new IllegalStateException(
+            "username and password must be given together (or neither, for a server without AUTH)");
       }
       Mailbox sender = from;
       if (sender == null) {
@@ -500,8 +672,7 @@ public record SmtpSettings(
         }
         sender = new Mailbox(username, null);
       }
-      return new SmtpSettings(host, port > 0 ? port : security.defaultPort(), security, username, password, sender,
-          connectTimeout, readTimeout, writeTimeout, maxConnections, idleTimeout, trustStore, ehloName, debug);
+      return new SmtpSettings(this, host, sender);
     }
   }
 }

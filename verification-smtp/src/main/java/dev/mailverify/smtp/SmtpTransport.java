@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  *       scrubbed) and a hint. A failing close of a broken connection never hides the real error.</li>
  *   <li><b>Message format (C20).</b> UTF-8; multipart/alternative when there is HTML; RFC 2047
  *       subject and display names; {@code Date}; a {@code Message-ID} on the sender's domain.</li>
- *   <li><b>Speed, without global state.</b> Each message is written to bytes once by this module,
- *       with none of Jakarta Mail's per-part {@code StreamProvider} lookups, and handed to Angus's
+ *   <li><b>Speed, without global state.</b> Each message is written to bytes once, by core's
+ *       {@link dev.mailverify.core.spi.MimeWriter} (the file transport's writer too, so both give the
+ *       same bytes), with none of Jakarta Mail's per-part {@code StreamProvider} lookups, and handed to Angus's
  *       {@code SMTPTransport} as is; every connection has {@code TCP_NODELAY} on. No system
  *       property is read for this or set: other users of Jakarta Mail in the JVM are unaffected.
  *       See {@code docs/smtp.md}, "Speed".</li>

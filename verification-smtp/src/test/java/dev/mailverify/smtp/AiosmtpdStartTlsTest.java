@@ -34,7 +34,7 @@ class AiosmtpdStartTlsTest {
   private static SmtpSettings.Builder startTls(int port, AiosmtpdServer.Pem trusted) {
     return SmtpSettings.builder().host("localhost").port(port).security(SmtpSecurity.STARTTLS)
         .credentials(USER, SECRET).from("漫游 Roamio <" + USER + ">")
-        .trustedCertificates(trusted.certificate()).timeout(Duration.ofSeconds(5));
+        .trustedCertificatesPem(trusted.certificate()).timeout(Duration.ofSeconds(5));
   }
 
   private static EmailMessage message(String subject) {
@@ -149,7 +149,7 @@ class AiosmtpdStartTlsTest {
     try (AiosmtpdServer server = AiosmtpdServer.builder().startTls(AiosmtpdServer.localhost()).requireStartTls()
         .auth(USER, SECRET).start()) {
       DeliveryException e = sendExpectingFailure(
-          startTls(server.port(), AiosmtpdServer.localhost()).trustStore(null).build());
+          startTls(server.port(), AiosmtpdServer.localhost()).trustedCertificates(java.util.List.of()).build());
 
       assertThat(e.category()).isEqualTo(Category.TLS);
       assertThat(e.hint()).isEqualTo(FailureClassifier.UNTRUSTED_HINT);

@@ -218,7 +218,7 @@ class GreenMailSmtpTest {
   void smtpsWithCustomTrustStore() throws Exception {
     SmtpSettings settings = SmtpSettings.builder().host("localhost").port(greenMail.getSmtps().getPort())
         .security(SmtpSecurity.IMPLICIT_TLS).credentials(USER, SECRET).from(USER)
-        .trustStore(TestCertificates.localhost().trustStore).timeout(Duration.ofSeconds(5)).build();
+        .trustedCertificates(TestCertificates.localhost().certificate).timeout(Duration.ofSeconds(5)).build();
     try (SmtpTransport transport = SmtpTransport.create(settings)) {
       transport.send(message("henry@example.org", "over TLS"));
     }
@@ -246,7 +246,7 @@ class GreenMailSmtpTest {
   void pemTrustedCertificates() throws Exception {
     SmtpSettings settings = SmtpSettings.builder().host("localhost").port(greenMail.getSmtps().getPort())
         .security(SmtpSecurity.IMPLICIT_TLS).credentials(USER, SECRET).from(USER)
-        .trustedCertificates(TestCertificates.localhost().pemFile()).timeout(Duration.ofSeconds(5)).build();
+        .trustedCertificatesPem(TestCertificates.localhost().pemFile()).timeout(Duration.ofSeconds(5)).build();
     try (SmtpTransport transport = SmtpTransport.create(settings)) {
       transport.send(message("jack@example.org", "pem"));
     }
@@ -271,7 +271,7 @@ class GreenMailSmtpTest {
   void diagnosticsOverSmtps() {
     SmtpSettings settings = SmtpSettings.builder().host("localhost").port(greenMail.getSmtps().getPort())
         .security(SmtpSecurity.IMPLICIT_TLS).credentials(USER, SECRET).from(USER)
-        .trustStore(TestCertificates.localhost().trustStore).timeout(Duration.ofSeconds(5)).build();
+        .trustedCertificates(TestCertificates.localhost().certificate).timeout(Duration.ofSeconds(5)).build();
     DiagnosticReport report = SmtpDiagnostics.check(settings);
     assertThat(report.passed()).as(report.toString()).isTrue();
     assertThat(report.steps()).extracting(DiagnosticStep::kind).startsWith(DiagnosticStep.Kind.RESOLVE,

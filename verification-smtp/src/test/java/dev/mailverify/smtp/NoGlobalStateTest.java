@@ -38,7 +38,7 @@ class NoGlobalStateTest {
             .start();
         SmtpTransport a = SmtpTransport.create(FailureClassificationTest.settings(plain.port()).build());
         SmtpTransport b = SmtpTransport.create(SmtpSettings.builder().host("localhost").port(startTls.port())
-            .credentials(USER, SECRET).trustStore(TestCertificates.localhost().trustStore)
+            .credentials(USER, SECRET).trustedCertificates(TestCertificates.localhost().certificate)
             .timeout(Duration.ofSeconds(5)).build())) {
       for (int i = 0; i < 3; i++) {
         a.send(message(i));

@@ -25,7 +25,7 @@ class SmtpDiagnosticsTest {
 
   private static SmtpSettings.Builder startTls(int port) {
     return SmtpSettings.builder().host("localhost").port(port).credentials(USER, SECRET)
-        .trustStore(TestCertificates.localhost().trustStore).timeout(Duration.ofSeconds(5));
+        .trustedCertificates(TestCertificates.localhost().certificate).timeout(Duration.ofSeconds(5));
   }
 
   private static void assertFailedAt(DiagnosticReport report, Kind kind, Category category) {
@@ -142,7 +142,8 @@ class SmtpDiagnosticsTest {
   void wrongHostNameFailsAtTls() throws IOException {
     TestCertificates other = TestCertificates.otherHost();
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(other).auth(USER, SECRET).start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).trustStore(other.trustStore).build());
+      DiagnosticReport report = SmtpDiagnostics.check(
+          startTls(server.port()).trustedCertificates(other.certificate).build());
       assertFailedAt(report, Kind.TLS, Category.TLS);
       assertThat(report.firstFailure().orElseThrow().hint()).isEqualTo(FailureClassifier.HOST_MISMATCH_HINT);
     }

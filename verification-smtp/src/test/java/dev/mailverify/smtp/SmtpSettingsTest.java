@@ -27,7 +27,7 @@ class SmtpSettingsTest {
     assertThat(s.readTimeout()).isLessThanOrEqualTo(Duration.ofSeconds(10));
     assertThat(s.writeTimeout()).isLessThanOrEqualTo(Duration.ofSeconds(10));
     assertThat(s.debug()).isFalse();
-    assertThat(s.trustStore()).isNull();
+    assertThat(s.trustedCertificates()).isEmpty();
     assertThat(s.from().address()).as("From defaults to the login account").isEqualTo("me@example.com");
   }
 
@@ -138,5 +138,51 @@ class SmtpSettingsTest {
   void toBuilderRoundTrip() {
     SmtpSettings s = qq().maxConnections(7).timeout(Duration.ofSeconds(3)).ehloName("app.example.com").build();
     assertThat(s.toBuilder().build()).isEqualTo(s);
+  }
+
+  @Test
+  @DisplayName("C16 the password is in no public accessor, nor in equals, hashCode or toString")
+  void passwordNotExposed() throws Exception {
+    SmtpSettings s = qq().build();
+    assertThat(SmtpSettings.class.isRecord()).isFalse();
+    for (java.lang.reflect.Method m : SmtpSettings.class.getMethods()) {
+      if (m.getParameterCount() == 0 && !java.lang.reflect.Modifier.isStatic(m.getModifiers())
+          && m.getReturnType() != void.class && !m.getName().equals("toBuilder")) {
+        assertThat(String.valueOf(m.invoke(s))).as(m.getName()).doesNotContain(SECRET);
+      }
+    }
+    assertThat(s.hasPassword()).isTrue();
+    SmtpSettings other = qq().password("another-secret-value").build();
+    assertThat(other).isEqualTo(s).hasSameHashCodeAs(s);
+    assertThat(other.toString()).isEqualTo(s.toString());
+  }
+
+  @Test
+  @DisplayName("trusted certificates are an immutable list, read from a PEM file or given as certificates")
+  void trustedCertificatesAreImmutable() throws Exception {
+    TestCertificates cert = TestCertificates.localhost();
+    SmtpSettings fromPem = qq().trustedCertificatesPem(cert.pemFile()).build();
+    assertThat(fromPem.trustedCertificates()).containsExactly(cert.certificate);
+    assertThatThrownBy(() -> fromPem.trustedCertificates().clear()).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(qq().trustedCertificates(cert.certificate).build()).isEqualTo(fromPem);
+    assertThatThrownBy(() -> qq().trustedCertificatesPem(java.nio.file.Path.of("no-such-ca.pem")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-such-ca.pem");
+  }
+
+  @Test
+  @DisplayName("builder: a setter checks its argument at once, naming the field; the last call wins")
+  void builderRule() {
+    assertThatThrownBy(() -> SmtpSettings.builder().username(" ")).hasMessageContaining("username");
+    assertThatThrownBy(() -> SmtpSettings.builder().password("")).hasMessageContaining("password");
+    assertThatThrownBy(() -> SmtpSettings.builder().ehloName("a b")).hasMessageContaining("ehloName");
+    SmtpSettings s = qq().port(465).port(2525).maxConnections(2).maxConnections(9)
+        .credentials("first@qq.com", SECRET).credentials("12345@qq.com", SECRET)
+        .ehloName("a.example").ehloName(null).trustedCertificates(TestCertificates.localhost().certificate)
+        .trustedCertificates(java.util.List.of()).build();
+    assertThat(s.port()).isEqualTo(2525);
+    assertThat(s.maxConnections()).isEqualTo(9);
+    assertThat(s.username()).isEqualTo("12345@qq.com");
+    assertThat(s.ehloName()).isNull();
+    assertThat(s.trustedCertificates()).isEmpty();
   }
 }

@@ -16,7 +16,7 @@ class StartTlsTest {
 
   private static SmtpSettings.Builder startTls(int port) {
     return SmtpSettings.builder().host("localhost").port(port).security(SmtpSecurity.STARTTLS)
-        .credentials(USER, SECRET).trustStore(TestCertificates.localhost().trustStore)
+        .credentials(USER, SECRET).trustedCertificates(TestCertificates.localhost().certificate)
         .timeout(Duration.ofSeconds(5));
   }
 
@@ -56,7 +56,7 @@ class StartTlsTest {
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(other).auth(USER, SECRET).start()) {
       // the certificate is trusted, but it names wrong.example.test, not localhost
       DeliveryException e = FailureClassificationTest.sendExpectingFailure(
-          startTls(server.port()).trustStore(other.trustStore).build());
+          startTls(server.port()).trustedCertificates(other.certificate).build());
       assertThat(e.category()).isEqualTo(Category.TLS);
       assertThat(e.hint()).isEqualTo(FailureClassifier.HOST_MISMATCH_HINT);
       assertThat(server.saw("AUTH")).isFalse();
@@ -70,7 +70,7 @@ class StartTlsTest {
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost()).auth(USER, SECRET)
         .start()) {
       DeliveryException e = FailureClassificationTest.sendExpectingFailure(
-          startTls(server.port()).trustStore(null).build());
+          startTls(server.port()).trustedCertificates(java.util.List.of()).build());
       assertThat(e.category()).isEqualTo(Category.TLS);
       assertThat(e.hint()).isEqualTo(FailureClassifier.UNTRUSTED_HINT);
       assertThat(server.saw("AUTH")).isFalse();

@@ -29,7 +29,8 @@ class TcpNoDelayTest {
 
   private static SmtpSettings.Builder settings(int port, SmtpSecurity security) {
     return SmtpSettings.builder().host("localhost").port(port).security(security).credentials(USER, SECRET)
-        .trustStore(security == SmtpSecurity.PLAIN ? null : TestCertificates.localhost().trustStore)
+        .trustedCertificates(security == SmtpSecurity.PLAIN ? java.util.List.of()
+            : java.util.List.of(TestCertificates.localhost().certificate))
         .timeout(Duration.ofSeconds(5));
   }
 
@@ -94,7 +95,7 @@ class TcpNoDelayTest {
     TestCertificates other = TestCertificates.otherHost();
     try (FakeSmtpServer server = FakeSmtpServer.builder().implicitTls(other).auth(USER, SECRET).start()) {
       DeliveryException e = FailureClassificationTest.sendExpectingFailure(
-          settings(server.port(), SmtpSecurity.IMPLICIT_TLS).trustStore(other.trustStore).build());
+          settings(server.port(), SmtpSecurity.IMPLICIT_TLS).trustedCertificates(other.certificate).build());
       assertThat(e.category()).isEqualTo(Category.TLS);
       assertThat(e.hint()).isEqualTo(FailureClassifier.HOST_MISMATCH_HINT);
       assertThat(server.connections()).as("no second attempt through a fallback socket factory").isEqualTo(1);

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +25,13 @@ final class TestCertificates {
 
   final Path keyStoreFile;
   final KeyStore trustStore;
+  final X509Certificate certificate;
   final SSLContext serverContext;
 
-  private TestCertificates(Path keyStoreFile, KeyStore trustStore, SSLContext serverContext) {
+  private TestCertificates(Path keyStoreFile, KeyStore trustStore, SSLContext serverContext) throws KeyStoreException {
     this.keyStoreFile = keyStoreFile;
     this.trustStore = trustStore;
+    this.certificate = (X509Certificate) trustStore.getCertificate("server");
     this.serverContext = serverContext;
   }
 

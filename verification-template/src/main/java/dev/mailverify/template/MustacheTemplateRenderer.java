@@ -325,9 +325,11 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
   }
 
   /**
-   * Builds a {@link MustacheTemplateRenderer}. Every setter rejects {@code null}, checks its value
-   * at once and refuses to be called twice (except {@link #purpose}, which adds); every default
-   * is safe: bundled templates only, default locale English, no links.
+   * Builds a {@link MustacheTemplateRenderer}. Each setter checks its argument at once and may be
+   * called again; the last call wins. build() checks the settings together. Every setter rejects
+   * {@code null}, naming the argument; {@link #purpose} keeps one wording per type and locale (the
+   * last one given). Every default is safe: bundled templates only, default locale English, no
+   * links.
    */
   public static final class Builder {
     private @Nullable String baseUrl;
@@ -339,12 +341,6 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
     private final Map<String, Map<String, String>> purposes = new LinkedHashMap<>();
 
     private Builder() {}
-
-    private static void once(@Nullable Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set");
-      }
-    }
 
     /**
      * Sets the application's address, linked in the footer of the bundled HTML and shown in the
@@ -358,7 +354,6 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
      */
     public Builder baseUrl(String value) {
       Objects.requireNonNull(value, "baseUrl");
-      once(baseUrl, "baseUrl");
       baseUrl = checkUrl(value, "baseUrl");
       return this;
     }
@@ -373,7 +368,6 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
      */
     public Builder supportUrl(String value) {
       Objects.requireNonNull(value, "supportUrl");
-      once(supportUrl, "supportUrl");
       supportUrl = checkUrl(value, "supportUrl");
       return this;
     }
@@ -388,7 +382,6 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
      */
     public Builder templateFolder(Path value) {
       Objects.requireNonNull(value, "templateFolder");
-      once(folder, "templateFolder");
       if (!Files.isDirectory(value)) {
         throw new IllegalArgumentException("templateFolder must be an existing folder: " + value.toAbsolutePath());
       }
@@ -430,7 +423,6 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
     public Builder classpathTemplates(String prefix, ClassLoader loader) {
       Objects.requireNonNull(prefix, "prefix");
       Objects.requireNonNull(loader, "loader");
-      once(classpathPrefix, "classpathTemplates");
       String p = prefix.strip();
       while (p.startsWith("/")) {
         p = p.substring(1);
@@ -457,7 +449,6 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
      */
     public Builder defaultLocale(Locale value) {
       Objects.requireNonNull(value, "defaultLocale");
-      once(defaultLocale, "defaultLocale");
       if (value.getLanguage().isEmpty()) {
         throw new IllegalArgumentException("defaultLocale must have a language, such as en or zh");
       }
@@ -466,7 +457,8 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
     }
 
     /**
-     * Sets the purpose wording, the {@code {{purpose}}} value, for a type in a locale. English
+     * Sets the purpose wording, the {@code {{purpose}}} value, for a type in a locale (a second
+     * call for the same type and locale replaces the wording). English
      * wording completes "Use this code to ...", Chinese wording completes "您正在...". Use it for
      * custom types, which otherwise get the generic wording, and for added languages; the type
      * {@code VerificationType.of("generic")} sets a language's fallback wording.
@@ -482,7 +474,6 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
      * @return this builder
      * @throws IllegalArgumentException if the wording is blank, too long or has control
      *     characters, or the locale has no language
-     * @throws IllegalStateException if this type already has wording in this locale
      */
     public Builder purpose(VerificationType type, Locale locale, String wording) {
       Objects.requireNonNull(type, "type");
@@ -496,7 +487,6 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
         throw new IllegalArgumentException("purpose locale must have a language, such as en or zh");
       }
       Map<String, String> forLocale = purposes.computeIfAbsent(tags.get(0), k -> new LinkedHashMap<>());
-      once(forLocale.get(type.name()), "purpose for " + type + " in " + tags.get(0));
       forLocale.put(type.name(), wording.strip());
       return this;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.spi.RenderedMail;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.DisplayName;
@@ -36,21 +37,25 @@ class BuilderTest {
   }
 
   @Test
-  @DisplayName("setters refuse to be called twice")
-  void setOnce() {
-    MustacheTemplateRenderer.Builder b = MustacheTemplateRenderer.builder()
-        .baseUrl("https://a.example")
-        .templateFolder(folder)
-        .classpathTemplates("mail")
-        .defaultLocale(Locale.ENGLISH)
-        .purpose(VerificationType.of("x"), Locale.ENGLISH, "do x");
-    assertThatThrownBy(() -> b.baseUrl("https://b.example")).isInstanceOf(IllegalStateException.class)
-        .hasMessage("baseUrl was already set");
-    assertThatThrownBy(() -> b.templateFolder(folder)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> b.classpathTemplates("other")).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> b.defaultLocale(Locale.CHINESE)).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> b.purpose(VerificationType.of("x"), Locale.ENGLISH, "again"))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("purpose for x in en");
+  @DisplayName("a setter may be called again: the last call wins")
+  void lastCallWins() {
+    Contexts.write(folder, "register.en.subject.mustache", "From the folder");
+    MustacheTemplateRenderer renderer = MustacheTemplateRenderer.builder()
+        .baseUrl("https://a.example").baseUrl("https://b.example")
+        .supportUrl("https://help-a.example").supportUrl("https://help-b.example")
+        .classpathTemplates("no-such-templates").templateFolder(folder)
+        .defaultLocale(Locale.ENGLISH).defaultLocale(Locale.CHINESE)
+        .purpose(VerificationType.of("x"), Locale.ENGLISH, "do x").purpose(VerificationType.of("x"), Locale.ENGLISH,
+            "do y")
+        .build();
+    RenderedMail register = renderer.render(Contexts.context(VerificationType.REGISTER, Locale.ENGLISH));
+    assertThat(register.subject()).isEqualTo("From the folder");
+    assertThat(register.text()).contains("https://b.example").doesNotContain("https://a.example")
+        .contains("https://help-b.example").doesNotContain("help-a");
+    assertThat(renderer.render(Contexts.context(VerificationType.of("x"), Locale.ENGLISH)).text())
+        .contains("do y").doesNotContain("do x");
+    assertThat(renderer.render(Contexts.context(VerificationType.LOGIN, Locale.JAPANESE)).subject())
+        .as("the last default locale, Chinese, serves a locale without templates").containsPattern("[\\u4e00-\\u9fff]");
   }
 
   @ParameterizedTest

@@ -5,6 +5,13 @@ import dev.mailverify.core.MailTransport;
 import dev.mailverify.smtp.SmtpSecurity;
 import dev.mailverify.smtp.SmtpSettings;
 import dev.mailverify.smtp.SmtpTransport;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * mailverify's own {@link SmtpTransport} from {@code verification-smtp}, configured as an
@@ -34,10 +41,28 @@ final class MailverifySmtp implements Contender {
         .host(endpoint.host())
         .port(endpoint.port())
         .security(endpoint.security() == SmtpEndpoint.Security.PLAIN ? SmtpSecurity.PLAIN : SmtpSecurity.IMPLICIT_TLS)
-        .trustStore(endpoint.trustStore())
+        .trustedCertificates(certificates(endpoint.trustStore()))
         .from(BenchServices.FROM)
         .maxConnections(concurrency)
         .build();
     return SmtpTransport.create(settings);
+  }
+
+  /** The trusted certificate entries of a key store, or none for the JDK's default trust. */
+  private static List<X509Certificate> certificates(@Nullable KeyStore store) {
+    if (store == null) {
+      return List.of();
+    }
+    try {
+      List<X509Certificate> out = new ArrayList<>();
+      for (String alias : Collections.list(store.aliases())) {
+        if (store.getCertificate(alias) instanceof X509Certificate c) {
+          out.add(c);
+        }
+      }
+      return out;
+    } catch (KeyStoreException e) {
+      throw new IllegalArgumentException("cannot read the trust store: " + e.getMessage(), e);
+    }
   }
 }

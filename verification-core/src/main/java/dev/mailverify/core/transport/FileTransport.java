@@ -3,8 +3,8 @@ package dev.mailverify.core.transport;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.MailTransport;
+import dev.mailverify.core.spi.MimeWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +17,9 @@ import java.util.UUID;
 
 /**
  * Writes each mail as a standard {@code .eml} file (RFC 5322, MIME, UTF-8, RFC 2047 headers) into
- * a folder, where any mail client can open it. Useful for staging systems and for looking at
+ * a folder, where any mail client can open it. The bytes are those the SMTP transport sends, from
+ * the same {@link MimeWriter} (apart from {@code Date} and {@code Message-ID}); a mail without a
+ * sender gets no {@code From} header. Useful for staging systems and for looking at
  * rendered mails. Files are written to a temporary name and moved into place, so a reader never
  * sees half a file. The mails contain the codes: keep the folder private.
  */
@@ -76,7 +78,7 @@ public final class FileTransport implements MailTransport {
     try {
       Files.createDirectories(directory);
       Path tmp = Files.createTempFile(directory, ".mailverify-", ".tmp");
-      Files.writeString(tmp, MimeWriter.write(message, now), StandardCharsets.US_ASCII);
+      Files.write(tmp, MimeWriter.write(message, null, now, MimeWriter.newMessageId(message.from(), now.toInstant())));
       Files.move(tmp, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw DeliveryException.builder(DeliveryException.Category.CONFIGURATION,
