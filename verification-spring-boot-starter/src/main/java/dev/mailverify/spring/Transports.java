@@ -23,7 +23,7 @@ import org.springframework.core.env.Environment;
 final class Transports {
   static final String TRANSPORT = MailVerifyProperties.PREFIX + ".transport";
   static final String SMTP = MailVerifyProperties.PREFIX + ".smtp";
-  static final String EMAIL_SSL_CAFILE = "EMAIL_SSL_CAFILE";
+  static final String EMAIL_SSL_CAFILE = SmtpEnvironment.EMAIL_SSL_CAFILE;
 
   private Transports() {}
 

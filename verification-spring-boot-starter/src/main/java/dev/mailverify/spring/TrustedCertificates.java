@@ -8,6 +8,6 @@ final class TrustedCertificates {
   private TrustedCertificates() {}
 
   static void apply(SmtpSettings.Builder builder, Path pemFile) {
-    builder.trustedCertificates(pemFile);
+    builder.trustedCertificatesPem(pemFile);
   }
 }

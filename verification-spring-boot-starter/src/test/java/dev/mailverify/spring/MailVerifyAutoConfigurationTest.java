@@ -293,6 +293,15 @@ class MailVerifyAutoConfigurationTest {
         .run(context -> failsNaming(context, "mailverify.failover.servers[0].host"));
   }
 
+  @Test
+  @DisplayName("a trusted-certificates file that does not exist fails naming mailverify.smtp.trusted-certificates")
+  void missingCaFile(@TempDir Path dir) {
+    runner.withPropertyValues("mailverify.transport=smtp", "mailverify.smtp.preset=gmail",
+        "mailverify.smtp.username=a@gmail.com", "mailverify.smtp.password=app-password",
+        "mailverify.smtp.trusted-certificates=" + dir.resolve("none.pem"))
+        .run(context -> failsNaming(context, "mailverify.smtp.trusted-certificates"));
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class DeadPrimary {
     @Bean
