@@ -40,8 +40,8 @@ final class MimeMessages {
    */
   static Prepared build(Session session, EmailMessage message, Mailbox defaultFrom, Instant now, ZoneId zone) {
     Mailbox from = message.from() != null ? message.from() : defaultFrom;
-    String messageId = MimeWriter.newMessageId(from, now);
-    byte[] bytes = MimeWriter.write(message, defaultFrom, now.atZone(zone), messageId);
+    byte[] bytes = MimeWriter.write(message, defaultFrom, now.atZone(zone));
+    String messageId = MimeWriter.messageId(message, defaultFrom);
     return new Prepared(session, bytes, envelope(from.address()), envelope(message.to().address()),
         message.subject(), messageId);
   }

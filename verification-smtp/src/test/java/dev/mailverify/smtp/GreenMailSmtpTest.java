@@ -148,7 +148,7 @@ class GreenMailSmtpTest {
     }
     assertThat(greenMail.waitForIncomingEmail(5_000, 2)).isTrue();
     MimeMessage[] received = greenMail.getReceivedMessages();
-    assertThat(received[0].getMessageID()).matches("<[0-9a-f]{32}\\.\\d+@example\\.com>");
+    assertThat(received[0].getMessageID()).matches("<[0-9a-f]{32}@example\\.com>");
     assertThat(received[1].getMessageID()).endsWith("@example.com>").isNotEqualTo(received[0].getMessageID());
     assertThat(received[0].getSentDate().toInstant()).isEqualTo(NOW);
   }

@@ -76,7 +76,7 @@ class MimeMessagesTest {
         .containsExactly("user0@example.com");
     assertThat(parsed.getHeader("X-Mailverify-Type")[0]).isEqualTo("register");
     assertThat(parsed.getSentDate().toInstant()).isEqualTo(NOW);
-    assertThat(parsed.getMessageID()).isEqualTo(prepared.getMessageID()).matches("<[0-9a-f]{32}\\.\\d+@roamio\\.example>");
+    assertThat(parsed.getMessageID()).isEqualTo(prepared.getMessageID()).matches("<[0-9a-f]{32}@roamio\\.example>");
     assertThat(parsed.getHeader("MIME-Version")[0]).isEqualTo("1.0");
     MimeMultipart alternative = (MimeMultipart) parsed.getContent();
     assertThat(parsed.getContentType()).startsWith("multipart/alternative");

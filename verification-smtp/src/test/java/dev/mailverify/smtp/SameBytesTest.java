@@ -22,13 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SameBytesTest {
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T08:30:00Z"), ZoneId.of("Asia/Shanghai"));
 
-  private static String withoutMessageId(String mail) {
-    return mail.replaceFirst("\r\nMessage-ID: <[^>]+>\r\n", "\r\n");
-  }
-
   @ParameterizedTest(name = "html={0}")
   @ValueSource(booleans = {true, false})
-  @DisplayName("C20 the file transport and SMTP produce the same bytes for the same message, Message-ID aside")
+  @DisplayName("C20, C25: the file transport and SMTP write the same bytes for the same message, its Message-ID included")
   void fileAndSmtpWriteTheSameBytes(boolean withHtml, @TempDir Path dir) throws Exception {
     EmailMessage.Builder b = EmailMessage.builder(EmailAddress.parse("user0@example.com"))
         .from(new Mailbox("noreply@roamio.example", "Roamio 旅行"))
@@ -53,8 +49,29 @@ class SameBytesTest {
         SmtpTransport smtp = SmtpTransport.create(FailureClassificationTest.settings(server.port()).build(), CLOCK)) {
       smtp.send(message);
       String data = server.messages().get(0);
-      assertThat(withoutMessageId(data)).isEqualTo(withoutMessageId(file));
-      assertThat(data).startsWith("Date: Tue, 24 Nov 2026 16:30:00 +0800\r\n");
+      assertThat(data).isEqualTo(file);
+      assertThat(data).startsWith("Date: Tue, 24 Nov 2026 16:30:00 +0800\r\n")
+          .contains("\r\nMessage-ID: " + message.messageId() + "\r\n");
+      // a retry later sends the same bytes again: the message carries its Message-ID
+      smtp.send(message);
+      assertThat(server.messages().get(1)).contains("\r\nMessage-ID: " + message.messageId() + "\r\n");
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("C25: a mail with its own date is written byte for byte the same at any later time; a sender-less Message-ID takes the sender's domain")
+  void sameMessageSameBytes() {
+    EmailMessage message = EmailMessage.builder(EmailAddress.parse("user0@example.com"))
+        .subject("Your code").text("Your code is 845031.\n").code("845031")
+        .date(Instant.parse("2026-11-24T08:30:00Z")).build();
+    assertThat(message.messageId()).endsWith("@mailverify.invalid>");
+    Mailbox sender = new Mailbox("noreply@roamio.example", null);
+    byte[] first = dev.mailverify.core.spi.MimeWriter.write(message, sender, java.time.ZonedDateTime.now(CLOCK));
+    byte[] later = dev.mailverify.core.spi.MimeWriter.write(message, sender,
+        java.time.ZonedDateTime.now(Clock.offset(CLOCK, java.time.Duration.ofMinutes(3))));
+    assertThat(later).isEqualTo(first);
+    assertThat(new String(first, StandardCharsets.US_ASCII))
+        .contains("\r\nMessage-ID: " + message.messageId().replace("mailverify.invalid", "roamio.example") + "\r\n")
+        .startsWith("Date: Tue, 24 Nov 2026 16:30:00 +0800\r\n");
   }
 }

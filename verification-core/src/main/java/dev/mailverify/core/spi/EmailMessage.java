@@ -97,20 +97,6 @@ public final class EmailMessage {
   }
 
   /** A Message-ID of 128 random bits at the sender's domain, or {@code mailverify.invalid} without one. */
-  private static String newMessageId(@Nullable Mailbox from) {
-    String domain = "mailverify.invalid";
-    if (from != null) {
-      int at = from.address().lastIndexOf('@');
-      String d = at < 0 ? "" : from.address().substring(at + 1);
-      if (!d.isEmpty() && MESSAGE_ID.matcher("<x@" + d + ">").matches()) {
-        domain = d;
-      }
-    }
-    UUID id = UUID.randomUUID();
-    return "<" + Long.toHexString(id.getMostSignificantBits()) + Long.toHexString(id.getLeastSignificantBits())
-        + "@" + domain + ">";
-  }
-
   private static void checkHeaderValue(String value, String field) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -282,7 +268,7 @@ public final class EmailMessage {
     public EmailMessage build() {
       return new EmailMessage(from, to, Objects.requireNonNull(subject, "subject"),
           Objects.requireNonNull(text, "text"), html, headers, code,
-          messageId != null ? messageId : newMessageId(from), date, notAfter);
+          messageId != null ? messageId : MimeWriter.newMessageId(from), date, notAfter);
     }
   }
 

@@ -25,15 +25,15 @@ import org.jspecify.annotations.Nullable;
  * as RFC 2047 B-encoded UTF-8 words of at most 75 characters on lines of at most 76 (C20). Bodies
  * are sent in canonical form (CRLF line ends); a body is {@code 7bit} when it is ASCII with lines of
  * at most 998 bytes, otherwise quoted-printable or base64, whichever is shorter. The multipart
- * boundary is derived from the bodies, so the same message always gives the same bytes apart from
- * {@code Date} and {@code Message-ID}; a body never contains its boundary (such a body is encoded).
+ * boundary is derived from the bodies, and the {@code Message-ID} and {@code Date} come from the
+ * message itself, so the same message always gives the same bytes; a body never contains its
+ * boundary (such a body is encoded).
  *
  * <p>The result is what goes into SMTP {@code DATA} before dot-stuffing, and what a {@code .eml}
  * file holds. Stateless and thread-safe.
  *
  * <pre>{@code
- * String id = MimeWriter.newMessageId(sender, clock.instant());
- * byte[] mime = MimeWriter.write(message, sender, ZonedDateTime.now(clock), id);
+ * byte[] mime = MimeWriter.write(message, sender, ZonedDateTime.now(clock));
  * }</pre>
  */
 public final class MimeWriter {
@@ -47,33 +47,75 @@ public final class MimeWriter {
   /** {@code =?UTF-8?B?} and {@code ?=}. */
   private static final int ENCODED_WORD_OVERHEAD = 12;
 
+  /** The placeholder domain of a Message-ID made without a sender. */
+  static final String NO_DOMAIN = "mailverify.invalid";
+
   private MimeWriter() {}
 
   /**
-   * Makes a new, unique {@code Message-ID} on the sender's domain (or {@code localhost} without a
-   * sender), such as {@code <5f0c...e1.1764405000000@example.com>}. Unique, not secret.
+   * Makes a new, unique {@code Message-ID}: 128 random bits on the sender's domain, or on
+   * {@code mailverify.invalid} without a sender (the writer then puts the effective sender's
+   * domain in its place), such as {@code <5f0c...e1@example.com>}. Unique, not secret.
+   * {@link EmailMessage} calls it once when it is built, so every try of a retried mail carries the
+   * same identifier.
    *
    * @param sender the sender whose domain the identifier names, or {@code null}
-   * @param now the time, part of the identifier; not null
    * @return the identifier, angle brackets included
    */
-  public static String newMessageId(@Nullable Mailbox sender, Instant now) {
-    Objects.requireNonNull(now, "now");
-    String domain = sender == null ? "localhost"
+  public static String newMessageId(@Nullable Mailbox sender) {
+    String domain = sender == null ? NO_DOMAIN
         : sender.address().substring(sender.address().lastIndexOf('@') + 1);
     ThreadLocalRandom random = ThreadLocalRandom.current(); // no SecureRandom lock per mail
-    return "<" + hex(random.nextLong()) + hex(random.nextLong()) + "." + now.toEpochMilli() + "@" + domain + ">";
+    return "<" + hex(random.nextLong()) + hex(random.nextLong()) + "@" + domain + ">";
   }
 
   /**
-   * Writes the message.
+   * Writes the message with its own {@link EmailMessage#messageId() Message-ID} and
+   * {@link EmailMessage#date() date}, so that writing it again (a retry, a file and an SMTP copy)
+   * gives the same bytes. A Message-ID made without a sender ({@code @mailverify.invalid}) is
+   * written on the effective sender's domain.
+   *
+   * @param message the mail; not null
+   * @param defaultFrom the sender when the mail names none; {@code null} writes no {@code From}
+   *     header for such a mail (a file transport has no sender of its own)
+   * @param now the time of writing, for a mail without a date of its own, and the zone the
+   *     {@code Date} header is written in; not null
+   * @return the message's bytes, ASCII, CRLF line ends, ending with CRLF
+   */
+  public static byte[] write(EmailMessage message, @Nullable Mailbox defaultFrom, ZonedDateTime now) {
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(now, "now");
+    Instant date = message.date();
+    return write(message, defaultFrom, date == null ? now : date.atZone(now.getZone()),
+        messageId(message, defaultFrom));
+  }
+
+  /**
+   * Returns the {@code Message-ID} {@link #write(EmailMessage, Mailbox, ZonedDateTime)} writes:
+   * the message's own, on the effective sender's domain when it was made without a sender.
+   *
+   * @param message the mail; not null
+   * @param defaultFrom the sender when the mail names none, or {@code null}
+   * @return the identifier, angle brackets included
+   */
+  public static String messageId(EmailMessage message, @Nullable Mailbox defaultFrom) {
+    Mailbox from = message.from() != null ? message.from() : defaultFrom;
+    String messageId = message.messageId();
+    if (from != null && messageId.endsWith("@" + NO_DOMAIN + ">")) {
+      messageId = messageId.substring(0, messageId.length() - NO_DOMAIN.length() - 1)
+          + from.address().substring(from.address().lastIndexOf('@') + 1) + ">";
+    }
+    return messageId;
+  }
+
+  /**
+   * Writes the message with the given {@code Date} and {@code Message-ID} instead of its own.
    *
    * @param message the mail; not null
    * @param defaultFrom the sender when the mail names none; {@code null} writes no {@code From}
    *     header for such a mail (a file transport has no sender of its own)
    * @param date the {@code Date} header's time, written in its zone; not null
-   * @param messageId the {@code Message-ID}, such as one from {@link #newMessageId}; printable ASCII
-   *     in angle brackets, not null
+   * @param messageId the {@code Message-ID}; printable ASCII in angle brackets, not null
    * @return the message's bytes, ASCII, CRLF line ends, ending with CRLF
    * @throws IllegalArgumentException when {@code messageId} is not {@code <...>} in printable ASCII
    *     without spaces

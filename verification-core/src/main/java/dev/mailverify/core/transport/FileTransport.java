@@ -78,7 +78,7 @@ public final class FileTransport implements MailTransport {
     try {
       Files.createDirectories(directory);
       Path tmp = Files.createTempFile(directory, ".mailverify-", ".tmp");
-      Files.write(tmp, MimeWriter.write(message, null, now, MimeWriter.newMessageId(message.from(), now.toInstant())));
+      Files.write(tmp, MimeWriter.write(message, null, now));
       Files.move(tmp, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw DeliveryException.builder(DeliveryException.Category.CONFIGURATION,
