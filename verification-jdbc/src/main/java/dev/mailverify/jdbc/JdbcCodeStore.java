@@ -1,0 +1,571 @@
+package dev.mailverify.jdbc;
+
+import dev.mailverify.core.StoreUnavailableException;
+import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.spi.AttemptResult;
+import dev.mailverify.core.spi.CodeKey;
+import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.spi.TokenRecord;
+import java.security.MessageDigest;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link CodeStore} in the application's own SQL database (PostgreSQL, MariaDB/MySQL, H2), over
+ * its {@link DataSource}, so that every instance of the application shares codes and tokens (C28).
+ *
+ * <pre>{@code
+ * CodeStore store = JdbcCodeStore.builder(dataSource).build();
+ * }</pre>
+ *
+ * <p><b>Atomicity (C8).</b> Every operation is a single statement, or one short transaction that
+ * locks the one row it is about; never a read followed by an unlocked write:
+ *
+ * <ul>
+ *   <li>{@code attempt} counts the try with a conditional {@code UPDATE ... SET attempts = attempts + 1
+ *       WHERE code_key = ? AND attempts < max_attempts AND expires_at > ?} and reads back the MAC of
+ *       the row it counted on ({@code RETURNING} on PostgreSQL, {@code FINAL TABLE} on H2); the MAC
+ *       is compared in Java with {@link MessageDigest#isEqual} (C15), and a match consumes the code
+ *       with {@code DELETE ... WHERE code_key = ? AND mac = ?}, trusting the delete count (of many
+ *       right tries, one deletes; a resend in between changed the MAC, so nothing is deleted). On
+ *       MariaDB and MySQL, which have no {@code UPDATE ... RETURNING}, the row is read with
+ *       {@code SELECT ... FOR UPDATE} in a transaction and counted or deleted under that lock.
+ *   <li>{@code issue} is one upsert ({@code ON CONFLICT DO UPDATE}, {@code ON DUPLICATE KEY UPDATE},
+ *       H2 {@code MERGE}) that resets the try counter.
+ *   <li>{@code takeToken} is {@code DELETE ... WHERE token_hash = ? [AND address_key = ?] RETURNING}
+ *       (PostgreSQL, MariaDB; H2 {@code OLD TABLE}), or a locking read and a delete in one
+ *       transaction on MySQL.
+ * </ul>
+ *
+ * <p><b>Round trips</b> on PostgreSQL: a wrong, expired, locked or unknown code costs one statement;
+ * a right code two (the count, then the delete); issue, invalidate, store and take token one each.
+ * On MariaDB an attempt is one transaction (set auto-commit, locking read, update or delete, commit,
+ * reset auto-commit: five). An attempt that finds no countable code but a concurrent change (a
+ * resend, another try that just locked it) reads the row once more to tell LOCKED, EXPIRED and
+ * NOT_FOUND apart.
+ *
+ * <p><b>What is stored (C14).</b> Keyed hashes (MACs) of codes and hashes of tokens, never the
+ * codes or tokens; addresses in clear as keys. Times are epoch milliseconds from the service's
+ * clock, so expiry follows the service, never the database's clock. Expired codes stay (they
+ * answer EXPIRED) until {@link #cleanup(Instant, int)}, which the application schedules.
+ *
+ * <p><b>Failures (C29).</b> Each call borrows a connection, is bounded as a whole by
+ * {@link Builder#timeout(Duration)} (the query timeout and the connection's network timeout are set
+ * to the time left before every statement) and turns every {@link SQLException} into a
+ * {@link StoreUnavailableException} naming the database URL without credentials. Waiting for a
+ * connection is the pool's to bound: set HikariCP's {@code connectionTimeout} (or your pool's
+ * equivalent) to at most the store's timeout. After an outage the next call borrows a new
+ * connection, so the same store works again.
+ *
+ * <p>Thread-safe; holds no connection between calls.
+ */
+public final class JdbcCodeStore implements CodeStore {
+  private static final byte[] NO_MAC = new byte[32];
+  /** How often an attempt re-reads a row that a concurrent resend keeps changing. */
+  private static final int RETRIES = 3;
+
+  private final Database db;
+  private final JdbcDialect dialect;
+  private final Duration cleanupGrace;
+  private final String issueSql;
+  private final String attemptSql;
+  private final String lockCodeSql;
+  private final String classifySql;
+  private final String countSql;
+  private final String consumeSql;
+  private final String deleteKeySql;
+  private final String invalidateSql;
+  private final String storeTokenSql;
+  private final String takeTokenSql;
+  private final String takeTokenForAddressSql;
+  private final String lockTokenSql;
+  private final String lockTokenForAddressSql;
+  private final String deleteTokenSql;
+  private final String cleanupCodesSql;
+  private final String cleanupTokensSql;
+
+  private JdbcCodeStore(Builder b) {
+    this.db = new Database(b.dataSource, b.dialect, b.timeout);
+    this.dialect = db.resolveDialect();
+    this.cleanupGrace = b.cleanupGrace;
+    if (b.createTables) {
+      db.createTables(dialect.schemaStatements(b.prefix));
+    }
+    db.checkPoolTimeout();
+    String codes = b.prefix + "codes";
+    String tokens = b.prefix + "tokens";
+    String columns = "(code_key, mac, expires_at, max_attempts, attempts) VALUES (?, ?, ?, ?, ?)";
+    this.issueSql = switch (dialect) {
+      case POSTGRESQL -> "INSERT INTO " + codes + " " + columns + " ON CONFLICT (code_key) DO UPDATE SET"
+          + " mac = EXCLUDED.mac, expires_at = EXCLUDED.expires_at, max_attempts = EXCLUDED.max_attempts,"
+          + " attempts = EXCLUDED.attempts";
+      case MARIADB, MYSQL -> "INSERT INTO " + codes + " " + columns + " ON DUPLICATE KEY UPDATE mac = VALUES(mac),"
+          + " expires_at = VALUES(expires_at), max_attempts = VALUES(max_attempts), attempts = VALUES(attempts)";
+      case H2 -> "MERGE INTO " + codes + " (code_key, mac, expires_at, max_attempts, attempts) KEY (code_key)"
+          + " VALUES (?, ?, ?, ?, ?)";
+    };
+    String count = "UPDATE " + codes + " SET attempts = attempts + 1"
+        + " WHERE code_key = ? AND attempts < max_attempts AND expires_at > ?";
+    this.attemptSql = switch (dialect) {
+      // one statement: the counted row, or (when nothing was counted) the row as it stood
+      case POSTGRESQL -> "WITH counted AS (" + count + " RETURNING mac, attempts, max_attempts, expires_at)"
+          + " SELECT 1 AS counted, mac, attempts, max_attempts, expires_at FROM counted"
+          + " UNION ALL SELECT 0, CAST(NULL AS BYTEA), attempts, max_attempts, expires_at FROM " + codes
+          + " WHERE code_key = ? AND NOT EXISTS (SELECT 1 FROM counted)";
+      case H2 -> "SELECT 1 AS counted, mac, attempts, max_attempts, expires_at FROM FINAL TABLE (" + count + ")";
+      case MARIADB, MYSQL -> "";
+    };
+    this.lockCodeSql = "SELECT mac, attempts, max_attempts, expires_at FROM " + codes + " WHERE code_key = ? FOR UPDATE";
+    this.classifySql = "SELECT attempts, max_attempts, expires_at FROM " + codes + " WHERE code_key = ?";
+    this.countSql = "UPDATE " + codes + " SET attempts = attempts + 1 WHERE code_key = ?";
+    this.consumeSql = "DELETE FROM " + codes + " WHERE code_key = ? AND mac = ?";
+    this.deleteKeySql = "DELETE FROM " + codes + " WHERE code_key = ?";
+    this.invalidateSql = deleteKeySql;
+    this.storeTokenSql = "INSERT INTO " + tokens + " (token_hash, address, address_key, type, verified_at, expires_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?)";
+    String take = "DELETE FROM " + tokens + " WHERE token_hash = ?";
+    String takeForAddress = take + " AND address_key = ?";
+    String record = "address, type, verified_at, expires_at";
+    this.takeTokenSql = switch (dialect) {
+      case POSTGRESQL, MARIADB -> take + " RETURNING " + record;
+      case H2 -> "SELECT " + record + " FROM OLD TABLE (" + take + ")";
+      case MYSQL -> "";
+    };
+    this.takeTokenForAddressSql = switch (dialect) {
+      case POSTGRESQL, MARIADB -> takeForAddress + " RETURNING " + record;
+      case H2 -> "SELECT " + record + " FROM OLD TABLE (" + takeForAddress + ")";
+      case MYSQL -> "";
+    };
+    this.lockTokenSql = "SELECT " + record + " FROM " + tokens + " WHERE token_hash = ? FOR UPDATE";
+    this.lockTokenForAddressSql = "SELECT " + record + " FROM " + tokens
+        + " WHERE token_hash = ? AND address_key = ? FOR UPDATE";
+    this.deleteTokenSql = take;
+    this.cleanupCodesSql = cleanupSql(dialect, codes, "code_key");
+    this.cleanupTokensSql = cleanupSql(dialect, tokens, "token_hash");
+  }
+
+  /** {@code DELETE} at most {@code ?} rows with {@code expires_at <= ?}. */
+  static String cleanupSql(JdbcDialect dialect, String table, String primaryKey) {
+    return switch (dialect) {
+      case POSTGRESQL -> "DELETE FROM " + table + " WHERE " + primaryKey + " IN (SELECT " + primaryKey + " FROM "
+          + table + " WHERE expires_at <= ? LIMIT ?)";
+      case MARIADB, MYSQL -> "DELETE FROM " + table + " WHERE expires_at <= ? LIMIT ?";
+      case H2 -> "DELETE FROM " + table + " WHERE expires_at <= ? FETCH FIRST ? ROWS ONLY";
+    };
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param dataSource the application's DataSource (usually a pool); not null
+   * @return a builder with the defaults: prefix {@code mailverify_}, dialect detected, 2 s timeout,
+   *     tables not created
+   */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+  }
+
+  /**
+   * Returns the dialect in use (set on the builder or detected).
+   *
+   * @return the dialect
+   */
+  public JdbcDialect dialect() {
+    return dialect;
+  }
+
+  @Override
+  public void issue(CodeKey key, PendingCode code, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(now, "now");
+    String k = key.asString();
+    byte[] mac = code.mac();
+    long expiresAt = code.expiresAt().toEpochMilli();
+    db.autoCommit("storing a code", s -> {
+      for (int tries = 1; ; tries++) {
+        try (PreparedStatement ps = s.prepare(issueSql)) {
+          ps.setString(1, k);
+          ps.setBytes(2, mac);
+          ps.setLong(3, expiresAt);
+          ps.setInt(4, code.maxAttempts());
+          ps.setInt(5, code.attempts());
+          ps.executeUpdate();
+          return null;
+        } catch (SQLException e) {
+          // H2's MERGE is an update then an insert: a concurrent first issue can collide once
+          if (dialect != JdbcDialect.H2 || !"23505".equals(e.getSQLState()) || tries >= RETRIES) {
+            throw e;
+          }
+        }
+      }
+    });
+  }
+
+  @Override
+  public AttemptResult attempt(CodeKey key, List<byte[]> candidates, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(candidates, "candidates");
+    Objects.requireNonNull(now, "now");
+    String k = key.asString();
+    long nowMillis = now.toEpochMilli();
+    if (dialect == JdbcDialect.MARIADB || dialect == JdbcDialect.MYSQL) {
+      return db.transaction("verifying a code", s -> attemptLocked(s, k, candidates, nowMillis));
+    }
+    return db.autoCommit("verifying a code", s -> {
+      for (int round = 1; ; round++) {
+        AttemptResult r = attemptOnce(s, k, candidates, nowMillis, round == RETRIES);
+        if (r != null) {
+          return r;
+        }
+      }
+    });
+  }
+
+  /**
+   * One conditional count. Returns null when nothing was counted and the row, read again, is
+   * countable: a resend replaced it in between, so the try is made again on the new code.
+   */
+  private @Nullable AttemptResult attemptOnce(Database.Session s, String k, List<byte[]> candidates, long now,
+      boolean last) throws SQLException {
+    byte[] mac = null;
+    int attempts = 0;
+    int maxAttempts = 0;
+    long expiresAt = 0;
+    boolean counted = false;
+    boolean found = false;
+    try (PreparedStatement ps = s.prepare(attemptSql)) {
+      ps.setString(1, k);
+      ps.setLong(2, now);
+      if (dialect == JdbcDialect.POSTGRESQL) {
+        ps.setString(3, k);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          found = true;
+          counted = rs.getInt(1) == 1;
+          mac = rs.getBytes(2);
+          attempts = rs.getInt(3);
+          maxAttempts = rs.getInt(4);
+          expiresAt = rs.getLong(5);
+        }
+      }
+    }
+    if (counted) {
+      if (!matches(mac, candidates)) {
+        return AttemptResult.mismatched(Math.max(0, maxAttempts - attempts));
+      }
+      try (PreparedStatement ps = s.prepare(consumeSql)) {
+        ps.setString(1, k);
+        ps.setBytes(2, mac);
+        // another right try consumed it first, or a resend replaced it: this try matched nothing
+        return ps.executeUpdate() == 1 ? AttemptResult.matched() : AttemptResult.notFound();
+      }
+    }
+    if (dialect == JdbcDialect.POSTGRESQL && !found) {
+      matches(NO_MAC, candidates); // a missing record costs the same work as a wrong code (C15)
+      return AttemptResult.notFound();
+    }
+    if (found) {
+      AttemptResult r = classify(attempts, maxAttempts, expiresAt, now);
+      if (r != null) {
+        return r;
+      }
+    }
+    // The count found nothing, yet the row (as the statement saw it) was countable, or H2 does not
+    // say: read the row as it is now.
+    try (PreparedStatement ps = s.prepare(classifySql)) {
+      ps.setString(1, k);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          matches(NO_MAC, candidates);
+          return AttemptResult.notFound();
+        }
+        AttemptResult r = classify(rs.getInt(1), rs.getInt(2), rs.getLong(3), now);
+        if (r != null) {
+          return r;
+        }
+      }
+    }
+    // countable now: a new code was issued after the count; the old one, which this try was for,
+    // is gone. After a few such rounds the try gives up as if it came before the new code.
+    return last ? AttemptResult.notFound() : null;
+  }
+
+  /** EXPIRED or LOCKED, or null for a countable code. */
+  private static @Nullable AttemptResult classify(int attempts, int maxAttempts, long expiresAt, long now) {
+    if (now >= expiresAt) {
+      return AttemptResult.expired();
+    }
+    if (attempts >= maxAttempts) {
+      return AttemptResult.locked();
+    }
+    return null;
+  }
+
+  /** MariaDB and MySQL: read the row under a lock, then count or consume it, in one transaction. */
+  private AttemptResult attemptLocked(Database.Session s, String k, List<byte[]> candidates, long now)
+      throws SQLException {
+    byte[] mac;
+    int attempts;
+    int maxAttempts;
+    long expiresAt;
+    try (PreparedStatement ps = s.prepare(lockCodeSql)) {
+      ps.setString(1, k);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          matches(NO_MAC, candidates);
+          return AttemptResult.notFound();
+        }
+        mac = rs.getBytes(1);
+        attempts = rs.getInt(2);
+        maxAttempts = rs.getInt(3);
+        expiresAt = rs.getLong(4);
+      }
+    }
+    AttemptResult r = classify(attempts, maxAttempts, expiresAt, now);
+    if (r != null) {
+      return r;
+    }
+    boolean match = matches(mac, candidates);
+    try (PreparedStatement ps = s.prepare(match ? deleteKeySql : countSql)) {
+      ps.setString(1, k);
+      ps.executeUpdate();
+    }
+    return match ? AttemptResult.matched() : AttemptResult.mismatched(maxAttempts - attempts - 1);
+  }
+
+  /** Compares against every candidate in constant time, without stopping early (C15). */
+  private static boolean matches(byte[] stored, List<byte[]> candidates) {
+    boolean match = false;
+    for (byte[] candidate : candidates) {
+      match |= MessageDigest.isEqual(stored, candidate);
+    }
+    return match;
+  }
+
+  @Override
+  public boolean invalidate(CodeKey key) {
+    String k = Objects.requireNonNull(key, "key").asString();
+    return db.autoCommit("removing a code", s -> {
+      try (PreparedStatement ps = s.prepare(invalidateSql)) {
+        ps.setString(1, k);
+        return ps.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public void storeToken(String tokenHash, TokenRecord token, Instant now) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(now, "now");
+    db.autoCommit("storing a token", s -> {
+      try (PreparedStatement ps = s.prepare(storeTokenSql)) {
+        ps.setString(1, tokenHash);
+        ps.setString(2, token.address());
+        ps.setString(3, token.address().toLowerCase(Locale.ROOT));
+        ps.setString(4, token.type().name());
+        ps.setLong(5, token.verifiedAt().toEpochMilli());
+        ps.setLong(6, token.expiresAt().toEpochMilli());
+        ps.executeUpdate();
+        return null;
+      }
+    });
+  }
+
+  @Override
+  public Optional<TokenRecord> takeToken(String tokenHash, @Nullable String expectedAddress, Instant now) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    Objects.requireNonNull(now, "now");
+    Optional<TokenRecord> taken;
+    if (dialect == JdbcDialect.MYSQL) {
+      taken = db.transaction("taking a token", s -> {
+        Optional<TokenRecord> found = readToken(s, expectedAddress == null ? lockTokenSql : lockTokenForAddressSql,
+            tokenHash, expectedAddress);
+        if (found.isPresent()) {
+          try (PreparedStatement ps = s.prepare(deleteTokenSql)) {
+            ps.setString(1, tokenHash);
+            ps.executeUpdate();
+          }
+        }
+        return found;
+      });
+    } else {
+      taken = db.autoCommit("taking a token", s -> readToken(s,
+          expectedAddress == null ? takeTokenSql : takeTokenForAddressSql, tokenHash, expectedAddress));
+    }
+    return taken.filter(t -> now.isBefore(t.expiresAt())); // an expired token is removed, never returned
+  }
+
+  private static Optional<TokenRecord> readToken(Database.Session s, String sql, String tokenHash,
+      @Nullable String expectedAddress) throws SQLException {
+    try (PreparedStatement ps = s.prepare(sql)) {
+      ps.setString(1, tokenHash);
+      if (expectedAddress != null) {
+        ps.setString(2, expectedAddress);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new TokenRecord(rs.getString(1), VerificationType.of(rs.getString(2)),
+            Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4))));
+      }
+    }
+  }
+
+  /**
+   * Deletes expired rows, at most {@code maxRows} per call: codes that expired more than the
+   * {@linkplain Builder#cleanupGrace(Duration) grace} before {@code now} (until then they answer
+   * EXPIRED), and expired tokens. The application schedules it, for example every minute with
+   * 1,000 rows; each call is two short statements, so it never holds locks for long.
+   *
+   * @param now the current time, from the service's clock
+   * @param maxRows at most this many rows are deleted, at least 1
+   * @return how many rows were deleted
+   * @throws StoreUnavailableException if the database fails or does not answer in time
+   */
+  public int cleanup(Instant now, int maxRows) {
+    Objects.requireNonNull(now, "now");
+    if (maxRows < 1) {
+      throw new IllegalArgumentException("maxRows must be at least 1, was " + maxRows);
+    }
+    long codesBefore = now.minus(cleanupGrace).toEpochMilli();
+    return db.readCommitted("deleting expired codes and tokens", s -> {
+      int deleted = delete(s, cleanupCodesSql, codesBefore, maxRows);
+      if (deleted < maxRows) {
+        deleted += delete(s, cleanupTokensSql, now.toEpochMilli(), maxRows - deleted);
+      }
+      return deleted;
+    });
+  }
+
+  static int delete(Database.Session s, String sql, long before, int maxRows) throws SQLException {
+    try (PreparedStatement ps = s.prepare(sql)) {
+      ps.setLong(1, before);
+      ps.setInt(2, maxRows);
+      return ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcCodeStore[" + dialect.displayName() + "]";
+  }
+
+  /**
+   * Builds a {@link JdbcCodeStore}. Every setter checks its argument at once and names it when it
+   * refuses one; calling a setter twice keeps the last value.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private String prefix = JdbcDialect.DEFAULT_PREFIX;
+    private @Nullable JdbcDialect dialect;
+    private Duration timeout = Duration.ofSeconds(2);
+    private Duration cleanupGrace = Duration.ofHours(1);
+    private boolean createTables;
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * Sets the prefix of the table names ({@code mailverify_codes}, {@code mailverify_tokens}).
+     *
+     * @param value empty, or up to 40 characters of {@code a-z 0-9 _} starting with a letter or
+     *     {@code _}; default {@code mailverify_}
+     * @return this builder
+     * @throws IllegalArgumentException for another value
+     */
+    public Builder tablePrefix(String value) {
+      prefix = JdbcDialect.checkPrefix(value);
+      return this;
+    }
+
+    /**
+     * Sets the SQL dialect instead of detecting it from the database at {@link #build()}.
+     *
+     * @param value the dialect; not null
+     * @return this builder
+     */
+    public Builder dialect(JdbcDialect value) {
+      dialect = Objects.requireNonNull(value, "dialect");
+      return this;
+    }
+
+    /**
+     * Bounds every call of the store, all its statements together (C29): each statement's query
+     * timeout and the connection's network timeout are set to the time left. The wait for a
+     * connection is bounded by the pool: set its connection timeout to at most this value.
+     *
+     * @param value from 100 ms to 1 minute; default 2 s
+     * @return this builder
+     * @throws IllegalArgumentException outside that range
+     */
+    public Builder timeout(Duration value) {
+      timeout = checkTimeout(value);
+      return this;
+    }
+
+    /**
+     * Sets how long expired codes are kept, so that they answer EXPIRED rather than NOT_FOUND,
+     * before {@link #cleanup(Instant, int)} may delete them.
+     *
+     * @param value zero or more, at most 30 days; default 1 hour
+     * @return this builder
+     * @throws IllegalArgumentException outside that range
+     */
+    public Builder cleanupGrace(Duration value) {
+      Objects.requireNonNull(value, "cleanupGrace");
+      if (value.isNegative() || value.compareTo(Duration.ofDays(30)) > 0) {
+        throw new IllegalArgumentException("cleanupGrace must be from 0 to 30 days, was " + value);
+      }
+      cleanupGrace = value;
+      return this;
+    }
+
+    /**
+     * Creates the tables and indexes at {@link #build()} when they do not exist, with the
+     * statements of the dialect's schema file and this builder's prefix. Off by default: most
+     * applications let their migration tool apply {@link JdbcDialect#schemaResource()}.
+     *
+     * @param value whether to create them
+     * @return this builder
+     */
+    public Builder createTablesIfMissing(boolean value) {
+      createTables = value;
+      return this;
+    }
+
+    /**
+     * Builds the store. Unless a dialect was set, it connects once to detect it.
+     *
+     * @return the store
+     * @throws StoreUnavailableException if the database is needed (to detect the dialect or create
+     *     tables) and cannot be reached
+     * @throws IllegalStateException if the database is not one this module speaks
+     */
+    public JdbcCodeStore build() {
+      return new JdbcCodeStore(this);
+    }
+  }
+
+  static Duration checkTimeout(Duration value) {
+    Objects.requireNonNull(value, "timeout");
+    if (value.compareTo(Duration.ofMillis(100)) < 0 || value.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("timeout must be from 100ms to 1 minute, was " + value);
+    }
+    return value;
+  }
+}

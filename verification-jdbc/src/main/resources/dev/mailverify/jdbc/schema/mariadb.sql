@@ -1,0 +1,41 @@
+-- mailverify JDBC store, MariaDB 10.5+ (and MySQL 8). Apply with your migration tool (Flyway,
+-- Liquibase), or let JdbcCodeStore/JdbcRateLimiter.builder(...).createTablesIfMissing(true) run these
+-- statements at start. The table prefix "mailverify_" is the default; with another prefix, replace it
+-- everywhere below. Times are epoch milliseconds (UTC) from the service's Clock. No code or token is
+-- ever stored (C14). Keys are ASCII with a binary collation: compared exactly, case-sensitive.
+
+-- Pending codes: one per address and type, under the keyed hash (HMAC-SHA256) of the code.
+CREATE TABLE IF NOT EXISTS mailverify_codes (
+  code_key     VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  mac          VARBINARY(64) NOT NULL,
+  expires_at   BIGINT        NOT NULL,
+  max_attempts INT           NOT NULL,
+  attempts     INT           NOT NULL,
+  INDEX mailverify_codes_expires (expires_at)
+) ENGINE = InnoDB;
+
+-- Verification tokens, under the hash of the token.
+CREATE TABLE IF NOT EXISTS mailverify_tokens (
+  token_hash  VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+  address     VARCHAR(320) CHARACTER SET utf8mb4 NOT NULL,
+  address_key VARCHAR(320) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  type        VARCHAR(64)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  verified_at BIGINT       NOT NULL,
+  expires_at  BIGINT       NOT NULL,
+  INDEX mailverify_tokens_expires (expires_at)
+) ENGINE = InnoDB;
+
+-- Rate-limiter buckets: one row per key, locked by every decision on that key.
+CREATE TABLE IF NOT EXISTS mailverify_buckets (
+  bucket_key VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY
+) ENGINE = InnoDB;
+
+-- Rate-limiter permits: an exact sliding log per key.
+CREATE TABLE IF NOT EXISTS mailverify_permits (
+  id         BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  bucket_key VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  taken_at   BIGINT       NOT NULL,
+  expires_at BIGINT       NOT NULL,
+  INDEX mailverify_permits_key (bucket_key, taken_at, id),
+  INDEX mailverify_permits_expires (expires_at)
+) ENGINE = InnoDB;
