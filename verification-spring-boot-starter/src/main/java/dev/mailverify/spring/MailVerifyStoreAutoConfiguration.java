@@ -2,6 +2,8 @@ package dev.mailverify.spring;
 
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.jdbc.JdbcCodeStore;
+import dev.mailverify.jdbc.JdbcRateLimiter;
 import dev.mailverify.redis.RedisCodeStore;
 import dev.mailverify.redis.RedisRateLimiter;
 import dev.mailverify.spring.MailVerifyProperties.StoreType;
@@ -9,6 +11,7 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.util.Locale;
+import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -37,7 +40,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
     "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
     "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
-@Import(MailVerifyStoreAutoConfiguration.Redis.class)
+@Import({MailVerifyStoreAutoConfiguration.Redis.class, MailVerifyStoreAutoConfiguration.Jdbc.class})
 public class MailVerifyStoreAutoConfiguration {
   /** Creates the auto-configuration; Spring calls it. */
   public MailVerifyStoreAutoConfiguration() {}
@@ -86,6 +89,33 @@ public class MailVerifyStoreAutoConfiguration {
     }
   }
 
+  /** SQL through the application's DataSource. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(JdbcCodeStore.class)
+  @ConditionalOnBean(DataSource.class)
+  @ConditionalOnMissingBean(CodeStore.class)
+  @Conditional(StoreAllows.Jdbc.class)
+  static class Jdbc {
+    @Bean(name = MailVerifyStoreConfiguration.SHARED_STORE)
+    JdbcCodeStore mailVerifySharedCodeStore(DataSource dataSource, MailVerifyProperties properties) {
+      MailVerifyProperties.Store s = properties.getStore();
+      JdbcCodeStore.Builder b = JdbcCodeStore.builder(dataSource);
+      Transports.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), () -> b.tablePrefix(s.getJdbcTablePrefix()));
+      Transports.apply(PREFIX + ".timeout", s.getTimeout(), () -> b.timeout(s.getTimeout()));
+      return b.createTablesIfMissing(s.isJdbcCreateTables()).build();
+    }
+
+    @Bean(name = MailVerifyStoreConfiguration.SHARED_RATE_LIMITER)
+    @ConditionalOnMissingBean(RateLimiter.class)
+    JdbcRateLimiter mailVerifySharedRateLimiter(DataSource dataSource, MailVerifyProperties properties) {
+      MailVerifyProperties.Store s = properties.getStore();
+      JdbcRateLimiter.Builder b = JdbcRateLimiter.builder(dataSource);
+      Transports.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), () -> b.tablePrefix(s.getJdbcTablePrefix()));
+      Transports.apply(PREFIX + ".timeout", s.getTimeout(), () -> b.timeout(s.getTimeout()));
+      return b.createTablesIfMissing(s.isJdbcCreateTables()).build();
+    }
+  }
+
   private static final String PREFIX = MailVerifyProperties.PREFIX + ".store";
 
   /** Matches when {@code mailverify.store.type} is auto or the given store. */
@@ -111,6 +141,11 @@ public class MailVerifyStoreAutoConfiguration {
         super(StoreType.REDIS);
       }
     }
+
+    static final class Jdbc extends StoreAllows {
+      Jdbc() {
+        super(StoreType.JDBC);
+      }
+    }
   }
 }
-
