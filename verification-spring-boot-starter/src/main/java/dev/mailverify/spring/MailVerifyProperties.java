@@ -48,7 +48,7 @@ public class MailVerifyProperties {
   /** Earlier secrets, still accepted for codes issued before a rotation. */
   private List<String> previousSecrets = new ArrayList<>();
 
-  /** The From of verification mail, such as 'Roamio &lt;noreply@example.com&gt;'; defaults to the SMTP from. */
+  /** The From of verification mail, a name and address as in DEFAULT_FROM_EMAIL; defaults to the SMTP from. */
   private @Nullable String from;
 
   /** Application name shown in the mail. */
