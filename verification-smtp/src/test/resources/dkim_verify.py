@@ -1,5 +1,5 @@
 """Verifies a DKIM signature with dkimpy (Debian's python3-dkim), the independent verifier of
-DkimSignerTest. Usage: dkim_verify.py MESSAGE_FILE RECORD_NAME RECORD_FILE
+DkimSignerTest. Usage: dkim_verify.py MESSAGE_FILE|FOLDER RECORD_NAME RECORD_FILE
 The public key record is served by a dnsfunc for RECORD_NAME only; any other name has no record.
 Prints PASS or FAIL with dkimpy's log, and exits 0 on PASS, 1 on FAIL."""
 import logging
@@ -7,9 +7,9 @@ import sys
 
 import dkim
 
+import os
+
 message_file, record_name, record_file = sys.argv[1:4]
-with open(message_file, "rb") as f:
-    message = f.read()
 with open(record_file, "rb") as f:
     record = f.read().strip()
 
@@ -30,12 +30,27 @@ class Collect(logging.Handler):
         self.lines.append(self.format(record))
 
 
-log = logging.getLogger("dkim-test")
-log.setLevel(logging.DEBUG)
-collect = Collect()
-log.addHandler(collect)
-ok = dkim.verify(message, logger=log, dnsfunc=dnsfunc)
+def verify(path):
+    with open(path, "rb") as f:
+        message = f.read()
+    log = logging.getLogger("dkim-test-" + os.path.basename(path))
+    log.setLevel(logging.DEBUG)
+    collect = Collect()
+    log.addHandler(collect)
+    return dkim.verify(message, logger=log, dnsfunc=dnsfunc), collect.lines
+
+
+if os.path.isdir(message_file):
+    # a folder of messages (one interpreter start for many): a line per message, exit 0 if all pass
+    all_ok = True
+    for name in sorted(os.listdir(message_file)):
+        ok, lines = verify(os.path.join(message_file, name))
+        all_ok = all_ok and ok
+        print(("PASS " if ok else "FAIL ") + name + ("" if ok else ": " + " | ".join(lines)))
+    sys.exit(0 if all_ok else 1)
+
+ok, lines = verify(message_file)
 print("PASS" if ok else "FAIL")
-for line in collect.lines:
+for line in lines:
     print(line)
 sys.exit(0 if ok else 1)

@@ -110,6 +110,7 @@ public class DeliveryException extends MailVerifyException {
   private final @Nullable String serverReply;
   /** What a person can do about it. */
   private final String hint;
+  /** How many times the mail was tried before this failure. */
   private final int attempts;
 
   /**

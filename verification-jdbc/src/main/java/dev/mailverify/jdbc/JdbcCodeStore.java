@@ -95,15 +95,11 @@ public final class JdbcCodeStore implements CodeStore {
   private final String cleanupTokensSql;
 
   private JdbcCodeStore(Builder b) {
-    this.db = new Database(b.dataSource, b.dialect, b.timeout);
-    this.dialect = db.resolveDialect();
+    this.db = b.settings.open();
+    this.dialect = db.resolveDialect(); // known after open: no second connection
     this.cleanupGrace = b.cleanupGrace;
-    if (b.createTables) {
-      db.createTables(dialect.schemaStatements(b.prefix));
-    }
-    db.checkPoolTimeout();
-    String codes = b.prefix + "codes";
-    String tokens = b.prefix + "tokens";
+    String codes = b.settings.tablePrefix() + "codes";
+    String tokens = b.settings.tablePrefix() + "tokens";
     String columns = "(code_key, mac, expires_at, max_attempts, attempts) VALUES (?, ?, ?, ?, ?)";
     this.issueSql = switch (dialect) {
       case POSTGRESQL -> "INSERT INTO " + codes + " " + columns + " ON CONFLICT (code_key) DO UPDATE SET"
@@ -172,7 +168,7 @@ public final class JdbcCodeStore implements CodeStore {
    *     tables not created
    */
   public static Builder builder(DataSource dataSource) {
-    return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+    return new Builder(new JdbcSettings(dataSource));
   }
 
   /**
@@ -469,15 +465,11 @@ public final class JdbcCodeStore implements CodeStore {
    * refuses one; calling a setter twice keeps the last value.
    */
   public static final class Builder {
-    private final DataSource dataSource;
-    private String prefix = JdbcDialect.DEFAULT_PREFIX;
-    private @Nullable JdbcDialect dialect;
-    private Duration timeout = Duration.ofSeconds(2);
+    private final JdbcSettings settings;
     private Duration cleanupGrace = Duration.ofHours(1);
-    private boolean createTables;
 
-    private Builder(DataSource dataSource) {
-      this.dataSource = dataSource;
+    private Builder(JdbcSettings settings) {
+      this.settings = settings;
     }
 
     /**
@@ -489,7 +481,7 @@ public final class JdbcCodeStore implements CodeStore {
      * @throws IllegalArgumentException for another value
      */
     public Builder tablePrefix(String value) {
-      prefix = JdbcDialect.checkPrefix(value);
+      settings.tablePrefix(value);
       return this;
     }
 
@@ -500,7 +492,7 @@ public final class JdbcCodeStore implements CodeStore {
      * @return this builder
      */
     public Builder dialect(JdbcDialect value) {
-      dialect = Objects.requireNonNull(value, "dialect");
+      settings.dialect(value);
       return this;
     }
 
@@ -514,7 +506,7 @@ public final class JdbcCodeStore implements CodeStore {
      * @throws IllegalArgumentException outside that range
      */
     public Builder timeout(Duration value) {
-      timeout = checkTimeout(value);
+      settings.timeout(value);
       return this;
     }
 
@@ -544,7 +536,7 @@ public final class JdbcCodeStore implements CodeStore {
      * @return this builder
      */
     public Builder createTablesIfMissing(boolean value) {
-      createTables = value;
+      settings.createTablesIfMissing(value);
       return this;
     }
 
@@ -559,13 +551,5 @@ public final class JdbcCodeStore implements CodeStore {
     public JdbcCodeStore build() {
       return new JdbcCodeStore(this);
     }
-  }
-
-  static Duration checkTimeout(Duration value) {
-    Objects.requireNonNull(value, "timeout");
-    if (value.compareTo(Duration.ofMillis(100)) < 0 || value.compareTo(Duration.ofMinutes(1)) > 0) {
-      throw new IllegalArgumentException("timeout must be from 100ms to 1 minute, was " + value);
-    }
-    return value;
   }
 }

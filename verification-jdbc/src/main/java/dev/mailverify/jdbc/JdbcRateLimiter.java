@@ -66,15 +66,11 @@ public final class JdbcRateLimiter implements RateLimiter {
   private final @Nullable String cleanupBucketsSql;
 
   private JdbcRateLimiter(Builder b) {
-    this.db = new Database(b.dataSource, b.dialect, b.timeout);
-    this.dialect = db.resolveDialect();
-    this.prefix = b.prefix;
-    if (b.createTables) {
-      db.createTables(dialect.schemaStatements(b.prefix));
-    }
-    db.checkPoolTimeout();
-    String permits = b.prefix + "permits";
-    String buckets = b.prefix + "buckets";
+    this.db = b.settings.open();
+    this.dialect = db.resolveDialect(); // known after open: no second connection
+    this.prefix = b.settings.tablePrefix();
+    String permits = prefix + "permits";
+    String buckets = prefix + "buckets";
     this.lockSql = switch (dialect) {
       case POSTGRESQL -> "SELECT pg_advisory_xact_lock(?)";
       case MARIADB, MYSQL -> "INSERT INTO " + buckets + " (bucket_key) VALUES (?)"
@@ -116,7 +112,7 @@ public final class JdbcRateLimiter implements RateLimiter {
    *     tables not created
    */
   public static Builder builder(DataSource dataSource) {
-    return new Builder(Objects.requireNonNull(dataSource, "dataSource"));
+    return new Builder(new JdbcSettings(dataSource));
   }
 
   /**
@@ -323,14 +319,10 @@ public final class JdbcRateLimiter implements RateLimiter {
    * refuses one; calling a setter twice keeps the last value.
    */
   public static final class Builder {
-    private final DataSource dataSource;
-    private String prefix = JdbcDialect.DEFAULT_PREFIX;
-    private @Nullable JdbcDialect dialect;
-    private Duration timeout = Duration.ofSeconds(2);
-    private boolean createTables;
+    private final JdbcSettings settings;
 
-    private Builder(DataSource dataSource) {
-      this.dataSource = dataSource;
+    private Builder(JdbcSettings settings) {
+      this.settings = settings;
     }
 
     /**
@@ -342,7 +334,7 @@ public final class JdbcRateLimiter implements RateLimiter {
      * @throws IllegalArgumentException for another value
      */
     public Builder tablePrefix(String value) {
-      prefix = JdbcDialect.checkPrefix(value);
+      settings.tablePrefix(value);
       return this;
     }
 
@@ -353,7 +345,7 @@ public final class JdbcRateLimiter implements RateLimiter {
      * @return this builder
      */
     public Builder dialect(JdbcDialect value) {
-      dialect = Objects.requireNonNull(value, "dialect");
+      settings.dialect(value);
       return this;
     }
 
@@ -366,7 +358,7 @@ public final class JdbcRateLimiter implements RateLimiter {
      * @throws IllegalArgumentException outside that range
      */
     public Builder timeout(Duration value) {
-      timeout = JdbcCodeStore.checkTimeout(value);
+      settings.timeout(value);
       return this;
     }
 
@@ -378,7 +370,7 @@ public final class JdbcRateLimiter implements RateLimiter {
      * @return this builder
      */
     public Builder createTablesIfMissing(boolean value) {
-      createTables = value;
+      settings.createTablesIfMissing(value);
       return this;
     }
 

@@ -10,7 +10,9 @@ import dev.mailverify.core.StoreUnavailableException;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifyResult;
+import dev.mailverify.core.testkit.TcpProxy;
 import dev.mailverify.core.transport.InMemoryOutbox;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -74,13 +76,13 @@ class OutageTest {
 
   @Test
   @DisplayName("C29: during an outage send, verify and redeem fail typed within the timeout, no mail leaves; afterwards the same service works")
-  void outageIsBoundedTypedAndRecovers() {
+  void outageIsBoundedTypedAndRecovers() throws IOException {
     assertThat(service.sendVerificationCode("ann@example.com", TYPE, Duration.ofMinutes(10)))
         .isInstanceOf(SendResult.Sent.class);
     String code = outbox.latestCode("ann@example.com").orElseThrow();
     outbox.clear();
 
-    proxy.cut();
+    proxy.blackHole();
     failsWithinBound(() -> service.sendVerificationCode("bob@example.com", TYPE, Duration.ofMinutes(10)));
     assertThat(outbox.size()).as("a send whose code was not stored sends no mail").isZero();
     failsWithinBound(() -> service.verifyCode("ann@example.com", TYPE, code));
@@ -95,10 +97,10 @@ class OutageTest {
 
   @Test
   @DisplayName("C29: a store call on a dropped connection fails typed, and the next call gets a new connection")
-  void droppedConnectionsAreReplaced() throws SQLException {
+  void droppedConnectionsAreReplaced() throws SQLException, IOException {
     JdbcCodeStore store = JdbcCodeStore.builder(pool).tablePrefix(prefix).timeout(TIMEOUT).build();
     assertThat(store.cleanup(java.time.Instant.now(), 10)).isZero();
-    proxy.cut();
+    proxy.blackHole();
     StoreUnavailableException e = failsWithinBound(() -> store.cleanup(java.time.Instant.now(), 10));
     assertThat(e.getMessage()).contains("within 1000 ms");
     proxy.restore(); // every pooled connection is now closed, as after a server restart

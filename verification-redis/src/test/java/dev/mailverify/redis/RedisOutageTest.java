@@ -13,6 +13,7 @@ import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.testkit.TcpProxy;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * C29: a Redis outage is bounded and typed. A loopback proxy in front of 127.0.0.1:6379 stops
- * answering (pause) or refuses connections (cut); calls fail with
+ * answering (pause) or refuses connections (refuse); calls fail with
  * {@link StoreUnavailableException} within the timeout, a send sends no mail, and the same store
  * and service work again once the proxy is back.
  */
@@ -55,6 +56,11 @@ class RedisOutageTest {
     proxy = new TcpProxy(RedisServers.PORT);
     prefix = RedisServers.randomPrefix();
     direct = RedisClient.create(RedisServers.URI);
+  }
+
+  /** The proxy's Redis URI. */
+  private String uri() {
+    return "redis://127.0.0.1:" + proxy.port();
   }
 
   @AfterEach
@@ -121,7 +127,7 @@ class RedisOutageTest {
   @Test
   @DisplayName("C29: Redis stops answering - a call fails with StoreUnavailableException within the timeout, naming host:port")
   void silentRedisTimesOut() {
-    RedisCodeStore store = track(RedisCodeStore.builder(proxy.uri()).keyPrefix(prefix).timeout(TIMEOUT).build());
+    RedisCodeStore store = track(RedisCodeStore.builder(uri()).keyPrefix(prefix).timeout(TIMEOUT).build());
     store.issue(KEY, new PendingCode(mac(1), NOW.plusSeconds(600), 5, 0), NOW);
     proxy.pause();
     StoreUnavailableException e = failsWithinBound(() -> store.attempt(KEY, List.of(mac(1)), NOW));
@@ -136,13 +142,13 @@ class RedisOutageTest {
   @Test
   @DisplayName("C29: connections refused - library-made and application-made clients both fail within the timeout, then recover")
   void refusedThenRecovers() throws IOException {
-    RedisCodeStore own = track(RedisCodeStore.builder(proxy.uri()).keyPrefix(prefix).timeout(TIMEOUT).build());
-    RedisClient appClient = RedisClient.create(proxy.uri());
+    RedisCodeStore own = track(RedisCodeStore.builder(uri()).keyPrefix(prefix).timeout(TIMEOUT).build());
+    RedisClient appClient = RedisClient.create(uri());
     opened.add(appClient::shutdown);
     RedisRateLimiter appLimiter = track(RedisRateLimiter.builder(appClient).keyPrefix(prefix).timeout(TIMEOUT).build());
     own.issue(KEY, new PendingCode(mac(1), NOW.plusSeconds(600), 5, 0), NOW);
 
-    proxy.cut();
+    proxy.refuse();
     StoreUnavailableException e = failsWithinBound(() -> own.attempt(KEY, List.of(mac(2)), NOW));
     assertThat(e.getMessage()).contains("127.0.0.1:" + proxy.port()).contains("not reachable");
     failsWithinBound(() -> appLimiter.tryAcquire("k", dev.mailverify.core.Quota.perHour(1), NOW));
@@ -157,7 +163,7 @@ class RedisOutageTest {
   @Test
   @DisplayName("C29: a send whose code cannot be stored throws StoreUnavailableException and sends no mail; the same service works after")
   void sendDuringOutageSendsNoMail() throws IOException {
-    RedisCodeStore store = track(RedisCodeStore.builder(proxy.uri()).keyPrefix(prefix).timeout(TIMEOUT).build());
+    RedisCodeStore store = track(RedisCodeStore.builder(uri()).keyPrefix(prefix).timeout(TIMEOUT).build());
     RedisRateLimiter limiter = track(RedisRateLimiter.builder(direct).keyPrefix(prefix).timeout(TIMEOUT).build());
     InMemoryOutbox outbox = MailTransport.inMemory();
     VerificationCodeService service = VerificationCodeService.builder()
@@ -169,7 +175,7 @@ class RedisOutageTest {
     assertThat(outbox.size()).isZero();
     proxy.resume();
 
-    proxy.cut(); // refused
+    proxy.refuse(); // refused
     failsWithinBound(() -> service.sendVerificationCode("cut@example.com", VerificationType.REGISTER,
         Duration.ofMinutes(10)));
     assertThat(outbox.size()).isZero();
@@ -186,7 +192,7 @@ class RedisOutageTest {
   @Test
   @DisplayName("C29: a store built on the application's connection bounds calls by its own timeout")
   void applicationConnectionIsBoundedToo() {
-    RedisClient appClient = RedisClient.create(proxy.uri());
+    RedisClient appClient = RedisClient.create(uri());
     opened.add(appClient::shutdown);
     StatefulRedisConnection<String, String> app = appClient.connect();
     opened.add(app);

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,26 +30,39 @@ final class ConnectionPool {
 
   /** Opens and logs in a new connection, or throws the classified failure. */
   interface Connector {
-    SMTPTransport open();
+    Opened open();
+  }
+
+  /**
+   * A connection just opened, with the secret it signed in with (a password or an OAuth2 token),
+   * which failures on it must scrub from server replies.
+   */
+  record Opened(SMTPTransport transport, @Nullable String secret) {
+    @Override
+    public String toString() {
+      return "Opened[" + transport + ", secret=[PROTECTED]]";
+    }
   }
 
   /** A connection lent to one sender at a time. */
   static final class Connection {
     final SMTPTransport transport;
+    final @Nullable String secret;
     final int id;
     final boolean reused;
     volatile long lastUsedNanos;
     volatile boolean suspect;
 
-    Connection(SMTPTransport transport, int id, boolean reused, long lastUsedNanos) {
+    Connection(SMTPTransport transport, @Nullable String secret, int id, boolean reused, long lastUsedNanos) {
       this.transport = transport;
+      this.secret = secret;
       this.id = id;
       this.reused = reused;
       this.lastUsedNanos = lastUsedNanos;
     }
 
     Connection reuse() {
-      Connection c = new Connection(transport, id, true, lastUsedNanos);
+      Connection c = new Connection(transport, secret, id, true, lastUsedNanos);
       c.suspect = suspect;
       return c;
     }
@@ -125,9 +139,9 @@ final class ConnectionPool {
         }
         return c.reuse();
       }
-      SMTPTransport transport = connector.open();
+      Opened o = connector.open();
       opened.incrementAndGet();
-      Connection fresh = new Connection(transport, ids.incrementAndGet(), false, ticker.getAsLong());
+      Connection fresh = new Connection(o.transport(), o.secret(), ids.incrementAndGet(), false, ticker.getAsLong());
       LOG.debug("SMTP connection #{} opened", fresh.id);
       return fresh;
     } catch (RuntimeException e) {

@@ -31,6 +31,10 @@ public record DiagnosticReport(String target, List<DiagnosticStep> steps, List<S
    * Copies the steps and warnings.
    *
    * @throws NullPointerException when an argument is null
+   *
+   * @param target the server checked, such as {@code smtp.qq.com:587 (STARTTLS)}
+   * @param steps the steps in the order they ran
+   * @param warnings what deserves attention in the settings even when every step passed, such as {@link SmtpEnvironment#warnings()}; one sentence each
    */
   public DiagnosticReport {
     Objects.requireNonNull(target, "target");

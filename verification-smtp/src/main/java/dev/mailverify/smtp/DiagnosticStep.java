@@ -38,7 +38,15 @@ public record DiagnosticStep(Kind kind, Status status, Duration elapsed, String 
     /** Log in with the configured account. */
     AUTH("AUTH"),
     /** Send a test message. */
-    SEND("test send");
+    SEND("test send"),
+    /** The From domain's SPF record (a warning, never a failure, when missing or wrong). */
+    SPF("sender SPF"),
+    /** The From domain's DMARC record at {@code _dmarc.<domain>}. */
+    DMARC("sender DMARC"),
+    /** The DKIM public key at the signer's selector, when signing is configured. */
+    DKIM("sender DKIM"),
+    /** The From domain's MX record, where bounces go. */
+    SENDER_MX("sender MX");
 
     private final String label;
 
@@ -70,6 +78,14 @@ public record DiagnosticStep(Kind kind, Status status, Duration elapsed, String 
    * Validates the step.
    *
    * @throws NullPointerException when kind, status, elapsed or detail is null
+   *
+   * @param kind which step
+   * @param status passed, failed or skipped
+   * @param elapsed the time the step took
+   * @param detail what was seen: the addresses, the banner, the extensions, the certificate, the server's reply, or why the step was skipped
+   * @param category on failure, the delivery failure category; otherwise {@code null}
+   * @param replyCode on failure, the SMTP reply code when there is one; otherwise -1
+   * @param hint on failure, what to do; otherwise {@code null}
    */
   public DiagnosticStep {
     Objects.requireNonNull(kind, "kind");

@@ -275,6 +275,16 @@ public final class DkimSigner {
     return out;
   }
 
+  /**
+   * Tells whether a signature of this domain aligns with a From address in DMARC's relaxed mode:
+   * the From domain is the signing domain or a subdomain of it.
+   */
+  static boolean aligned(String signingDomain, String fromAddress) {
+    String from = fromAddress.substring(fromAddress.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    String d = signingDomain.toLowerCase(Locale.ROOT);
+    return from.equals(d) || from.endsWith("." + d);
+  }
+
   @Override
   public String toString() {
     return "DkimSigner[d=" + domain + ", s=" + selector + ", a=" + algorithm + ", key=[PROTECTED]]";

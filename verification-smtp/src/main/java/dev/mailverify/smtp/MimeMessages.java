@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.time.ZoneId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands the bytes of core's {@link MimeWriter} (the writer the file transport uses too) to Angus's
@@ -36,11 +37,17 @@ final class MimeMessages {
    * @param defaultFrom the sender when the mail names none
    * @param now the time for the Date header and the Message-ID
    * @param zone the zone the Date header is written in
+   * @param dkim the signer, or {@code null}: its {@code DKIM-Signature} is computed over the bytes
+   *     written and put in front of them, so the signature covers exactly what goes into DATA
    * @return the message, ready for {@code SMTPTransport.sendMessage}
    */
-  static Prepared build(Session session, EmailMessage message, Mailbox defaultFrom, Instant now, ZoneId zone) {
+  static Prepared build(Session session, EmailMessage message, Mailbox defaultFrom, Instant now, ZoneId zone,
+      @Nullable DkimSigner dkim) {
     Mailbox from = message.from() != null ? message.from() : defaultFrom;
     byte[] bytes = MimeWriter.write(message, defaultFrom, now.atZone(zone));
+    if (dkim != null) {
+      bytes = dkim.signedMessage(bytes);
+    }
     String messageId = MimeWriter.messageId(message, defaultFrom);
     return new Prepared(session, bytes, envelope(from.address()), envelope(message.to().address()),
         message.subject(), messageId);

@@ -94,10 +94,35 @@ public final class SenderDomainCheck {
    * @return four findings in the order SPF, DMARC, DKIM, MX
    */
   public List<SenderFinding> check(String fromDomain, String smtpHost, @Nullable DkimSigner signer) {
-    return List.of(spf(fromDomain, smtpHost), dmarc(fromDomain),
+    String d = normalize(fromDomain);
+    // the MX question first: when DNS does not answer it, every check is skipped after one timeout
+    DnsClient.Answer mx = dns.query(d, Type.MX);
+    if (mx instanceof DnsClient.Failed failed && unreachable(failed)) {
+      String detail = "skipped: DNS did not answer (" + failed.detail() + ")";
+      String hint = "check the network or the resolver (" + dns.description() + "), then run the check again";
+      List<SenderFinding> skipped = new ArrayList<>();
+      for (SenderFinding.Kind kind : SenderFinding.Kind.values()) {
+        skipped.add(signer == null && kind == SenderFinding.Kind.DKIM
+            ? new SenderFinding(kind, SenderFinding.Status.SKIPPED, "DKIM signing is not configured", null)
+            : warn(kind, kind + " " + detail, hint));
+      }
+      return List.copyOf(skipped);
+    }
+    return List.of(spf(d, smtpHost), dmarc(d),
         signer == null ? new SenderFinding(SenderFinding.Kind.DKIM, SenderFinding.Status.SKIPPED,
             "DKIM signing is not configured", null) : dkim(signer),
-        mx(fromDomain));
+        mx(d, mx));
+  }
+
+  /** A timeout or a network error: the resolver is not reachable, as opposed to SERVFAIL or REFUSED. */
+  private static boolean unreachable(DnsClient.Failed failed) {
+    return failed.failure() == DnsClient.Failure.TIMEOUT || failed.failure() == DnsClient.Failure.NETWORK_ERROR;
+  }
+
+  /** What a lookup that gave no definitive answer says. */
+  private static String notChecked(String what, DnsClient.Failed failed) {
+    return unreachable(failed) ? what + " skipped: DNS did not answer (" + failed.detail() + ")"
+        : what + " could not be checked: " + failed.failure().label() + " (" + failed.detail() + ")";
   }
 
   /**
@@ -114,7 +139,7 @@ public final class SenderDomainCheck {
         + " ~all";
     Lookup txt = txt(d);
     if (txt.problem != null) {
-      return warn(SenderFinding.Kind.SPF, "SPF could not be checked: " + txt.problem,
+      return warn(SenderFinding.Kind.SPF, "SPF " + txt.problem,
           "check that the domain " + d + " exists and run the check again");
     }
     List<String> spf = txt.values.stream().filter(SenderDomainCheck::isSpf).toList();
@@ -164,7 +189,7 @@ public final class SenderDomainCheck {
     Lookup txt = txt(name);
     if (txt.problem != null) {
       return txt.nxdomain ? warn(SenderFinding.Kind.DMARC, "no DMARC record at " + name, suggestion)
-          : warn(SenderFinding.Kind.DMARC, "DMARC could not be checked: " + txt.problem, "run the check again");
+          : warn(SenderFinding.Kind.DMARC, "DMARC " + txt.problem, "run the check again");
     }
     List<String> dmarc = txt.values.stream().filter(v -> v.strip().regionMatches(true, 0, "v=DMARC1", 0, 8)).toList();
     if (dmarc.isEmpty()) {
@@ -205,7 +230,7 @@ public final class SenderDomainCheck {
     Lookup txt = txt(name);
     if (txt.problem != null) {
       return txt.nxdomain ? warn(SenderFinding.Kind.DKIM, "no DKIM key at " + name, publish)
-          : warn(SenderFinding.Kind.DKIM, "DKIM could not be checked: " + txt.problem, "run the check again");
+          : warn(SenderFinding.Kind.DKIM, "DKIM " + txt.problem, "run the check again");
     }
     List<String> keys = txt.values.stream().filter(v -> tags(v).containsKey("p")).toList();
     if (keys.isEmpty()) {
@@ -237,10 +262,12 @@ public final class SenderDomainCheck {
    */
   public SenderFinding mx(String domain) {
     String d = normalize(domain);
-    DnsClient.Answer answer = dns.query(d, Type.MX);
+    return mx(d, dns.query(d, Type.MX));
+  }
+
+  private SenderFinding mx(String d, DnsClient.Answer answer) {
     if (answer instanceof DnsClient.Failed failed) {
-      return warn(SenderFinding.Kind.MX, "MX could not be checked: " + failed.failure().label() + " (" + failed.detail()
-          + ")", "run the check again");
+      return warn(SenderFinding.Kind.MX, notChecked("MX", failed), "run the check again");
     }
     if (answer instanceof DnsClient.NxDomain) {
       return warn(SenderFinding.Kind.MX, "the domain " + d + " does not exist in DNS",
@@ -291,10 +318,10 @@ public final class SenderDomainCheck {
   private Lookup txt(String name) {
     DnsClient.Answer answer = dns.query(name, Type.TXT);
     if (answer instanceof DnsClient.Failed failed) {
-      return new Lookup(List.of(), failed.failure().label() + " (" + failed.detail() + ")", false);
+      return new Lookup(List.of(), notChecked("", failed).strip(), false);
     }
     if (answer instanceof DnsClient.NxDomain) {
-      return new Lookup(List.of(), name + " does not exist", true);
+      return new Lookup(List.of(), "not found: " + name + " does not exist", true);
     }
     List<String> values = new ArrayList<>();
     for (Record r : ((DnsClient.Records) answer).records()) {

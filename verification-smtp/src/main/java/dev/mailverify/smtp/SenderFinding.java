@@ -42,6 +42,11 @@ public record SenderFinding(Kind kind, Status status, String detail, @Nullable S
    * Validates the finding.
    *
    * @throws NullPointerException when kind, status or detail is null
+   *
+   * @param kind which record
+   * @param status in order, worth a warning, or not checked
+   * @param detail what was seen, such as the SPF record and its count of DNS lookups
+   * @param hint for a warning, what to do (the record to add, with its name and value); otherwise {@code null}
    */
   public SenderFinding {
     Objects.requireNonNull(kind, "kind");

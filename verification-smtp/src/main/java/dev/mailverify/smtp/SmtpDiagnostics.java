@@ -34,7 +34,11 @@ import org.jspecify.annotations.Nullable;
  * Walks the seed's manual SMTP checks one step at a time and says which step fails and why:
  * resolve the host, open the TCP connection, read the 220 banner, EHLO (listing the extensions),
  * STARTTLS or the implicit TLS handshake (showing the certificate's subject and expiry), AUTH with
- * the configured account, and optionally send a test message.
+ * the configured account (a password, or OAuth2 with XOAUTH2), and optionally send a test message.
+ * Then the DNS records of the From domain that decide whether mail lands in the inbox
+ * ({@link SenderDomainCheck}: SPF, DMARC, DKIM when a signer is configured, MX): each is a passed
+ * step when in order and a warning with the record to add when not, never a failed step. When DNS
+ * does not answer they are warnings saying "skipped: DNS did not answer" (C30).
  *
  * <p>Every step is bounded by the settings' timeouts, uses the same TLS rules as
  * {@link SmtpTransport} (identity checked, no fallback to plain text), and reports failures with the
@@ -61,7 +65,21 @@ public final class SmtpDiagnostics {
    * @return the report; never throws for a network or server problem
    */
   public static DiagnosticReport check(SmtpSettings settings) {
-    return new Probe(Objects.requireNonNull(settings, "settings"), null, socket -> { }).run();
+    return new Probe(Objects.requireNonNull(settings, "settings"), null, SenderDomainCheck.builder().build(),
+        socket -> { }).run();
+  }
+
+  /**
+   * Runs every step except the test send, with the sender checks asking a resolver of the
+   * application's choice (see {@link SenderDomainCheck.Builder#resolver(String, int)}).
+   *
+   * @param settings the settings to check; not null
+   * @param senderCheck the From domain's DNS checks; not null
+   * @return the report; never throws for a network, DNS or server problem
+   */
+  public static DiagnosticReport check(SmtpSettings settings, SenderDomainCheck senderCheck) {
+    return new Probe(Objects.requireNonNull(settings, "settings"), null,
+        Objects.requireNonNull(senderCheck, "senderCheck"), socket -> { }).run();
   }
 
   /**
@@ -74,7 +92,16 @@ public final class SmtpDiagnostics {
    */
   public static DiagnosticReport check(SmtpSettings settings, EmailAddress testRecipient) {
     return new Probe(Objects.requireNonNull(settings, "settings"),
-        Objects.requireNonNull(testRecipient, "testRecipient"), socket -> { }).run();
+        Objects.requireNonNull(testRecipient, "testRecipient"), SenderDomainCheck.builder().build(), socket -> { }).run();
+  }
+
+  /**
+   * For tests: every step, the test send when {@code testRecipient} is given, the sender checks
+   * when {@code senderCheck} is given (none: no DNS lookups at all).
+   */
+  static DiagnosticReport check(SmtpSettings settings, @Nullable EmailAddress testRecipient,
+      @Nullable SenderDomainCheck senderCheck) {
+    return new Probe(settings, testRecipient, senderCheck, socket -> { }).run();
   }
 
   /**
@@ -82,7 +109,7 @@ public final class SmtpDiagnostics {
    * check its options).
    */
   static DiagnosticReport check(SmtpSettings settings, Consumer<Socket> opened) {
-    return new Probe(settings, null, opened).run();
+    return new Probe(settings, null, null, opened).run();
   }
 
   /** A failure reply seen at a stage. */
@@ -122,7 +149,11 @@ public final class SmtpDiagnostics {
     private final SmtpSettings settings;
     private final @Nullable EmailAddress recipient;
     private final Consumer<Socket> opened;
+    private final @Nullable SenderDomainCheck senderCheck;
     private final List<DiagnosticStep> steps = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    /** The password, or the OAuth2 token once fetched: scrubbed from every reply shown. */
+    private @Nullable String secret;
     private boolean failed;
     private InetAddress[] addresses = new InetAddress[0];
     private @Nullable Socket socket;
@@ -130,10 +161,13 @@ public final class SmtpDiagnostics {
     private @Nullable OutputStream out;
     private List<String> extensions = List.of();
 
-    Probe(SmtpSettings settings, @Nullable EmailAddress recipient, Consumer<Socket> opened) {
+    Probe(SmtpSettings settings, @Nullable EmailAddress recipient, @Nullable SenderDomainCheck senderCheck,
+        Consumer<Socket> opened) {
       this.settings = settings;
       this.recipient = recipient;
+      this.senderCheck = senderCheck;
       this.opened = opened;
+      this.secret = settings.password();
     }
 
     DiagnosticReport run() {
@@ -170,7 +204,44 @@ public final class SmtpDiagnostics {
       } else {
         step(DiagnosticStep.Kind.SEND, this::send);
       }
-      return new DiagnosticReport(settings.target(), steps);
+      if (senderCheck != null) {
+        senderChecks(senderCheck);
+      }
+      return new DiagnosticReport(settings.target(), steps, warnings);
+    }
+
+    /**
+     * The From domain's SPF, DMARC, DKIM and MX: a passed step when in order, a warning with the
+     * record to add when not, never a failed step (mail may still arrive, perhaps in spam).
+     */
+    private void senderChecks(SenderDomainCheck check) {
+      String address = settings.from().address();
+      String domain = address.substring(address.lastIndexOf('@') + 1);
+      long start = System.nanoTime();
+      List<SenderFinding> findings;
+      try {
+        findings = check.check(domain, settings.host(), settings.dkim().orElse(null));
+      } catch (RuntimeException e) {
+        warnings.add("sender checks of " + domain + " skipped: " + e.getClass().getSimpleName());
+        return;
+      }
+      Duration elapsed = since(start); // one DNS conversation: counted once, on the first step
+      for (SenderFinding f : findings) {
+        DiagnosticStep.Kind kind = switch (f.kind()) {
+          case SPF -> DiagnosticStep.Kind.SPF;
+          case DMARC -> DiagnosticStep.Kind.DMARC;
+          case DKIM -> DiagnosticStep.Kind.DKIM;
+          case MX -> DiagnosticStep.Kind.SENDER_MX;
+        };
+        switch (f.status()) {
+          case OK -> steps.add(new DiagnosticStep(kind, DiagnosticStep.Status.PASSED, elapsed, f.detail(), null, -1,
+              null));
+          case SKIPPED -> steps.add(new DiagnosticStep(kind, DiagnosticStep.Status.SKIPPED, Duration.ZERO, f.detail(),
+              null, -1, null));
+          case WARNING -> warnings.add(kind.label() + ": " + f.detail() + (f.hint() == null ? "" : " -> " + f.hint()));
+        }
+        elapsed = Duration.ZERO;
+      }
     }
 
     private void step(DiagnosticStep.Kind kind, Body body) {
@@ -184,7 +255,7 @@ public final class SmtpDiagnostics {
         steps.add(new DiagnosticStep(kind, DiagnosticStep.Status.PASSED, since(start), scrub(detail), null, -1, null));
       } catch (ReplyFailure r) {
         DeliveryException d = FailureClassifier.forReply(r.stage, r.code, r.text, settings.username(),
-            settings.password(), null);
+            secret, null);
         fail(kind, start, scrub(r.text), d);
       } catch (StepFailure f) {
         fail(kind, start, f.failure.getMessage(), f.failure);
@@ -194,7 +265,7 @@ public final class SmtpDiagnostics {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        DeliveryException d = FailureClassifier.classify(e, -1, settings.username(), settings.password());
+        DeliveryException d = FailureClassifier.classify(e, -1, settings.username(), secret);
         fail(kind, start, d.getMessage() + ": " + rootMessage(e), d);
       }
     }
@@ -289,7 +360,10 @@ public final class SmtpDiagnostics {
 
     private String auth() throws IOException, ReplyFailure, StepFailure {
       String user = Objects.requireNonNull(settings.username());
-      String password = Objects.requireNonNull(settings.password());
+      if (settings.accessTokenSource().isPresent()) {
+        return xoauth2(user);
+      }
+      String password = Objects.requireNonNull(secret);
       List<String> mechanisms = mechanisms();
       Base64.Encoder b64 = Base64.getEncoder();
       String who = EmailAddress.mask(user);
@@ -320,6 +394,32 @@ public final class SmtpDiagnostics {
           .hint("Check the port and security mode: most servers offer AUTH only on the submission ports 587 and 465,"
               + " and only after TLS.")
           .build());
+    }
+
+    /** SASL XOAUTH2 (RFC 7628's predecessor, as Microsoft and Google speak it) with a token from the source. */
+    private String xoauth2(String user) throws IOException, ReplyFailure, StepFailure {
+      if (!mechanisms().contains("XOAUTH2")) {
+        String offered = mechanisms().isEmpty() ? "no AUTH at all" : "only " + String.join(" ", mechanisms());
+        throw new StepFailure(DeliveryException.builder(DeliveryException.Category.AUTHENTICATION,
+                "the server offers " + offered + " on this connection, but OAuth2 sign-in needs XOAUTH2")
+            .hint("Microsoft 365 / Outlook: smtp.office365.com 587 STARTTLS; Gmail: smtp.gmail.com 587 or 465.")
+            .build());
+      }
+      AccessToken token = new OAuthTokens(settings.accessTokenSource().orElseThrow(), java.time.Clock.systemUTC())
+          .current();
+      secret = token.value();
+      String ir = Base64.getEncoder().encodeToString(("user=" + user + "\u0001auth=Bearer " + token.value()
+          + "\u0001\u0001").getBytes(StandardCharsets.UTF_8));
+      Reply r = command("AUTH XOAUTH2 " + ir);
+      if (r.code == 334) {
+        r = command(""); // Gmail's error challenge: an empty response gets the final 535
+      }
+      if (r.code != 235) {
+        throw new ReplyFailure(FailureClassifier.Stage.AUTH, r);
+      }
+      return "logged in as " + EmailAddress.mask(user) + " with AUTH XOAUTH2 (token expires "
+          + (token.expiresAt().equals(java.time.Instant.MAX) ? "(not known)" : token.expiresAt().toString()) + "): "
+          + r.text;
     }
 
     private String send() {
@@ -424,7 +524,7 @@ public final class SmtpDiagnostics {
     }
 
     private String scrub(String text) {
-      return FailureClassifier.scrub(text, settings.username(), settings.password());
+      return FailureClassifier.scrub(text, settings.username(), secret);
     }
 
     private static Duration since(long start) {

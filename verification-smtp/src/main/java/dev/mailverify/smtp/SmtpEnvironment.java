@@ -35,7 +35,17 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code EMAIL_SSL_CAFILE}</td><td>a PEM file with one or more CA certificates to trust instead of
  *       the JDK's, for a private CA (a company relay, a test server); host names are still checked</td>
  *       <td>the JDK's trust store</td></tr>
+ *   <tr><td>{@code EMAIL_DKIM_DOMAIN}</td><td>DKIM signing domain ({@code d=}), normally the From domain</td>
+ *       <td>no signing</td></tr>
+ *   <tr><td>{@code EMAIL_DKIM_SELECTOR}</td><td>DKIM selector ({@code s=}): the public key is published at
+ *       {@code <selector>._domainkey.<domain>}</td><td>no signing</td></tr>
+ *   <tr><td>{@code EMAIL_DKIM_KEY_FILE}</td><td>the private key, PKCS#8 PEM, RSA 2048+ or Ed25519</td>
+ *       <td>no signing</td></tr>
  * </table>
+ *
+ * <p>The three DKIM variables go together: all three sign every message, none sends unsigned, and
+ * one or two of them is a configuration problem naming the missing ones (C26: reported at start-up,
+ * not at the first send).
  *
  * <p>Booleans accept {@code 1/0}, {@code true/false}, {@code yes/no}, {@code on/off}. An empty value
  * counts as unset. Port 465 with neither TLS variable set means implicit TLS.
@@ -63,6 +73,12 @@ public final class SmtpEnvironment {
   public static final String EMAIL_TIMEOUT = "EMAIL_TIMEOUT";
   /** A PEM file with the CA certificates to trust instead of the JDK's (a private CA). */
   public static final String EMAIL_SSL_CAFILE = "EMAIL_SSL_CAFILE";
+  /** The DKIM signing domain ({@code d=}); with the selector and the key file, mail is signed. */
+  public static final String EMAIL_DKIM_DOMAIN = "EMAIL_DKIM_DOMAIN";
+  /** The DKIM selector ({@code s=}). */
+  public static final String EMAIL_DKIM_SELECTOR = "EMAIL_DKIM_SELECTOR";
+  /** The DKIM private key file, PKCS#8 PEM (RSA 2048 bits or more, or Ed25519). */
+  public static final String EMAIL_DKIM_KEY_FILE = "EMAIL_DKIM_KEY_FILE";
   /** The host used when {@code EMAIL_HOST} is not set (the seed's default). */
   public static final String DEFAULT_HOST = "smtp.qq.com";
 
@@ -115,6 +131,7 @@ public final class SmtpEnvironment {
     Integer port = port(source, problems);
     Duration timeout = timeout(source, problems);
     List<X509Certificate> trusted = caFile(source, problems);
+    DkimSigner dkim = dkim(source, problems);
     Mailbox from = null;
     String fromText = value(source, DEFAULT_FROM_EMAIL);
     if (fromText != null) {
@@ -174,6 +191,11 @@ public final class SmtpEnvironment {
           + " reject a From that is not the login account (SMTP 501/553)");
     }
 
+    String sender = from != null ? from.address() : user != null && EmailAddress.isValid(user) ? user : null;
+    if (dkim != null && sender != null && !DkimSigner.aligned(dkim.domain(), sender)) {
+      warnings.add(EMAIL_DKIM_DOMAIN + " is not the domain of the From address (nor a parent of it): receivers"
+          + " checking DMARC ignore a signature that is not aligned with From");
+    }
     SmtpSettings settings = null;
     if (problems.sentences.isEmpty() && (user != null || from != null) && (user == null) == (password == null)) {
       try {
@@ -191,6 +213,7 @@ public final class SmtpEnvironment {
         if (trusted != null) {
           b.trustedCertificates(trusted);
         }
+        b.dkim(dkim);
         settings = b.build();
       } catch (IllegalArgumentException | IllegalStateException e) {
         // messages of the builder name fields, never values
@@ -381,13 +404,66 @@ public final class SmtpEnvironment {
     return null;
   }
 
+  private static @Nullable DkimSigner dkim(EnvironmentSource source, Problems problems) {
+    String domain = value(source, EMAIL_DKIM_DOMAIN);
+    String selector = value(source, EMAIL_DKIM_SELECTOR);
+    String keyFile = value(source, EMAIL_DKIM_KEY_FILE);
+    if (domain == null && selector == null && keyFile == null) {
+      return null;
+    }
+    List<String> unset = new ArrayList<>();
+    if (domain == null) {
+      unset.add(EMAIL_DKIM_DOMAIN);
+    }
+    if (selector == null) {
+      unset.add(EMAIL_DKIM_SELECTOR);
+    }
+    if (keyFile == null) {
+      unset.add(EMAIL_DKIM_KEY_FILE);
+    }
+    if (!unset.isEmpty()) {
+      String sentence = "DKIM signing needs " + EMAIL_DKIM_DOMAIN + ", " + EMAIL_DKIM_SELECTOR + " and "
+          + EMAIL_DKIM_KEY_FILE + " together (or none of them): " + String.join(" and ", unset)
+          + (unset.size() == 1 ? " is" : " are") + " not set";
+      for (String name : unset) {
+        problems.add(name, sentence);
+        sentence = null;
+      }
+      return null;
+    }
+    Path file;
+    try {
+      file = Path.of(keyFile);
+    } catch (InvalidPathException e) {
+      problems.add(EMAIL_DKIM_KEY_FILE, EMAIL_DKIM_KEY_FILE + " is not a valid path");
+      return null;
+    }
+    if (!Files.isRegularFile(file)) {
+      problems.add(EMAIL_DKIM_KEY_FILE, EMAIL_DKIM_KEY_FILE + " must name the DKIM private key file (PKCS#8 PEM): the"
+          + " file does not exist (a relative path is read from the working directory)");
+      return null;
+    }
+    try {
+      return DkimSigner.fromPemFile(domain, selector, file);
+    } catch (SmtpConfigurationException e) {
+      problems.add(EMAIL_DKIM_KEY_FILE, EMAIL_DKIM_KEY_FILE + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // the messages name the field; the values are the user's domain and selector, not secrets
+      problems.add(e.getMessage().startsWith("selector") ? EMAIL_DKIM_SELECTOR : EMAIL_DKIM_DOMAIN,
+          (e.getMessage().startsWith("selector") ? EMAIL_DKIM_SELECTOR : EMAIL_DKIM_DOMAIN) + ": " + e.getMessage());
+    }
+    return null;
+  }
+
   /** Problems found while reading, each with the variable at fault when there is one. */
   private static final class Problems {
     final List<String> sentences = new ArrayList<>();
     final List<String> variables = new ArrayList<>();
 
-    void add(@Nullable String variable, String sentence) {
-      sentences.add(sentence);
+    void add(@Nullable String variable, @Nullable String sentence) {
+      if (sentence != null) {
+        sentences.add(sentence);
+      }
       if (variable != null && !variables.contains(variable)) {
         variables.add(variable);
       }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,6 +70,8 @@ public final class SmtpSettings {
   private final List<X509Certificate> trustedCertificates;
   private final @Nullable String ehloName;
   private final boolean debug;
+  private final @Nullable DkimSigner dkim;
+  private final @Nullable AccessTokenSource tokenSource;
 
   private SmtpSettings(Builder b, String host, Mailbox from) {
     this.host = host;
@@ -85,6 +88,8 @@ public final class SmtpSettings {
     this.trustedCertificates = b.trustedCertificates;
     this.ehloName = b.ehloName;
     this.debug = b.debug;
+    this.dkim = b.dkim;
+    this.tokenSource = b.tokenSource;
   }
 
   /**
@@ -141,6 +146,8 @@ public final class SmtpSettings {
     b.trustedCertificates = trustedCertificates;
     b.ehloName = ehloName;
     b.debug = debug;
+    b.dkim = dkim;
+    b.tokenSource = tokenSource;
     return b;
   }
 
@@ -183,7 +190,8 @@ public final class SmtpSettings {
   /**
    * Tells whether a password is set (never what it is).
    *
-   * @return {@code true} exactly when {@link #username()} is not null
+   * @return {@code true} when the login uses a password or authorization code; {@code false}
+   *     without login or with {@link #accessTokenSource() OAuth2}
    */
   public boolean hasPassword() {
     return password != null;
@@ -192,6 +200,25 @@ public final class SmtpSettings {
   /** The password or authorization code, for the transport and the diagnostics only. */
   @Nullable String password() {
     return password;
+  }
+
+  /**
+   * Returns the source of OAuth2 access tokens when the login uses XOAUTH2 (Microsoft 365 /
+   * Outlook, Gmail) instead of a password.
+   *
+   * @return the source, or empty for a password login or none
+   */
+  public Optional<AccessTokenSource> accessTokenSource() {
+    return Optional.ofNullable(tokenSource);
+  }
+
+  /**
+   * Returns the DKIM signer every outgoing message is signed with.
+   *
+   * @return the signer, or empty when mail is not signed
+   */
+  public Optional<DkimSigner> dkim() {
+    return Optional.ofNullable(dkim);
   }
 
   /**
@@ -278,7 +305,8 @@ public final class SmtpSettings {
   }
 
   /**
-   * Compares every setting except the password.
+   * Compares every setting except the password; the DKIM signer and the token source compare by
+   * identity.
    *
    * @param o the other object
    * @return whether both name the same server, account, sender, limits and trust
@@ -297,7 +325,8 @@ public final class SmtpSettings {
         && from.equals(other.from) && connectTimeout.equals(other.connectTimeout)
         && readTimeout.equals(other.readTimeout) && writeTimeout.equals(other.writeTimeout)
         && idleTimeout.equals(other.idleTimeout) && trustedCertificates.equals(other.trustedCertificates)
-        && Objects.equals(ehloName, other.ehloName);
+        && Objects.equals(ehloName, other.ehloName) && Objects.equals(dkim, other.dkim)
+        && Objects.equals(tokenSource, other.tokenSource);
   }
 
   /**
@@ -308,7 +337,7 @@ public final class SmtpSettings {
   @Override
   public int hashCode() {
     return Objects.hash(host, port, security, username, from, connectTimeout, readTimeout, writeTimeout,
-        maxConnections, idleTimeout, trustedCertificates, ehloName, debug);
+        maxConnections, idleTimeout, trustedCertificates, ehloName, debug, dkim, tokenSource);
   }
 
   /**
@@ -326,6 +355,8 @@ public final class SmtpSettings {
     return "SmtpSettings[host=" + host + ", port=" + port + ", security=" + security
         + ", username=" + (username == null ? "(none)" : EmailAddress.mask(username))
         + ", password=" + (password == null ? "(none)" : "[PROTECTED]")
+        + (tokenSource == null ? "" : ", oauth2=XOAUTH2 [PROTECTED]")
+        + ", dkim=" + (dkim == null ? "(none)" : dkim)
         + ", from=" + EmailAddress.mask(from.address())
         + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", writeTimeout=" + writeTimeout
         + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout
@@ -395,6 +426,8 @@ public final class SmtpSettings {
     private List<X509Certificate> trustedCertificates = List.of();
     private @Nullable String ehloName;
     private boolean debug;
+    private @Nullable DkimSigner dkim;
+    private @Nullable AccessTokenSource tokenSource;
 
     private Builder() {}
 
@@ -476,6 +509,44 @@ public final class SmtpSettings {
         throw new IllegalArgumentException("password must not be empty or contain control characters");
       }
       this.password = value;
+      if (value != null) {
+        this.tokenSource = null; // the sign-in method: the last of password and oauth2 wins
+      }
+      return this;
+    }
+
+    /**
+     * Signs in with OAuth2 (SASL XOAUTH2) instead of a password, as Microsoft 365 / Outlook
+     * (basic authentication for SMTP AUTH is being retired) and Gmail want. The transport asks
+     * {@code source} for a token before it expires and again once when the server refuses it;
+     * the token is never logged (C16). Replaces a password set before; a later
+     * {@link #password(String)} or {@link #credentials(String, String)} replaces this (the last
+     * sign-in method set wins).
+     *
+     * @param user the mailbox to sign in as, usually the full address; not null
+     * @param source the application's token source; not null
+     * @return this builder
+     * @throws IllegalArgumentException when the user is blank or has control characters
+     */
+    public Builder oauth2(String user, AccessTokenSource source) {
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(source, "source");
+      username(user);
+      this.password = null;
+      this.tokenSource = source;
+      return this;
+    }
+
+    /**
+     * Signs every outgoing message with DKIM (RFC 6376, relaxed/relaxed): the signature is
+     * computed over the exact bytes sent. This is what {@code EMAIL_DKIM_DOMAIN},
+     * {@code EMAIL_DKIM_SELECTOR} and {@code EMAIL_DKIM_KEY_FILE} set.
+     *
+     * @param value the signer, or {@code null} to send unsigned
+     * @return this builder
+     */
+    public Builder dkim(@Nullable DkimSigner value) {
+      this.dkim = value;
       return this;
     }
 
@@ -660,7 +731,10 @@ public final class SmtpSettings {
       if (host == null) {
         throw new IllegalStateException("host is required (EMAIL_HOST), for example smtp.qq.com");
       }
-      if ((username == null) != (password == null)) {
+      if (tokenSource != null && username == null) {
+        throw new IllegalStateException("oauth2 needs a username: the mailbox the token belongs to");
+      }
+      if (tokenSource == null && (username == null) != (password == null)) {
         throw new IllegalStateException(
             "username and password must be given together (or neither, for a server without AUTH)");
       }

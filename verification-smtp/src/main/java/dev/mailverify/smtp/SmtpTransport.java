@@ -4,6 +4,7 @@ import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.MailTransport;
 import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
@@ -23,6 +24,7 @@ import java.util.function.LongSupplier;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,10 +82,12 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
   private final ConnectionPool pool;
   private final ScheduledThreadPoolExecutor timer;
   private final AtomicLong sent = new AtomicLong();
+  private final @Nullable OAuthTokens tokens;
 
   private SmtpTransport(SmtpSettings settings, Clock clock, LongSupplier ticker, Consumer<Socket> opened) {
     this.settings = settings;
     this.clock = clock;
+    this.tokens = settings.accessTokenSource().map(source -> new OAuthTokens(source, clock)).orElse(null);
     int instance = INSTANCES.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     this.timer = new ScheduledThreadPoolExecutor(2, r -> {
@@ -108,8 +112,16 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
           + " network unencrypted. Use STARTTLS (587) or implicit TLS (465) for any server not on this machine.",
           settings.target());
     }
-    LOG.info("SMTP transport to {}{}, up to {} pooled connections", settings.target(),
-        settings.username() == null ? " without login" : " as " + dev.mailverify.core.EmailAddress.mask(settings.username()),
+    settings.dkim().ifPresent(signer -> {
+      if (!DkimSigner.aligned(signer.domain(), settings.from().address())) {
+        LOG.warn("DKIM signs as d={} but mail is sent from {}: receivers checking DMARC ignore a signature not"
+            + " aligned with the From domain", signer.domain(), dev.mailverify.core.EmailAddress.mask(settings.from().address()));
+      }
+    });
+    LOG.info("SMTP transport to {}{}{}, up to {} pooled connections", settings.target(),
+        settings.username() == null ? " without login" : " as " + dev.mailverify.core.EmailAddress.mask(settings.username())
+            + (tokens == null ? "" : " (OAuth2 XOAUTH2)"),
+        settings.dkim().map(d -> ", DKIM d=" + d.domain() + " s=" + d.selector() + " " + d.algorithm()).orElse(""),
         settings.maxConnections());
   }
 
@@ -160,7 +172,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
       throw ConnectionPool.closedFailure();
     }
     MimeMessages.Prepared mime = MimeMessages.build(session, message, settings.from(), clock.instant(),
-        clock.getZone());
+        clock.getZone(), settings.dkim().orElse(null));
     Address[] recipients = mime.getAllRecipients();
     boolean retried = false;
     while (true) {
@@ -176,7 +188,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
           retried = true;
           continue;
         }
-        DeliveryException failure = FailureClassifier.classify(e, lastCode, settings.username(), settings.password());
+        DeliveryException failure = FailureClassifier.classify(e, lastCode, settings.username(), c.secret);
         LOG.debug("SMTP send to {} failed: {} ({})", message.to().masked(), failure.category(), failure.getMessage());
         throw failure;
       }
@@ -242,16 +254,64 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     }
   }
 
-  private SMTPTransport connect() {
+  private ConnectionPool.Opened connect() {
     try {
       Net.resolve(settings.host(), settings.connectTimeout());
     } catch (IOException e) {
       throw FailureClassifier.classify(e, -1, settings.username(), settings.password());
     }
+    if (tokens == null) {
+      String password = settings.password();
+      return new ConnectionPool.Opened(signIn(password), password);
+    }
+    AccessToken token = tokens.current();
+    try {
+      return new ConnectionPool.Opened(signIn(token.value()), token.value());
+    } catch (DeliveryException first) {
+      if (!tokenRefused(first)) {
+        throw first;
+      }
+      tokens.refused(token);
+      AccessToken fresh = tokens.current();
+      LOG.info("the SMTP server refused the OAuth2 access token for {}; signing in once more with a new one",
+          dev.mailverify.core.EmailAddress.mask(String.valueOf(settings.username())));
+      try {
+        return new ConnectionPool.Opened(signIn(fresh.value()), fresh.value());
+      } catch (DeliveryException second) {
+        if (!tokenRefused(second)) {
+          throw second;
+        }
+        tokens.refused(fresh);
+        DeliveryException.Builder b = DeliveryException.builder(DeliveryException.Category.AUTHENTICATION,
+                "the SMTP server refused the OAuth2 access token, a freshly fetched one too")
+            .transientFailure(false).serverReply(second.serverReply()).cause(second).hint(OAuthTokens.TOKEN_HINT);
+        second.replyCode().ifPresent(b::replyCode);
+        throw b.build();
+      }
+    }
+  }
+
+  /** Whether a sign-in failure is the server refusing the token (535, or XOAUTH2's 334 error challenge). */
+  private static boolean tokenRefused(DeliveryException e) {
+    return e.category() == DeliveryException.Category.AUTHENTICATION
+        && FailureClassifier.find(FailureClassifier.chain(e), OAuthTokenRefused.class) != null;
+  }
+
+  /** Marks, in a failure's chain, that the login with a token was refused. */
+  private static final class OAuthTokenRefused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    OAuthTokenRefused(Throwable cause) {
+      super("the OAuth2 access token was refused", cause, false, false);
+    }
+  }
+
+  /** Opens a connection and signs in with the password or token (null: no login). */
+  private SMTPTransport signIn(@Nullable String secret) {
     SMTPTransport transport = new SMTPTransport(session, new URLName("smtp", settings.host(), settings.port(),
         null, null, null));
     try {
-      transport.connect(settings.host(), settings.port(), settings.username(), settings.password());
+      transport.connect(settings.host(), settings.port(), settings.username(), secret);
       if (settings.username() != null && !transport.supportsExtension("AUTH")) {
         // Angus logs in only when the server lists AUTH: with credentials configured, sending
         // unauthenticated would hide a misconfiguration (wrong port, an open relay, a MITM).
@@ -270,7 +330,18 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     } catch (MessagingException | RuntimeException e) {
       int lastCode = transport.getLastReturnCode();
       ConnectionPool.quietClose(transport, 0);
-      throw FailureClassifier.classify(e, lastCode, settings.username(), settings.password());
+      Throwable cause = e;
+      if (tokens != null && e instanceof AuthenticationFailedException && (lastCode == 535 || lastCode == 334)) {
+        cause = new OAuthTokenRefused(e);
+      }
+      DeliveryException failure = FailureClassifier.classify(cause, lastCode == 334 ? 535 : lastCode,
+          settings.username(), secret);
+      if (tokens != null && cause instanceof OAuthTokenRefused
+          && failure.category() != DeliveryException.Category.AUTHENTICATION) {
+        failure = DeliveryException.builder(DeliveryException.Category.AUTHENTICATION,
+            "the SMTP server refused the OAuth2 access token").cause(cause).hint(OAuthTokens.TOKEN_HINT).build();
+      }
+      throw failure;
     }
   }
 
@@ -325,6 +396,11 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     p.setProperty("mail.mime.charset", "UTF-8");
     p.setProperty("mail.debug", Boolean.toString(s.debug()));
     p.setProperty("mail.debug.auth", "false");
+    if (s.accessTokenSource().isPresent()) {
+      // SASL XOAUTH2 with the access token in place of the password; Angus has it off by default
+      p.setProperty("mail.smtp.auth.mechanisms", "XOAUTH2");
+      p.setProperty("mail.smtp.auth.xoauth2.disable", "false");
+    }
     switch (s.security()) {
       case STARTTLS:
         p.setProperty("mail.smtp.starttls.enable", "true");

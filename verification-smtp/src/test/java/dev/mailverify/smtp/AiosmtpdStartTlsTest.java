@@ -179,7 +179,7 @@ class AiosmtpdStartTlsTest {
   void diagnosticsPass() throws Exception {
     try (AiosmtpdServer server = AiosmtpdServer.builder().startTls(AiosmtpdServer.localhost()).requireStartTls()
         .auth(USER, SECRET).start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port(), AiosmtpdServer.localhost()).build(),
+      DiagnosticReport report = Diagnose.check(startTls(server.port(), AiosmtpdServer.localhost()).build(),
           EmailAddress.parse("kate@example.org"));
 
       assertThat(report.passed()).as(report.toString()).isTrue();
@@ -201,7 +201,7 @@ class AiosmtpdStartTlsTest {
   @DisplayName("C22 diagnostics against aiosmtpd without STARTTLS fail at the TLS step and never try AUTH")
   void diagnosticsWithoutStartTls() throws Exception {
     try (AiosmtpdServer server = AiosmtpdServer.builder().auth(USER, SECRET).start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port(), AiosmtpdServer.localhost()).build(),
+      DiagnosticReport report = Diagnose.check(startTls(server.port(), AiosmtpdServer.localhost()).build(),
           EmailAddress.parse("kate@example.org"));
 
       DiagnosticStep failure = report.firstFailure().orElseThrow();
@@ -219,7 +219,7 @@ class AiosmtpdStartTlsTest {
   void diagnosticsWrongPassword() throws Exception {
     try (AiosmtpdServer server = AiosmtpdServer.builder().startTls(AiosmtpdServer.localhost()).requireStartTls()
         .auth(USER, "the-right-throwaway-secret").start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port(), AiosmtpdServer.localhost()).build());
+      DiagnosticReport report = Diagnose.check(startTls(server.port(), AiosmtpdServer.localhost()).build());
 
       DiagnosticStep failure = report.firstFailure().orElseThrow();
       assertThat(failure.kind()).as(report.toString()).isEqualTo(DiagnosticStep.Kind.AUTH);

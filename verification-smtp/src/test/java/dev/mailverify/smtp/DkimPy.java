@@ -49,6 +49,48 @@ final class DkimPy {
     }
   }
 
+  /**
+   * Verifies many signed messages with one interpreter start; the output has a PASS or FAIL line
+   * per message, in order.
+   */
+  static Result verifyAll(List<byte[]> signedMessages, String recordName, String record)
+      throws IOException, InterruptedException {
+    requireAvailable();
+    Path dir = Files.createTempDirectory("mailverify-dkimpy");
+    Path messages = Files.createDirectory(dir.resolve("messages"));
+    try {
+      Path script = dir.resolve("dkim_verify.py");
+      try (InputStream in = DkimPy.class.getResourceAsStream("/dkim_verify.py")) {
+        Files.copy(Objects.requireNonNull(in, "dkim_verify.py on the test class path"), script);
+      }
+      for (int i = 0; i < signedMessages.size(); i++) {
+        Files.write(messages.resolve(String.format("message-%04d.eml", i)), signedMessages.get(i));
+      }
+      Path recordFile = Files.writeString(dir.resolve("record.txt"), record, StandardCharsets.US_ASCII);
+      Process p = new ProcessBuilder(List.of(AiosmtpdServer.PYTHON, script.toString(), messages.toString(),
+          recordName, recordFile.toString())).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("dkimpy did not finish: " + out);
+      }
+      long passes = out.lines().filter(l -> l.startsWith("PASS ")).count();
+      return new Result(p.exitValue() == 0 && passes == signedMessages.size(), out);
+    } finally {
+      for (Path d : List.of(messages, dir)) {
+        try (var files = Files.list(d)) {
+          for (Path f : files.toList()) {
+            if (!Files.isDirectory(f)) {
+              Files.deleteIfExists(f);
+            }
+          }
+        }
+      }
+      Files.deleteIfExists(messages);
+      Files.deleteIfExists(dir);
+    }
+  }
+
   /** Verifies a signed message with the public key record published at the record name. */
   static Result verify(byte[] signedMessage, String recordName, String record) throws IOException, InterruptedException {
     requireAvailable();

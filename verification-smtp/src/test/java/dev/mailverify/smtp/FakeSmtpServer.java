@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A small scripted SMTP server on 127.0.0.1 for tests: EHLO, STARTTLS (with a test certificate),
- * implicit TLS, AUTH PLAIN and LOGIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT. Any reply can be
+ * implicit TLS, AUTH PLAIN and LOGIN (or XOAUTH2, checking the SASL string and its bearer token),
+ * MAIL, RCPT, DATA (keeping each message as received, dot-stuffed, and unstuffed), RSET, NOOP, QUIT. Any reply can be
  * replaced per command to play a fault: a reply code, {@code DROP} (close without answering) or
  * {@code SILENT} (never answer). A reply starting with 421 closes the connection after it.
  *
@@ -47,6 +48,10 @@ final class FakeSmtpServer implements AutoCloseable {
   private final @Nullable String user;
   private final @Nullable String password;
   private final boolean advertiseStartTls;
+  private final java.util.function.@Nullable Predicate<String> oauthTokens;
+  private final boolean gmailStyleOAuthError;
+  private final List<String> oauthAttempts = new CopyOnWriteArrayList<>();
+  private final List<byte[]> rawMessages = new CopyOnWriteArrayList<>();
   private final Responder responder;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger quits = new AtomicInteger();
@@ -65,6 +70,8 @@ final class FakeSmtpServer implements AutoCloseable {
     this.user = b.user;
     this.password = b.password;
     this.advertiseStartTls = b.advertiseStartTls;
+    this.oauthTokens = b.oauthTokens;
+    this.gmailStyleOAuthError = b.gmailStyleOAuthError;
     Map<String, String> fixed = Map.copyOf(b.replies);
     Responder custom = b.responder;
     this.responder = (verb, connection, mail) -> {
@@ -134,6 +141,16 @@ final class FakeSmtpServer implements AutoCloseable {
   /** Commands received before TLS (or on a connection without TLS). */
   List<String> plainCommands() {
     return List.copyOf(plainCommands);
+  }
+
+  /** The bearer tokens of every AUTH XOAUTH2, in order, and whether each was accepted ("token ok"/"token no"). */
+  List<String> oauthAttempts() {
+    return List.copyOf(oauthAttempts);
+  }
+
+  /** The messages exactly as they came over the wire between DATA and the final dot: still dot-stuffed. */
+  List<byte[]> rawMessages() {
+    return List.copyOf(rawMessages);
   }
 
   /** The raw messages received after DATA. */
@@ -307,7 +324,9 @@ final class FakeSmtpServer implements AutoCloseable {
       if (startTls != null && !tls && advertiseStartTls) {
         ext.add("STARTTLS");
       }
-      if (user != null) {
+      if (oauthTokens != null) {
+        ext.add("AUTH XOAUTH2");
+      } else if (user != null) {
         ext.add("AUTH PLAIN LOGIN");
       }
       StringBuilder sb = new StringBuilder();
@@ -344,6 +363,8 @@ final class FakeSmtpServer implements AutoCloseable {
         record(p);
         gotUser = new String(Base64.getDecoder().decode(u), StandardCharsets.UTF_8);
         gotPassword = new String(Base64.getDecoder().decode(p), StandardCharsets.UTF_8);
+      } else if (mech.equals("XOAUTH2") && oauthTokens != null) {
+        return xoauth2(parts.length > 2 ? parts[2] : null);
       } else {
         out("504 5.5.4 Unrecognized authentication type");
         return true;
@@ -352,8 +373,41 @@ final class FakeSmtpServer implements AutoCloseable {
       return send("AUTH", ok ? "235 2.7.0 Authentication successful" : "535 5.7.8 Error: authentication failed");
     }
 
+    /**
+     * Checks the SASL XOAUTH2 string {@code user=<user>^Aauth=Bearer <token>^A^A}: accepted when the
+     * user matches and the token passes the predicate. A refusal is Microsoft's direct 535, or
+     * Gmail's 334 with a base64 JSON error, answered by the client with an empty line, then 535.
+     */
+    private boolean xoauth2(@Nullable String initial) throws IOException {
+      String token = initial;
+      if (token == null) {
+        out("334 ");
+        token = in.readLine();
+        record(token);
+      }
+      String sasl = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
+      String[] fields = sasl.split("\u0001", -1);
+      boolean wellFormed = fields.length == 4 && fields[0].startsWith("user=") && fields[1].startsWith("auth=Bearer ")
+          && fields[2].isEmpty() && fields[3].isEmpty();
+      String bearer = wellFormed ? fields[1].substring("auth=Bearer ".length()) : "";
+      boolean ok = wellFormed && fields[0].substring(5).equals(user) && oauthTokens.test(bearer);
+      oauthAttempts.add(bearer + (ok ? " ok" : " no"));
+      if (!ok && gmailStyleOAuthError) {
+        out("334 " + Base64.getEncoder().encodeToString(
+            "{\"status\":\"400\",\"schemes\":\"Bearer\",\"scope\":\"https://mail.google.com/\"}"
+                .getBytes(StandardCharsets.UTF_8)));
+        String answer = in.readLine();
+        record(answer);
+        if (answer == null) {
+          return false;
+        }
+      }
+      return send("AUTH", ok ? "235 2.7.0 Accepted" : "535 5.7.3 Authentication unsuccessful");
+    }
+
     private boolean data() throws IOException {
       StringBuilder msg = new StringBuilder();
+      java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
       String scripted = responder.reply("BODY", connection, mails);
       int lines = 0;
       while (true) {
@@ -365,6 +419,7 @@ final class FakeSmtpServer implements AutoCloseable {
         if (line.equals(".")) {
           break;
         }
+        raw.writeBytes((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         msg.append(line.startsWith("..") ? line.substring(1) : line).append("\r\n");
         if (++lines == 3 && "DROP".equals(scripted)) {
           return false; // connection dropped mid-DATA
@@ -373,6 +428,7 @@ final class FakeSmtpServer implements AutoCloseable {
       String reply = responder.reply("DOT", connection, mails);
       if (reply == null || reply.startsWith("2")) {
         messages.add(msg.toString());
+        rawMessages.add(raw.toByteArray());
       }
       return send("DOT", "250 2.0.0 Ok: queued as " + connection + "." + mails);
     }
@@ -421,6 +477,8 @@ final class FakeSmtpServer implements AutoCloseable {
     private @Nullable SSLContext startTls;
     private @Nullable SSLContext implicitTls;
     private boolean advertiseStartTls = true;
+    private java.util.function.@Nullable Predicate<String> oauthTokens;
+    private boolean gmailStyleOAuthError;
     private @Nullable String user;
     private @Nullable String password;
     private final Map<String, String> replies = new HashMap<>();
@@ -448,6 +506,19 @@ final class FakeSmtpServer implements AutoCloseable {
     Builder auth(String name, String secret) {
       this.user = name;
       this.password = secret;
+      return this;
+    }
+
+    /** Offers only AUTH XOAUTH2 and accepts this user with a bearer token the predicate accepts. */
+    Builder xoauth2(String name, java.util.function.Predicate<String> tokens) {
+      this.user = name;
+      this.oauthTokens = tokens;
+      return this;
+    }
+
+    /** Refuses a token as Gmail does: a 334 error challenge first, then 535 after the client's empty line. */
+    Builder gmailStyleOAuthError() {
+      this.gmailStyleOAuthError = true;
       return this;
     }
 

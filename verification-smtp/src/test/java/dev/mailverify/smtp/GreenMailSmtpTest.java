@@ -256,7 +256,7 @@ class GreenMailSmtpTest {
   @Test
   @DisplayName("diagnostics against GreenMail pass every step and the test send arrives")
   void diagnosticsPassAndTestSendArrives() {
-    DiagnosticReport report = SmtpDiagnostics.check(plain(greenMail.getSmtp().getPort()).build(),
+    DiagnosticReport report = Diagnose.check(plain(greenMail.getSmtp().getPort()).build(),
         EmailAddress.parse("kate@example.org"));
     assertThat(report.passed()).as(report.toString()).isTrue();
     assertThat(report.step(DiagnosticStep.Kind.AUTH).orElseThrow().status()).isEqualTo(DiagnosticStep.Status.PASSED);
@@ -272,7 +272,7 @@ class GreenMailSmtpTest {
     SmtpSettings settings = SmtpSettings.builder().host("localhost").port(greenMail.getSmtps().getPort())
         .security(SmtpSecurity.IMPLICIT_TLS).credentials(USER, SECRET).from(USER)
         .trustedCertificates(TestCertificates.localhost().certificate).timeout(Duration.ofSeconds(5)).build();
-    DiagnosticReport report = SmtpDiagnostics.check(settings);
+    DiagnosticReport report = Diagnose.check(settings);
     assertThat(report.passed()).as(report.toString()).isTrue();
     assertThat(report.steps()).extracting(DiagnosticStep::kind).startsWith(DiagnosticStep.Kind.RESOLVE,
         DiagnosticStep.Kind.CONNECT, DiagnosticStep.Kind.TLS, DiagnosticStep.Kind.BANNER);

@@ -40,7 +40,7 @@ class MimeMessagesTest {
   private static final Mailbox DEFAULT_FROM = new Mailbox("noreply@roamio.example", "Roamio 旅行");
 
   private static MimeMessages.Prepared build(EmailMessage m) {
-    return MimeMessages.build(SESSION, m, DEFAULT_FROM, NOW, ZoneOffset.UTC);
+    return MimeMessages.build(SESSION, m, DEFAULT_FROM, NOW, ZoneOffset.UTC, null);
   }
 
   private static MimeMessage parse(MimeMessages.Prepared prepared) throws Exception {
@@ -287,7 +287,7 @@ class MimeMessagesTest {
   @DisplayName("the Date header is written in the clock's zone")
   void dateInClockZone() throws Exception {
     MimeMessages.Prepared prepared = MimeMessages.build(SESSION, EmailMessage.builder(EmailAddress.parse("e@example.org"))
-        .subject("s").text("t").build(), DEFAULT_FROM, NOW, ZoneId.of("Asia/Shanghai"));
+        .subject("s").text("t").build(), DEFAULT_FROM, NOW, ZoneId.of("Asia/Shanghai"), null);
     assertThat(new String(prepared.bytes(), StandardCharsets.US_ASCII))
         .startsWith("Date: Tue, 24 Nov 2026 16:30:00 +0800\r\n");
     assertThat(parse(prepared).getSentDate().toInstant()).isEqualTo(NOW);

@@ -51,7 +51,7 @@ class SmtpDiagnosticsTest {
   void allStepsPassOverStartTls() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost()).auth(USER, SECRET)
         .start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).build());
+      DiagnosticReport report = Diagnose.check(startTls(server.port()).build());
       assertThat(report.passed()).as(report.toString()).isTrue();
       assertThat(report.steps()).extracting(DiagnosticStep::kind)
           .containsExactly(Kind.RESOLVE, Kind.CONNECT, Kind.BANNER, Kind.EHLO, Kind.TLS, Kind.AUTH, Kind.SEND);
@@ -73,7 +73,7 @@ class SmtpDiagnosticsTest {
   void printableReport() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost()).auth(USER, "other")
         .start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).build());
+      DiagnosticReport report = Diagnose.check(startTls(server.port()).build());
       assertThat(report.lines()).hasSize(1 + report.steps().size());
       assertThat(report.lines().get(0)).contains("localhost:" + server.port()).contains("FAILED at AUTH");
       assertThat(report.lines().subList(1, 6)).allMatch(l -> l.startsWith("✔ "));
@@ -87,7 +87,7 @@ class SmtpDiagnosticsTest {
   @Test
   @DisplayName("an unresolvable host fails at RESOLVE with UNKNOWN_HOST")
   void unknownHostFailsAtResolve() {
-    DiagnosticReport report = SmtpDiagnostics.check(startTls(587).host("smtp.mailverify.invalid").build());
+    DiagnosticReport report = Diagnose.check(startTls(587).host("smtp.mailverify.invalid").build());
     assertFailedAt(report, Kind.RESOLVE, Category.UNKNOWN_HOST);
   }
 
@@ -99,7 +99,7 @@ class SmtpDiagnosticsTest {
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       port = s.getLocalPort();
     }
-    DiagnosticReport report = SmtpDiagnostics.check(startTls(port).build());
+    DiagnosticReport report = Diagnose.check(startTls(port).build());
     assertFailedAt(report, Kind.CONNECT, Category.CONNECTION_REFUSED);
     assertThat(report.firstFailure().orElseThrow().hint()).contains("security group");
   }
@@ -109,7 +109,7 @@ class SmtpDiagnosticsTest {
   void silentServerFailsAtBanner() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().silent().start()) {
       long start = System.nanoTime();
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).timeout(Duration.ofMillis(500)).build());
+      DiagnosticReport report = Diagnose.check(startTls(server.port()).timeout(Duration.ofMillis(500)).build());
       assertFailedAt(report, Kind.BANNER, Category.TIMEOUT);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
@@ -119,7 +119,7 @@ class SmtpDiagnosticsTest {
   @DisplayName("a refusing greeting (554) fails at BANNER with its reply code")
   void refusingGreetingFailsAtBanner() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().reply("GREETING", "554 5.7.1 Go away").start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).build());
+      DiagnosticReport report = Diagnose.check(startTls(server.port()).build());
       assertFailedAt(report, Kind.BANNER, Category.UNKNOWN);
       assertThat(report.firstFailure().orElseThrow().reply()).hasValue(554);
     }
@@ -130,7 +130,7 @@ class SmtpDiagnosticsTest {
   void noStartTlsFailsAtTls() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost()).withoutStartTls()
         .auth(USER, SECRET).start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).build());
+      DiagnosticReport report = Diagnose.check(startTls(server.port()).build());
       assertFailedAt(report, Kind.TLS, Category.TLS);
       assertThat(report.firstFailure().orElseThrow().hint()).isEqualTo(FailureClassifier.NO_STARTTLS_HINT);
       assertThat(server.saw("AUTH")).isFalse();
@@ -142,7 +142,7 @@ class SmtpDiagnosticsTest {
   void wrongHostNameFailsAtTls() throws IOException {
     TestCertificates other = TestCertificates.otherHost();
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(other).auth(USER, SECRET).start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(
+      DiagnosticReport report = Diagnose.check(
           startTls(server.port()).trustedCertificates(other.certificate).build());
       assertFailedAt(report, Kind.TLS, Category.TLS);
       assertThat(report.firstFailure().orElseThrow().hint()).isEqualTo(FailureClassifier.HOST_MISMATCH_HINT);
@@ -154,7 +154,7 @@ class SmtpDiagnosticsTest {
   void wrongPasswordFailsAtAuth() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost())
         .auth(USER, "the-right-one").start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).build());
+      DiagnosticReport report = Diagnose.check(startTls(server.port()).build());
       assertFailedAt(report, Kind.AUTH, Category.AUTHENTICATION);
       DiagnosticStep auth = report.firstFailure().orElseThrow();
       assertThat(auth.reply()).hasValue(535);
@@ -167,7 +167,7 @@ class SmtpDiagnosticsTest {
   void rejectedRecipientFailsAtSend() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost()).auth(USER, SECRET)
         .reply("RCPT", "550 5.1.1 No such user").start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).build(),
+      DiagnosticReport report = Diagnose.check(startTls(server.port()).build(),
           EmailAddress.parse("nobody@example.org"));
       assertFailedAt(report, Kind.SEND, Category.RECIPIENT_REJECTED);
       assertThat(report.firstFailure().orElseThrow().detail()).contains("550 5.1.1 No such user");
@@ -179,7 +179,7 @@ class SmtpDiagnosticsTest {
   void testSendArrives() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost()).auth(USER, SECRET)
         .start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).build(),
+      DiagnosticReport report = Diagnose.check(startTls(server.port()).build(),
           EmailAddress.parse("me@example.org"));
       assertThat(report.passed()).as(report.toString()).isTrue();
       assertThat(report.step(Kind.SEND).orElseThrow().detail()).contains("m***@example.org");
@@ -193,7 +193,7 @@ class SmtpDiagnosticsTest {
   void implicitTlsOrder() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().implicitTls(TestCertificates.localhost()).auth(USER, SECRET)
         .start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).security(SmtpSecurity.IMPLICIT_TLS)
+      DiagnosticReport report = Diagnose.check(startTls(server.port()).security(SmtpSecurity.IMPLICIT_TLS)
           .build());
       assertThat(report.passed()).as(report.toString()).isTrue();
       assertThat(report.steps()).extracting(DiagnosticStep::kind)
@@ -205,7 +205,7 @@ class SmtpDiagnosticsTest {
   @DisplayName("C22 plain text shows the TLS step as skipped with a warning; no user skips AUTH")
   void plainSkipsTls() throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(SmtpSettings.builder().host("127.0.0.1").port(server.port())
+      DiagnosticReport report = Diagnose.check(SmtpSettings.builder().host("127.0.0.1").port(server.port())
           .security(SmtpSecurity.PLAIN).from("dev@example.com").build());
       assertThat(report.passed()).as(report.toString()).isTrue();
       assertThat(report.step(Kind.TLS).orElseThrow().detail()).contains("plain text");
@@ -227,7 +227,7 @@ class SmtpDiagnosticsTest {
   void faultsAreReportedAtTheRightStep(String verb, String reply, Kind step, Category category) throws IOException {
     try (FakeSmtpServer server = FakeSmtpServer.builder().startTls(TestCertificates.localhost()).auth(USER, SECRET)
         .reply(verb, reply).start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(startTls(server.port()).build(),
+      DiagnosticReport report = Diagnose.check(startTls(server.port()).build(),
           EmailAddress.parse("someone@example.org"));
       assertFailedAt(report, step, category);
       if (!reply.equals("DROP")) {

@@ -20,8 +20,11 @@ import org.jspecify.annotations.Nullable;
 public final class TemplateException extends MailVerifyException {
   private static final long serialVersionUID = 1L;
 
+  /** The template that failed, or null. */
   private final @Nullable String templateName;
+  /** The missing variable, or null. */
   private final @Nullable String variable;
+  /** The template names looked up, in order. */
   private final List<String> triedNames;
 
   TemplateException(String message, @Nullable String templateName, @Nullable String variable,

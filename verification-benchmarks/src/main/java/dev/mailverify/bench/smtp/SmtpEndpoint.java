@@ -38,6 +38,11 @@ public record SmtpEndpoint(String host, int port, Security security, @Nullable K
    *
    * @throws IllegalArgumentException if the host is not a loopback address, the port is out of
    *     range, or TLS has no trust store
+   *
+   * @param host a loopback host, such as {@code 127.0.0.1}
+   * @param port the port
+   * @param security plain SMTP or SMTP inside TLS from the first byte (port 465 style)
+   * @param trustStore the certificates to trust for TLS (the sink's own, self-signed); required for {@link Security#IMPLICIT_TLS}. Certificate and host name checks stay on.
    */
   public SmtpEndpoint {
     Objects.requireNonNull(host, "host");

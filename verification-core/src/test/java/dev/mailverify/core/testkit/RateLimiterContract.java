@@ -179,7 +179,10 @@ public abstract class RateLimiterContract {
   @Test
   @DisplayName("C7: permits taken on many threads while others give theirs back keep the count exact")
   void raceMixedCountsExactly() throws Exception {
-    Quota quota = Quota.perHour(10_000);
+    // 2,500 permits are kept and at most 50 more are held at any moment: 3,000 never refuses, and
+    // counting what is left afterwards stays short on a store that counts permits per decision
+    int limit = 3_000;
+    Quota quota = Quota.perHour(limit);
     List<Integer> kept = Race.run(100, i -> {
       int keep = 0;
       for (int n = 0; n < 50; n++) {
@@ -199,6 +202,6 @@ public abstract class RateLimiterContract {
     while (limiter.tryAcquire("mixed", quota, T0).granted()) {
       free++;
     }
-    assertThat(free).isEqualTo(10_000 - held);
+    assertThat(free).isEqualTo(limit - held);
   }
 }

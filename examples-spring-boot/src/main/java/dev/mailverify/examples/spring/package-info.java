@@ -1,0 +1,9 @@
+/**
+ * The seed's sign-up API on Spring Boot with {@code verification-spring-boot-starter}; start with
+ * {@link dev.mailverify.examples.spring.SignUpApplication}, the endpoints are in
+ * {@link dev.mailverify.examples.spring.AuthController}.
+ */
+@NullMarked
+package dev.mailverify.examples.spring;
+
+import org.jspecify.annotations.NullMarked;

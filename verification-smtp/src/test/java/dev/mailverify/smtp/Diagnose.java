@@ -1,0 +1,20 @@
+package dev.mailverify.smtp;
+
+import dev.mailverify.core.EmailAddress;
+
+/**
+ * {@link SmtpDiagnostics#check} without the sender's DNS checks, for tests of the SMTP steps: tests
+ * talk only to 127.0.0.1, and the public {@code check} asks the system's resolver about the From
+ * domain. The sender checks have their own tests against dnsmasq ({@code SenderDiagnosticsTest}).
+ */
+final class Diagnose {
+  private Diagnose() {}
+
+  static DiagnosticReport check(SmtpSettings settings) {
+    return SmtpDiagnostics.check(settings, null, null);
+  }
+
+  static DiagnosticReport check(SmtpSettings settings, EmailAddress testRecipient) {
+    return SmtpDiagnostics.check(settings, testRecipient, null);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.mailverify.spring;
+
+import dev.mailverify.core.MailTransport;
+import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.transport.AsyncMailTransport;
+import dev.mailverify.core.transport.BudgetedMailTransport;
+import dev.mailverify.core.transport.FailoverMailTransport;
+import dev.mailverify.core.transport.RetryPolicy;
+import dev.mailverify.core.transport.SenderBudget;
+import dev.mailverify.smtp.SmtpSettings;
+import dev.mailverify.smtp.SmtpTransport;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/** Builds the {@link MailVerifyDelivery} chain from the properties. */
+final class Deliveries {
+  private Deliveries() {}
+
+  static MailVerifyDelivery build(MailVerifyProperties properties, MailTransport base, RateLimiter limiter,
+      @Nullable SmtpSettings settings, Clock clock) {
+    String prefix = MailVerifyProperties.PREFIX;
+    MailTransport t = base;
+    MailVerifyProperties.Budget budget = properties.getBudget();
+    if (budget.getPerDay() != null || budget.getPerMinute() != null) {
+      String account = settings == null ? "default"
+          : settings.username() != null ? settings.username() : settings.host();
+      SenderBudget.Builder b = SenderBudget.builder(account);
+      Transports.apply(prefix + ".budget.per-day", budget.getPerDay(), () -> b.perDay(budget.getPerDay()));
+      Transports.apply(prefix + ".budget.per-minute", budget.getPerMinute(), () -> b.perMinute(budget.getPerMinute()));
+      Transports.apply(prefix + ".budget.warn-at", budget.getWarnAt(), () -> b.warnAt(budget.getWarnAt()));
+      t = BudgetedMailTransport.builder(t, b.build()).rateLimiter(limiter).clock(clock).build();
+    }
+    MailVerifyProperties.Failover failover = properties.getFailover();
+    if (!failover.getServers().isEmpty()) {
+      List<MailTransport> others = new ArrayList<>();
+      for (int i = 0; i < failover.getServers().size(); i++) {
+        others.add(SmtpTransport.create(Transports.failover(failover.getServers().get(i), i)));
+      }
+      FailoverMailTransport.Builder b = FailoverMailTransport.builder(t, others.toArray(new MailTransport[0]));
+      Transports.apply(prefix + ".failover.suspend-after", failover.getSuspendAfter(),
+          () -> b.suspendAfter(failover.getSuspendAfter()));
+      Transports.apply(prefix + ".failover.suspension", failover.getSuspension(),
+          () -> b.suspension(failover.getSuspension()));
+      t = b.clock(clock).build();
+    }
+    AsyncMailTransport async = null;
+    MailVerifyProperties.Async a = properties.getAsync();
+    if (a.isEnabled()) {
+      MailVerifyProperties.Retry r = properties.getRetry();
+      RetryPolicy.Builder rb = RetryPolicy.builder();
+      Transports.apply(prefix + ".retry.max-retries", r.getMaxRetries(), () -> rb.maxRetries(r.getMaxRetries()));
+      Transports.apply(prefix + ".retry.initial-backoff", r.getInitialBackoff(),
+          () -> rb.initialBackoff(r.getInitialBackoff()));
+      Transports.apply(prefix + ".retry.max-backoff", r.getMaxBackoff(), () -> rb.maxBackoff(r.getMaxBackoff()));
+      RetryPolicy retry;
+      try {
+        retry = rb.build();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw new InvalidConfigurationPropertyValueException(prefix + ".retry", "(retry)", e.getMessage());
+      }
+      AsyncMailTransport.Builder b = AsyncMailTransport.builder(t).retry(retry).clock(clock);
+      Transports.apply(prefix + ".async.workers", a.getWorkers(), () -> b.workers(a.getWorkers()));
+      Transports.apply(prefix + ".async.queue-size", a.getQueueSize(), () -> b.capacity(a.getQueueSize()));
+      Transports.apply(prefix + ".async.drain-timeout", a.getDrainTimeout(), () -> b.drainTimeout(a.getDrainTimeout()));
+      async = b.build();
+      t = async;
+    }
+    return new MailVerifyDelivery(base, t, async);
+  }
+}

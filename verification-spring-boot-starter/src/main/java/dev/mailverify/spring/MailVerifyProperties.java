@@ -1,0 +1,1361 @@
+package dev.mailverify.spring;
+
+import dev.mailverify.core.CodeAlphabet;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the mailverify starter, bound from {@code mailverify.*}.
+ *
+ * <p>Every setting has a safe default, so an application with no {@code mailverify.*} property
+ * at all gets a working service that prints mail to the console. The seed's environment names
+ * ({@code USE_REAL_EMAIL}, {@code EMAIL_HOST}, {@code EMAIL_PORT}, {@code EMAIL_HOST_USER},
+ * {@code EMAIL_HOST_PASSWORD}, {@code DEFAULT_FROM_EMAIL}, {@code EMAIL_USE_TLS},
+ * {@code EMAIL_USE_SSL}, {@code EMAIL_TIMEOUT}, {@code EMAIL_SSL_CAFILE}) are read as fallbacks
+ * when the matching {@code mailverify.*} property is not set. Values are checked when the
+ * application starts; a bad value fails start-up with the property's name.
+ */
+@ConfigurationProperties(MailVerifyProperties.PREFIX)
+public class MailVerifyProperties {
+  /** The prefix of every property: {@value}. */
+  public static final String PREFIX = "mailverify";
+
+  /**
+   * Where mail goes: console (development), smtp, outbox (in memory, for tests) or files (.eml
+   * files in a folder). When not set: smtp if USE_REAL_EMAIL is on, otherwise console.
+   */
+  private @Nullable TransportType transport;
+
+  /**
+   * Spring profiles in which the console and outbox transports refuse to start: a production
+   * application must send real mail.
+   */
+  private List<String> productionProfiles = new ArrayList<>(List.of("prod", "production"));
+
+  /**
+   * Server secret (at least 32 bytes) keying the HMAC of stored codes and tokens. Required with a
+   * shared store (redis, jdbc); a random one is used with the in-memory store.
+   */
+  private @Nullable String secret;
+
+  /** Earlier secrets, still accepted for codes issued before a rotation. */
+  private List<String> previousSecrets = new ArrayList<>();
+
+  /** The From of verification mail, a name and address as in DEFAULT_FROM_EMAIL; defaults to the SMTP from. */
+  private @Nullable String from;
+
+  /** Application name shown in the mail. */
+  private @Nullable String appName;
+
+  /** SMTP server. */
+  private final Smtp smtp = new Smtp();
+
+  /** Folder of the files transport. */
+  private final Files files = new Files();
+
+  /** Policy for every verification type without its own entry under policies. */
+  private final Policy policy = new Policy();
+
+  /**
+   * Policies per verification type (register, login, reset_password, change_email or a custom
+   * name); unset fields inherit from mailverify.policy.
+   */
+  private final Map<String, Policy> policies = new LinkedHashMap<>();
+
+  /** Mail templates. */
+  private final Templates templates = new Templates();
+
+  /** Asynchronous delivery. */
+  private final Async async = new Async();
+
+  /** Retries of transient delivery failures (asynchronous delivery only). */
+  private final Retry retry = new Retry();
+
+  /** Fallback SMTP servers tried when the primary one fails. */
+  private final Failover failover = new Failover();
+
+  /** Sending budget of the SMTP account (provider limits). */
+  private final Budget budget = new Budget();
+
+  /** Where codes, tokens and rate-limit counters live. */
+  private final Store store = new Store();
+
+  /** Actuator health contributor. */
+  private final Health health = new Health();
+
+  /**
+   * Returns the transport, or null when it is derived from USE_REAL_EMAIL.
+   *
+   * @return the transport, or null
+   */
+  public @Nullable TransportType getTransport() {
+    return transport;
+  }
+
+  /**
+   * Sets the transport.
+   *
+   * @param transport the transport
+   */
+  public void setTransport(@Nullable TransportType transport) {
+    this.transport = transport;
+  }
+
+  /**
+   * Returns the production profiles.
+   *
+   * @return the profile names
+   */
+  public List<String> getProductionProfiles() {
+    return productionProfiles;
+  }
+
+  /**
+   * Sets the production profiles.
+   *
+   * @param productionProfiles the profile names
+   */
+  public void setProductionProfiles(List<String> productionProfiles) {
+    this.productionProfiles = productionProfiles;
+  }
+
+  /**
+   * Returns the secret.
+   *
+   * @return the secret, or null
+   */
+  public @Nullable String getSecret() {
+    return secret;
+  }
+
+  /**
+   * Sets the secret.
+   *
+   * @param secret the secret
+   */
+  public void setSecret(@Nullable String secret) {
+    this.secret = secret;
+  }
+
+  /**
+   * Returns the previous secrets.
+   *
+   * @return the previous secrets
+   */
+  public List<String> getPreviousSecrets() {
+    return previousSecrets;
+  }
+
+  /**
+   * Sets the previous secrets.
+   *
+   * @param previousSecrets the previous secrets
+   */
+  public void setPreviousSecrets(List<String> previousSecrets) {
+    this.previousSecrets = previousSecrets;
+  }
+
+  /**
+   * Returns the From address.
+   *
+   * @return the From, or null
+   */
+  public @Nullable String getFrom() {
+    return from;
+  }
+
+  /**
+   * Sets the From address.
+   *
+   * @param from the From
+   */
+  public void setFrom(@Nullable String from) {
+    this.from = from;
+  }
+
+  /**
+   * Returns the application name.
+   *
+   * @return the name, or null
+   */
+  public @Nullable String getAppName() {
+    return appName;
+  }
+
+  /**
+   * Sets the application name.
+   *
+   * @param appName the name
+   */
+  public void setAppName(@Nullable String appName) {
+    this.appName = appName;
+  }
+
+  /**
+   * Returns the SMTP settings.
+   *
+   * @return the SMTP settings
+   */
+  public Smtp getSmtp() {
+    return smtp;
+  }
+
+  /**
+   * Returns the files transport settings.
+   *
+   * @return the files settings
+   */
+  public Files getFiles() {
+    return files;
+  }
+
+  /**
+   * Returns the default policy.
+   *
+   * @return the default policy
+   */
+  public Policy getPolicy() {
+    return policy;
+  }
+
+  /**
+   * Returns the policies per verification type.
+   *
+   * @return the policies by type name
+   */
+  public Map<String, Policy> getPolicies() {
+    return policies;
+  }
+
+  /**
+   * Returns the template settings.
+   *
+   * @return the template settings
+   */
+  public Templates getTemplates() {
+    return templates;
+  }
+
+  /**
+   * Returns the asynchronous delivery settings.
+   *
+   * @return the async settings
+   */
+  public Async getAsync() {
+    return async;
+  }
+
+  /**
+   * Returns the retry settings.
+   *
+   * @return the retry settings
+   */
+  public Retry getRetry() {
+    return retry;
+  }
+
+  /**
+   * Returns the failover settings.
+   *
+   * @return the failover settings
+   */
+  public Failover getFailover() {
+    return failover;
+  }
+
+  /**
+   * Returns the sender budget settings.
+   *
+   * @return the budget settings
+   */
+  public Budget getBudget() {
+    return budget;
+  }
+
+  /**
+   * Returns the store settings.
+   *
+   * @return the store settings
+   */
+  public Store getStore() {
+    return store;
+  }
+
+  /**
+   * Returns the health settings.
+   *
+   * @return the health settings
+   */
+  public Health getHealth() {
+    return health;
+  }
+
+  /** Where mail goes. */
+  public enum TransportType {
+    /** Prints mail to standard output (development only). */
+    CONSOLE,
+    /** Sends mail through an SMTP server. */
+    SMTP,
+    /** Keeps mail in an in-memory outbox (tests). */
+    OUTBOX,
+    /** Writes each mail as an .eml file into a folder. */
+    FILES
+  }
+
+  /** Which store holds codes, tokens and counters. */
+  public enum StoreType {
+    /** Redis when a Lettuce connection factory is present, else JDBC with a DataSource, else memory. */
+    AUTO,
+    /** In memory: one instance only. */
+    MEMORY,
+    /** Redis (verification-redis and a Lettuce RedisConnectionFactory). */
+    REDIS,
+    /** The application's SQL database (verification-jdbc and a DataSource). */
+    JDBC
+  }
+
+  /** SMTP server settings; each falls back to the seed's EMAIL_* variable. */
+  public static class Smtp {
+    /** Provider preset setting host, port and security: qq-mail, qq-mail-ssl, tencent-exmail, gmail, outlook. */
+    private @Nullable String preset;
+
+    /** Host name (EMAIL_HOST). */
+    private @Nullable String host;
+
+    /** Port (EMAIL_PORT); defaults to the security mode's port. */
+    private @Nullable Integer port;
+
+    /** Security: starttls (587), implicit-tls (465) or plain (local test servers only). */
+    private @Nullable String security;
+
+    /** Login user (EMAIL_HOST_USER). */
+    private @Nullable String username;
+
+    /** Password or provider authorization code (EMAIL_HOST_PASSWORD). */
+    private @Nullable String password;
+
+    /** From address (DEFAULT_FROM_EMAIL); defaults to the user. */
+    private @Nullable String from;
+
+    /** Connect, read and write timeout at once (EMAIL_TIMEOUT); 10s by default. */
+    private @Nullable Duration timeout;
+
+    /** Connect timeout; overrides timeout. */
+    private @Nullable Duration connectTimeout;
+
+    /** Read timeout; overrides timeout. */
+    private @Nullable Duration readTimeout;
+
+    /** Write timeout; overrides timeout. */
+    private @Nullable Duration writeTimeout;
+
+    /** PEM file of CA certificates to trust in addition to the JDK's (EMAIL_SSL_CAFILE). */
+    private @Nullable Path trustedCertificates;
+
+    /** Most pooled connections. */
+    private @Nullable Integer maxConnections;
+
+    /** SMTP protocol trace on standard output; it prints message bodies, codes included. */
+    private boolean debug;
+
+    /**
+     * Returns the preset.
+     *
+     * @return the preset name, or null
+     */
+    public @Nullable String getPreset() {
+      return preset;
+    }
+
+    /**
+     * Sets the preset.
+     *
+     * @param preset the preset name
+     */
+    public void setPreset(@Nullable String preset) {
+      this.preset = preset;
+    }
+
+    /**
+     * Returns the host.
+     *
+     * @return the host, or null
+     */
+    public @Nullable String getHost() {
+      return host;
+    }
+
+    /**
+     * Sets the host.
+     *
+     * @param host the host
+     */
+    public void setHost(@Nullable String host) {
+      this.host = host;
+    }
+
+    /**
+     * Returns the port.
+     *
+     * @return the port, or null
+     */
+    public @Nullable Integer getPort() {
+      return port;
+    }
+
+    /**
+     * Sets the port.
+     *
+     * @param port the port
+     */
+    public void setPort(@Nullable Integer port) {
+      this.port = port;
+    }
+
+    /**
+     * Returns the security mode.
+     *
+     * @return the security mode, or null
+     */
+    public @Nullable String getSecurity() {
+      return security;
+    }
+
+    /**
+     * Sets the security mode.
+     *
+     * @param security the security mode
+     */
+    public void setSecurity(@Nullable String security) {
+      this.security = security;
+    }
+
+    /**
+     * Returns the user.
+     *
+     * @return the user, or null
+     */
+    public @Nullable String getUsername() {
+      return username;
+    }
+
+    /**
+     * Sets the user.
+     *
+     * @param username the user
+     */
+    public void setUsername(@Nullable String username) {
+      this.username = username;
+    }
+
+    /**
+     * Returns the password.
+     *
+     * @return the password, or null
+     */
+    public @Nullable String getPassword() {
+      return password;
+    }
+
+    /**
+     * Sets the password.
+     *
+     * @param password the password
+     */
+    public void setPassword(@Nullable String password) {
+      this.password = password;
+    }
+
+    /**
+     * Returns the From address.
+     *
+     * @return the From, or null
+     */
+    public @Nullable String getFrom() {
+      return from;
+    }
+
+    /**
+     * Sets the From address.
+     *
+     * @param from the From
+     */
+    public void setFrom(@Nullable String from) {
+      this.from = from;
+    }
+
+    /**
+     * Returns the timeout.
+     *
+     * @return the timeout, or null
+     */
+    public @Nullable Duration getTimeout() {
+      return timeout;
+    }
+
+    /**
+     * Sets the timeout.
+     *
+     * @param timeout the timeout
+     */
+    public void setTimeout(@Nullable Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    /**
+     * Returns the connect timeout.
+     *
+     * @return the connect timeout, or null
+     */
+    public @Nullable Duration getConnectTimeout() {
+      return connectTimeout;
+    }
+
+    /**
+     * Sets the connect timeout.
+     *
+     * @param connectTimeout the connect timeout
+     */
+    public void setConnectTimeout(@Nullable Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+    }
+
+    /**
+     * Returns the read timeout.
+     *
+     * @return the read timeout, or null
+     */
+    public @Nullable Duration getReadTimeout() {
+      return readTimeout;
+    }
+
+    /**
+     * Sets the read timeout.
+     *
+     * @param readTimeout the read timeout
+     */
+    public void setReadTimeout(@Nullable Duration readTimeout) {
+      this.readTimeout = readTimeout;
+    }
+
+    /**
+     * Returns the write timeout.
+     *
+     * @return the write timeout, or null
+     */
+    public @Nullable Duration getWriteTimeout() {
+      return writeTimeout;
+    }
+
+    /**
+     * Sets the write timeout.
+     *
+     * @param writeTimeout the write timeout
+     */
+    public void setWriteTimeout(@Nullable Duration writeTimeout) {
+      this.writeTimeout = writeTimeout;
+    }
+
+    /**
+     * Returns the trusted certificates file.
+     *
+     * @return the PEM file, or null
+     */
+    public @Nullable Path getTrustedCertificates() {
+      return trustedCertificates;
+    }
+
+    /**
+     * Sets the trusted certificates file.
+     *
+     * @param trustedCertificates the PEM file
+     */
+    public void setTrustedCertificates(@Nullable Path trustedCertificates) {
+      this.trustedCertificates = trustedCertificates;
+    }
+
+    /**
+     * Returns the most pooled connections.
+     *
+     * @return the count, or null
+     */
+    public @Nullable Integer getMaxConnections() {
+      return maxConnections;
+    }
+
+    /**
+     * Sets the most pooled connections.
+     *
+     * @param maxConnections the count
+     */
+    public void setMaxConnections(@Nullable Integer maxConnections) {
+      this.maxConnections = maxConnections;
+    }
+
+    /**
+     * Returns whether the protocol trace is on.
+     *
+     * @return true when on
+     */
+    public boolean isDebug() {
+      return debug;
+    }
+
+    /**
+     * Turns the protocol trace on or off.
+     *
+     * @param debug true for on
+     */
+    public void setDebug(boolean debug) {
+      this.debug = debug;
+    }
+  }
+
+  /** Settings of the files transport. */
+  public static class Files {
+    /** Folder that receives one .eml file per message. */
+    private Path directory = Path.of("mail-outbox");
+
+    /**
+     * Returns the folder.
+     *
+     * @return the folder
+     */
+    public Path getDirectory() {
+      return directory;
+    }
+
+    /**
+     * Sets the folder.
+     *
+     * @param directory the folder
+     */
+    public void setDirectory(Path directory) {
+      this.directory = directory;
+    }
+  }
+
+  /** A verification policy; an unset field keeps the library's default (or the default policy's). */
+  public static class Policy {
+    /** Code length, 4-10 (6). */
+    private @Nullable Integer codeLength;
+
+    /** Code alphabet: digits or alphanumeric. */
+    private @Nullable CodeAlphabet alphabet;
+
+    /** Code validity, 1m-24h (10m). */
+    private @Nullable Duration ttl;
+
+    /** Wrong tries per code before it is locked, 1-20 (5). */
+    private @Nullable Integer maxAttempts;
+
+    /** Failed tries per address and type per hour across codes (20). */
+    private @Nullable Integer failedAttemptsPerHour;
+
+    /** Wait between two sends to one address, 0 (off) or 1s-1h (60s). */
+    private @Nullable Duration cooldown;
+
+    /** Sends per address and type per hour (5). */
+    private @Nullable Integer sendsPerAddressPerHour;
+
+    /** Sends per client key (IP) per hour (20). */
+    private @Nullable Integer sendsPerClientPerHour;
+
+    /** Validity of the token issued on success, 1m-24h (15m). */
+    private @Nullable Duration tokenTtl;
+
+    /**
+     * Returns the code length.
+     *
+     * @return the length, or null
+     */
+    public @Nullable Integer getCodeLength() {
+      return codeLength;
+    }
+
+    /**
+     * Sets the code length.
+     *
+     * @param codeLength the length
+     */
+    public void setCodeLength(@Nullable Integer codeLength) {
+      this.codeLength = codeLength;
+    }
+
+    /**
+     * Returns the alphabet.
+     *
+     * @return the alphabet, or null
+     */
+    public @Nullable CodeAlphabet getAlphabet() {
+      return alphabet;
+    }
+
+    /**
+     * Sets the alphabet.
+     *
+     * @param alphabet the alphabet
+     */
+    public void setAlphabet(@Nullable CodeAlphabet alphabet) {
+      this.alphabet = alphabet;
+    }
+
+    /**
+     * Returns the code validity.
+     *
+     * @return the validity, or null
+     */
+    public @Nullable Duration getTtl() {
+      return ttl;
+    }
+
+    /**
+     * Sets the code validity.
+     *
+     * @param ttl the validity
+     */
+    public void setTtl(@Nullable Duration ttl) {
+      this.ttl = ttl;
+    }
+
+    /**
+     * Returns the tries per code.
+     *
+     * @return the tries, or null
+     */
+    public @Nullable Integer getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    /**
+     * Sets the tries per code.
+     *
+     * @param maxAttempts the tries
+     */
+    public void setMaxAttempts(@Nullable Integer maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * Returns the failed tries per hour.
+     *
+     * @return the count, or null
+     */
+    public @Nullable Integer getFailedAttemptsPerHour() {
+      return failedAttemptsPerHour;
+    }
+
+    /**
+     * Sets the failed tries per hour.
+     *
+     * @param failedAttemptsPerHour the count
+     */
+    public void setFailedAttemptsPerHour(@Nullable Integer failedAttemptsPerHour) {
+      this.failedAttemptsPerHour = failedAttemptsPerHour;
+    }
+
+    /**
+     * Returns the cooldown.
+     *
+     * @return the cooldown, or null
+     */
+    public @Nullable Duration getCooldown() {
+      return cooldown;
+    }
+
+    /**
+     * Sets the cooldown.
+     *
+     * @param cooldown the cooldown
+     */
+    public void setCooldown(@Nullable Duration cooldown) {
+      this.cooldown = cooldown;
+    }
+
+    /**
+     * Returns the sends per address per hour.
+     *
+     * @return the count, or null
+     */
+    public @Nullable Integer getSendsPerAddressPerHour() {
+      return sendsPerAddressPerHour;
+    }
+
+    /**
+     * Sets the sends per address per hour.
+     *
+     * @param sendsPerAddressPerHour the count
+     */
+    public void setSendsPerAddressPerHour(@Nullable Integer sendsPerAddressPerHour) {
+      this.sendsPerAddressPerHour = sendsPerAddressPerHour;
+    }
+
+    /**
+     * Returns the sends per client per hour.
+     *
+     * @return the count, or null
+     */
+    public @Nullable Integer getSendsPerClientPerHour() {
+      return sendsPerClientPerHour;
+    }
+
+    /**
+     * Sets the sends per client per hour.
+     *
+     * @param sendsPerClientPerHour the count
+     */
+    public void setSendsPerClientPerHour(@Nullable Integer sendsPerClientPerHour) {
+      this.sendsPerClientPerHour = sendsPerClientPerHour;
+    }
+
+    /**
+     * Returns the token validity.
+     *
+     * @return the validity, or null
+     */
+    public @Nullable Duration getTokenTtl() {
+      return tokenTtl;
+    }
+
+    /**
+     * Sets the token validity.
+     *
+     * @param tokenTtl the validity
+     */
+    public void setTokenTtl(@Nullable Duration tokenTtl) {
+      this.tokenTtl = tokenTtl;
+    }
+  }
+
+  /** Template settings. */
+  public static class Templates {
+    /** Use the Mustache templates of verification-template (HTML and text); false uses plain text. */
+    private boolean enabled = true;
+
+    /** Language of mail when a request names none, such as zh-CN or en. */
+    private Locale locale = Locale.ENGLISH;
+
+    /** Folder of application templates overriding the bundled ones. */
+    private @Nullable Path folder;
+
+    /** Support link shown in the mail. */
+    private @Nullable String supportUrl;
+
+    /** Base URL of links in the mail. */
+    private @Nullable String baseUrl;
+
+    /**
+     * Returns whether Mustache templates are used.
+     *
+     * @return true when used
+     */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Turns Mustache templates on or off.
+     *
+     * @param enabled true for on
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * Returns the default locale.
+     *
+     * @return the locale
+     */
+    public Locale getLocale() {
+      return locale;
+    }
+
+    /**
+     * Sets the default locale.
+     *
+     * @param locale the locale
+     */
+    public void setLocale(Locale locale) {
+      this.locale = locale;
+    }
+
+    /**
+     * Returns the template folder.
+     *
+     * @return the folder, or null
+     */
+    public @Nullable Path getFolder() {
+      return folder;
+    }
+
+    /**
+     * Sets the template folder.
+     *
+     * @param folder the folder
+     */
+    public void setFolder(@Nullable Path folder) {
+      this.folder = folder;
+    }
+
+    /**
+     * Returns the support URL.
+     *
+     * @return the URL, or null
+     */
+    public @Nullable String getSupportUrl() {
+      return supportUrl;
+    }
+
+    /**
+     * Sets the support URL.
+     *
+     * @param supportUrl the URL
+     */
+    public void setSupportUrl(@Nullable String supportUrl) {
+      this.supportUrl = supportUrl;
+    }
+
+    /**
+     * Returns the base URL.
+     *
+     * @return the URL, or null
+     */
+    public @Nullable String getBaseUrl() {
+      return baseUrl;
+    }
+
+    /**
+     * Sets the base URL.
+     *
+     * @param baseUrl the URL
+     */
+    public void setBaseUrl(@Nullable String baseUrl) {
+      this.baseUrl = baseUrl;
+    }
+  }
+
+  /** Asynchronous delivery settings. */
+  public static class Async {
+    /** Send mail from a bounded queue on worker threads; the request returns before delivery. */
+    private boolean enabled;
+
+    /** Worker threads. */
+    private int workers = 2;
+
+    /** Queue capacity; a full queue refuses a send with a typed result. */
+    private int queueSize = 1000;
+
+    /** How long closing the application waits for the queue to drain. */
+    private Duration drainTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Returns whether delivery is asynchronous.
+     *
+     * @return true when asynchronous
+     */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Turns asynchronous delivery on or off.
+     *
+     * @param enabled true for on
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * Returns the worker count.
+     *
+     * @return the workers
+     */
+    public int getWorkers() {
+      return workers;
+    }
+
+    /**
+     * Sets the worker count.
+     *
+     * @param workers the workers
+     */
+    public void setWorkers(int workers) {
+      this.workers = workers;
+    }
+
+    /**
+     * Returns the queue capacity.
+     *
+     * @return the capacity
+     */
+    public int getQueueSize() {
+      return queueSize;
+    }
+
+    /**
+     * Sets the queue capacity.
+     *
+     * @param queueSize the capacity
+     */
+    public void setQueueSize(int queueSize) {
+      this.queueSize = queueSize;
+    }
+
+    /**
+     * Returns the drain timeout.
+     *
+     * @return the timeout
+     */
+    public Duration getDrainTimeout() {
+      return drainTimeout;
+    }
+
+    /**
+     * Sets the drain timeout.
+     *
+     * @param drainTimeout the timeout
+     */
+    public void setDrainTimeout(Duration drainTimeout) {
+      this.drainTimeout = drainTimeout;
+    }
+  }
+
+  /** Retry settings for transient delivery failures. */
+  public static class Retry {
+    /** Retries after the first try (2); 0 turns retries off. */
+    private int maxRetries = 2;
+
+    /** Wait before the first retry. */
+    private Duration initialBackoff = Duration.ofSeconds(1);
+
+    /** Longest wait between retries. */
+    private Duration maxBackoff = Duration.ofSeconds(30);
+
+    /**
+     * Returns the retry count.
+     *
+     * @return the retries
+     */
+    public int getMaxRetries() {
+      return maxRetries;
+    }
+
+    /**
+     * Sets the retry count.
+     *
+     * @param maxRetries the retries
+     */
+    public void setMaxRetries(int maxRetries) {
+      this.maxRetries = maxRetries;
+    }
+
+    /**
+     * Returns the first back-off.
+     *
+     * @return the back-off
+     */
+    public Duration getInitialBackoff() {
+      return initialBackoff;
+    }
+
+    /**
+     * Sets the first back-off.
+     *
+     * @param initialBackoff the back-off
+     */
+    public void setInitialBackoff(Duration initialBackoff) {
+      this.initialBackoff = initialBackoff;
+    }
+
+    /**
+     * Returns the longest back-off.
+     *
+     * @return the back-off
+     */
+    public Duration getMaxBackoff() {
+      return maxBackoff;
+    }
+
+    /**
+     * Sets the longest back-off.
+     *
+     * @param maxBackoff the back-off
+     */
+    public void setMaxBackoff(Duration maxBackoff) {
+      this.maxBackoff = maxBackoff;
+    }
+  }
+
+  /** Failover settings: further SMTP servers behind the primary one. */
+  public static class Failover {
+    /** Fallback SMTP servers, in order; each has the fields of mailverify.smtp (no seed fallbacks). */
+    private List<Smtp> servers = new ArrayList<>();
+
+    /** Consecutive failures after which a server is skipped for a while. */
+    private int suspendAfter = 3;
+
+    /** How long a failing server is skipped. */
+    private Duration suspension = Duration.ofSeconds(30);
+
+    /**
+     * Returns the fallback servers.
+     *
+     * @return the servers
+     */
+    public List<Smtp> getServers() {
+      return servers;
+    }
+
+    /**
+     * Sets the fallback servers.
+     *
+     * @param servers the servers
+     */
+    public void setServers(List<Smtp> servers) {
+      this.servers = servers;
+    }
+
+    /**
+     * Returns the failures before a suspension.
+     *
+     * @return the count
+     */
+    public int getSuspendAfter() {
+      return suspendAfter;
+    }
+
+    /**
+     * Sets the failures before a suspension.
+     *
+     * @param suspendAfter the count
+     */
+    public void setSuspendAfter(int suspendAfter) {
+      this.suspendAfter = suspendAfter;
+    }
+
+    /**
+     * Returns the suspension.
+     *
+     * @return the suspension
+     */
+    public Duration getSuspension() {
+      return suspension;
+    }
+
+    /**
+     * Sets the suspension.
+     *
+     * @param suspension the suspension
+     */
+    public void setSuspension(Duration suspension) {
+      this.suspension = suspension;
+    }
+  }
+
+  /** Sender budget: the SMTP account's own sending limits. */
+  public static class Budget {
+    /** Most messages per day through the account; unset means no daily budget. */
+    private @Nullable Integer perDay;
+
+    /** Most messages per minute through the account; unset means no per-minute budget. */
+    private @Nullable Integer perMinute;
+
+    /** Share of a budget (0-1) at which a warning is logged. */
+    private @Nullable Double warnAt;
+
+    /**
+     * Returns the daily budget.
+     *
+     * @return the budget, or null
+     */
+    public @Nullable Integer getPerDay() {
+      return perDay;
+    }
+
+    /**
+     * Sets the daily budget.
+     *
+     * @param perDay the budget
+     */
+    public void setPerDay(@Nullable Integer perDay) {
+      this.perDay = perDay;
+    }
+
+    /**
+     * Returns the per-minute budget.
+     *
+     * @return the budget, or null
+     */
+    public @Nullable Integer getPerMinute() {
+      return perMinute;
+    }
+
+    /**
+     * Sets the per-minute budget.
+     *
+     * @param perMinute the budget
+     */
+    public void setPerMinute(@Nullable Integer perMinute) {
+      this.perMinute = perMinute;
+    }
+
+    /**
+     * Returns the warning threshold.
+     *
+     * @return the share, or null
+     */
+    public @Nullable Double getWarnAt() {
+      return warnAt;
+    }
+
+    /**
+     * Sets the warning threshold.
+     *
+     * @param warnAt the share
+     */
+    public void setWarnAt(@Nullable Double warnAt) {
+      this.warnAt = warnAt;
+    }
+  }
+
+  /** Store settings. */
+  public static class Store {
+    /** auto, memory, redis or jdbc; auto picks redis, then jdbc, then memory by what the application has. */
+    private StoreType type = StoreType.AUTO;
+
+    /** Timeout of each store call (2s). */
+    private Duration timeout = Duration.ofSeconds(2);
+
+    /** Key prefix in Redis. */
+    private String redisKeyPrefix = "mailverify:";
+
+    /** Table name prefix in SQL. */
+    private String jdbcTablePrefix = "mailverify_";
+
+    /** Create the SQL tables when they are missing. */
+    private boolean jdbcCreateTables = true;
+
+    /**
+     * Returns the store type.
+     *
+     * @return the type
+     */
+    public StoreType getType() {
+      return type;
+    }
+
+    /**
+     * Sets the store type.
+     *
+     * @param type the type
+     */
+    public void setType(StoreType type) {
+      this.type = type;
+    }
+
+    /**
+     * Returns the call timeout.
+     *
+     * @return the timeout
+     */
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    /**
+     * Sets the call timeout.
+     *
+     * @param timeout the timeout
+     */
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    /**
+     * Returns the Redis key prefix.
+     *
+     * @return the prefix
+     */
+    public String getRedisKeyPrefix() {
+      return redisKeyPrefix;
+    }
+
+    /**
+     * Sets the Redis key prefix.
+     *
+     * @param redisKeyPrefix the prefix
+     */
+    public void setRedisKeyPrefix(String redisKeyPrefix) {
+      this.redisKeyPrefix = redisKeyPrefix;
+    }
+
+    /**
+     * Returns the SQL table prefix.
+     *
+     * @return the prefix
+     */
+    public String getJdbcTablePrefix() {
+      return jdbcTablePrefix;
+    }
+
+    /**
+     * Sets the SQL table prefix.
+     *
+     * @param jdbcTablePrefix the prefix
+     */
+    public void setJdbcTablePrefix(String jdbcTablePrefix) {
+      this.jdbcTablePrefix = jdbcTablePrefix;
+    }
+
+    /**
+     * Returns whether missing tables are created.
+     *
+     * @return true when created
+     */
+    public boolean isJdbcCreateTables() {
+      return jdbcCreateTables;
+    }
+
+    /**
+     * Sets whether missing tables are created.
+     *
+     * @param jdbcCreateTables true to create them
+     */
+    public void setJdbcCreateTables(boolean jdbcCreateTables) {
+      this.jdbcCreateTables = jdbcCreateTables;
+    }
+  }
+
+  /** Health contributor settings. */
+  public static class Health {
+    /** How long a health result is reused before the server is asked again. */
+    private Duration cacheFor = Duration.ofSeconds(30);
+
+    /**
+     * Returns the cache duration.
+     *
+     * @return the duration
+     */
+    public Duration getCacheFor() {
+      return cacheFor;
+    }
+
+    /**
+     * Sets the cache duration.
+     *
+     * @param cacheFor the duration
+     */
+    public void setCacheFor(Duration cacheFor) {
+      this.cacheFor = cacheFor;
+    }
+  }
+}
