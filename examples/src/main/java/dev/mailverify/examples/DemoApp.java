@@ -10,6 +10,7 @@ import dev.mailverify.core.MailTransport;
 import dev.mailverify.smtp.DiagnosticReport;
 import dev.mailverify.smtp.EnvironmentSource;
 import dev.mailverify.smtp.MailTransports;
+import dev.mailverify.smtp.SenderDomainCheck;
 import dev.mailverify.smtp.SmtpConfigurationException;
 import dev.mailverify.smtp.SmtpDiagnostics;
 import dev.mailverify.smtp.SmtpEnvironment;
@@ -352,8 +353,19 @@ public final class DemoApp implements Callable<Integer> {
         return 1;
       }
       SmtpSettings settings = env.get().requireSettings();
-      DiagnosticReport report = (recipient == null ? SmtpDiagnostics.check(settings)
-          : SmtpDiagnostics.check(settings, recipient)).withWarnings(env.get().warnings());
+      // DNS_SERVER, as for serve's MX check, also answers the sender checks (SPF, DMARC, MX) of a run
+      // without --to (SmtpDiagnostics has no public method for a test send with a chosen resolver)
+      Optional<DemoBackend.DnsServer> dns = DemoBackend.DnsServer.parse(app.environment().get(DemoBackend.DnsServer.VARIABLE));
+      DiagnosticReport report;
+      if (recipient != null) {
+        report = SmtpDiagnostics.check(settings, recipient);
+      } else if (dns.isPresent()) {
+        report = SmtpDiagnostics.check(settings,
+            SenderDomainCheck.builder().resolver(dns.get().host(), dns.get().port()).build());
+      } else {
+        report = SmtpDiagnostics.check(settings);
+      }
+      report = report.withWarnings(env.get().warnings());
       app.out.println(report);
       return report.passed() ? 0 : 1;
     }
