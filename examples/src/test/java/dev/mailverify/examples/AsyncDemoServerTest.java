@@ -142,6 +142,20 @@ class AsyncDemoServerTest {
   }
 
   @Test
+  @DisplayName("the browser page shows did_you_mean from the send answer as a button that puts it in the form")
+  void pageShowsSuggestion() throws Exception {
+    start(MailTransport.async(outbox).build());
+    java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() + "/")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<p id=\"suggestion\" hidden>Did you mean <button id=\"use-suggestion\"")
+        .contains("$('suggestion').hidden = !r.did_you_mean;")
+        .contains("$('use-suggestion').textContent = r.did_you_mean || '';") // text, never HTML
+        .contains("$('email').value = $('use-suggestion').textContent;");
+  }
+
+  @Test
   @DisplayName("C30 a refused recipient is 400 with reason DOMAIN_NOT_FOUND / NO_MAIL_SERVER and nothing is sent;"
       + " a syntax error is 400 with its own reason")
   void refusedRecipient() throws Exception {
