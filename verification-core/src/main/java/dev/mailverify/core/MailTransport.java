@@ -34,9 +34,13 @@ public interface MailTransport extends AutoCloseable {
    * {@link DeliveryException.Category#QUEUE_FULL}). It never completes with anything else.
    *
    * <p>The default calls {@link #send} on the caller's thread and returns a completed stage, so a
-   * synchronous transport needs nothing more. The service treats a stage that is already complete
-   * when this method returns as a synchronous answer ({@link SendResult.Delivery#ACCEPTED} or
-   * {@link SendResult.DeliveryFailed}) and any other as {@link SendResult.Delivery#QUEUED}.
+   * synchronous transport needs nothing more. For a transport that {@link #queues()}, the service
+   * answers {@link SendResult.Delivery#QUEUED} whenever the mail was taken into the queue, even if a
+   * fast worker already finished it, and reports the final outcome as a DELIVER event; only a
+   * refusal at intake (a failed stage whose {@link DeliveryException#attempts()} is 0, such as
+   * {@link DeliveryException.Category#QUEUE_FULL}) is an immediate {@link SendResult.DeliveryFailed}.
+   * For any other transport, a stage already complete when this method returns is a synchronous
+   * answer and an incomplete one is {@code QUEUED}.
    *
    * @param message the message; not null
    * @return the stage of the final outcome
@@ -51,6 +55,17 @@ public interface MailTransport extends AutoCloseable {
       return CompletableFuture.failedFuture(new DeliveryException(DeliveryException.Category.UNKNOWN,
           "transport " + getClass().getSimpleName() + " failed: " + e.getClass().getName(), e));
     }
+  }
+
+  /**
+   * Tells whether this transport puts mail in a queue and delivers it later
+   * ({@link dev.mailverify.core.transport.AsyncMailTransport}), so that a send is answered
+   * "queued" however fast the queue moves. A decorator returns its delegate's answer.
+   *
+   * @return {@code false} by default
+   */
+  default boolean queues() {
+    return false;
   }
 
   /** Releases connections and threads. The default does nothing. Never throws. */

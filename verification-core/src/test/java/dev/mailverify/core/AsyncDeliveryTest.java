@@ -95,6 +95,27 @@ class AsyncDeliveryTest {
   }
 
   @Test
+  @DisplayName("C27: a queue that delivers faster than the call returns still answers QUEUED, and a DELIVER event follows for every mail")
+  void fastQueueStillAnswersQueued() throws Exception {
+    dev.mailverify.core.transport.InMemoryOutbox outbox = MailTransport.inMemory();
+    AsyncMailTransport fast = MailTransport.async(outbox).clock(clock).workers(4).build();
+    opened.add(fast);
+    VerificationCodeService service = service(fast);
+    int mails = 50;
+    for (int i = 0; i < mails; i++) {
+      SendResult r = service.sendVerificationCode("u" + i + "@example.com", VerificationType.REGISTER, TTL);
+      assertThat(r).as("send %d", i).isInstanceOfSatisfying(SendResult.Sent.class,
+          sent -> assertThat(sent.isQueued()).isTrue());
+    }
+    for (int i = 0; i < mails; i++) {
+      assertThat(nextDeliver().outcome()).isEqualTo(VerificationEvent.Outcome.DELIVERED);
+    }
+    assertThat(events.stream().filter(e -> e.action() == Action.SEND).map(VerificationEvent::outcome))
+        .hasSize(mails).containsOnly(VerificationEvent.Outcome.QUEUED);
+    assertThat(outbox.size()).isEqualTo(mails);
+  }
+
+  @Test
   @DisplayName("C27: a synchronous transport still answers ACCEPTED, and no DELIVER event follows")
   void synchronousTransportIsAccepted() {
     VerificationCodeService service = service(delegate);

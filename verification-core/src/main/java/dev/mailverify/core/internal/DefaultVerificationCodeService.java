@@ -272,8 +272,9 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     } catch (RuntimeException e) {
       outcome.completeExceptionally(e);
     }
-    if (!outcome.isDone()) {
-      // C27: queued; the final outcome is reported when the transport completes the stage
+    if (!outcome.isDone() || (transport.queues() && !refusedAtIntake(outcome))) {
+      // C27: queued; the final outcome is reported when the transport completes the stage (at once
+      // if a fast worker already did: the caller still learns that the mail went through the queue)
       publish(event(now, Action.SEND, type, address, request.clientKey(), Outcome.QUEUED, null).expiresAt(expiresAt));
       outcome.whenComplete((receipt, error) -> delivered(key, ticket, address, type, request.clientKey(),
           cooldownKey, policy, now, receipt, error));
@@ -292,6 +293,12 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     }
     publish(event(now, Action.SEND, type, address, request.clientKey(), Outcome.SENT, null).expiresAt(expiresAt));
     return new SendResult.Sent(address, type, expiresAt, SendResult.Delivery.ACCEPTED);
+  }
+
+  /** Whether a completed stage failed before the mail was tried at all (a full or closed queue). */
+  private boolean refusedAtIntake(CompletableFuture<DeliveryReceipt> done) {
+    DeliveryException failure = failureOf(done);
+    return failure != null && failure.attempts() == 0;
   }
 
   /** The failure of a completed stage as a DeliveryException, or null if it succeeded. */

@@ -148,6 +148,16 @@ public final class AsyncMailTransport implements MailTransport {
    * @param message the message; not null
    * @return the stage of the final outcome
    */
+  /**
+   * Returns {@code true}: every accepted mail waits in the queue (C27).
+   *
+   * @return {@code true}
+   */
+  @Override
+  public boolean queues() {
+    return true;
+  }
+
   @Override
   public CompletionStage<DeliveryReceipt> sendAsync(EmailMessage message) {
     Objects.requireNonNull(message, "message");
