@@ -183,7 +183,10 @@ class AiosmtpdStartTlsTest {
           EmailAddress.parse("kate@example.org"));
 
       assertThat(report.passed()).as(report.toString()).isTrue();
-      assertThat(report.steps()).extracting(DiagnosticStep::kind).containsExactly(DiagnosticStep.Kind.values());
+      // the SMTP steps; the sender's DNS checks are left out here (Diagnose) and tested against dnsmasq
+      assertThat(report.steps()).extracting(DiagnosticStep::kind).containsExactly(DiagnosticStep.Kind.RESOLVE,
+          DiagnosticStep.Kind.CONNECT, DiagnosticStep.Kind.BANNER, DiagnosticStep.Kind.EHLO, DiagnosticStep.Kind.TLS,
+          DiagnosticStep.Kind.AUTH, DiagnosticStep.Kind.SEND);
       assertThat(report.steps()).as(report.toString())
           .allMatch(s -> s.status() == DiagnosticStep.Status.PASSED);
       assertThat(report.step(DiagnosticStep.Kind.TLS).orElseThrow().detail()).contains("CN=localhost")
