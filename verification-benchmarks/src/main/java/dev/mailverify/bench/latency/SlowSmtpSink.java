@@ -83,7 +83,7 @@ final class SlowSmtpSink implements AutoCloseable {
             reply(out, "221 bye");
             return;
           }
-          default -> reply(out, "502 not implemented");
+          default -> reply(out, "502 5.5.1 command not recognized"); // RFC 5321: a command this sink does not serve
         }
       }
     } catch (IOException e) {
