@@ -7,6 +7,6 @@ import dev.mailverify.test.RateLimiterContract;
 class InMemoryRateLimiterTest extends RateLimiterContract {
   @Override
   protected RateLimiter createLimiter() {
-    return new InMemoryRateLimiter();
+    return RateLimiter.inMemory();
   }
 }

@@ -5,7 +5,10 @@ import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.test.MailTransportContract;
 
-/** The in-memory outbox passes the transport kit; {@code failNext} makes it refuse mail. */
+/**
+ * The in-memory outbox passes the transport kit; {@code failNext} makes it refuse mail. This class
+ * is the example in {@code MailTransportContract}'s Javadoc.
+ */
 class InMemoryOutboxContractTest extends MailTransportContract {
   private final InMemoryOutbox outbox = MailTransport.inMemory();
 
@@ -21,6 +24,10 @@ class InMemoryOutboxContractTest extends MailTransportContract {
 
   @Override
   protected MailTransport createFailingTransport() {
-    return RefusingOutbox.refusing(DeliveryException.Category.RECIPIENT_REJECTED);
+    InMemoryOutbox refusing = MailTransport.inMemory();
+    for (int i = 0; i < 100; i++) {
+      refusing.failNext(new DeliveryException(DeliveryException.Category.RECIPIENT_REJECTED, "550 no such user", null));
+    }
+    return refusing;
   }
 }
