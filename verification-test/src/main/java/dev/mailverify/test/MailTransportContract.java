@@ -250,7 +250,6 @@ public abstract class MailTransportContract {
     assertFalse(e.hint().isBlank(), "the failure has no hint");
     assertNoCode(String.valueOf(e.getMessage()), "the failure's message");
     assertNoCode(e.toString(), "the failure's toString");
-    assertFalse(received(m), "send failed, yet the mail arrived at the working next hop");
   }
 
   @Test
