@@ -15,8 +15,24 @@ import org.jspecify.annotations.Nullable;
  * <p>A store keeps only keyed hashes of codes and hashes of tokens (C14). Time is always passed
  * in by the service ({@code now}), so that expiry follows the service's {@link Clock}.
  *
- * <p>Implementations must pass {@code dev.mailverify.core.testkit.CodeStoreContract} from the
- * {@code verification-core} test-jar. The built-in {@link #inMemory()} runs on Caffeine.
+ * <p>Implementations must pass {@code dev.mailverify.test.CodeStoreContract} from the
+ * {@code verification-test} module (test scope), which checks these rules with 100-thread races:
+ *
+ * <pre>{@code
+ * class ConcurrentMapCodeStoreTest extends CodeStoreContract {
+ *   @Override
+ *   protected CodeStore createStore() {
+ *     return new ConcurrentMapCodeStore();
+ *   }
+ *
+ *   @Override
+ *   protected String dump(CodeStore store) {
+ *     return ((ConcurrentMapCodeStore) store).dump();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The built-in {@link #inMemory()} runs on Caffeine.
  */
 public interface CodeStore {
 

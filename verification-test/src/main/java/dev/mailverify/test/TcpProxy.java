@@ -1,4 +1,4 @@
-package dev.mailverify.core.testkit;
+package dev.mailverify.test;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * </ul>
  *
  * <p>{@link #restore()} undoes any of them as a restarted server would: it closes every connection
- * and forwards new ones again. Thread-safe. Published in the {@code verification-core} test-jar.
+ * and forwards new ones again. Thread-safe.
  *
  * <pre>{@code
  * try (TcpProxy proxy = new TcpProxy(6379)) {

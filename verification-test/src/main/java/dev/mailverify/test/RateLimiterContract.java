@@ -1,6 +1,8 @@
-package dev.mailverify.core.testkit;
+package dev.mailverify.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailverify.core.Quota;
 import dev.mailverify.core.spi.RateLimiter;
@@ -19,12 +21,16 @@ import org.junit.jupiter.api.Test;
  * under 100 threads (C7, C10, C11, C12, C13). Time is passed in, never read from a clock.
  *
  * <pre>{@code
- * class RedisRateLimiterTest extends RateLimiterContract {
- *   protected RateLimiter createLimiter() { return RedisRateLimiter.create(client, "test:" + UUID.randomUUID()); }
+ * class InMemoryRateLimiterTest extends RateLimiterContract {
+ *   @Override
+ *   protected RateLimiter createLimiter() {
+ *     return RateLimiter.inMemory();
+ *   }
  * }
  * }</pre>
  *
- * <p>Published in the {@code verification-core} test-jar; it needs JUnit Jupiter and AssertJ.
+ * <p>A limiter behind a network (Redis, SQL) returns one under a fresh key prefix or over an
+ * emptied table from {@link #createLimiter()}, and may lower {@link #takeAndGiveBackRounds()}.
  */
 public abstract class RateLimiterContract {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -33,11 +39,14 @@ public abstract class RateLimiterContract {
   /** The limiter under test, fresh for every test. */
   protected RateLimiter limiter;
 
+  /** For subclasses. */
+  protected RateLimiterContract() {}
+
   /**
    * Returns a new limiter that shares no keys with any earlier one (a fresh key prefix, an
-   * emptied table).
+   * emptied table); called before each test.
    *
-   * @return the limiter
+   * @return the limiter; not null
    */
   protected abstract RateLimiter createLimiter();
 
@@ -59,18 +68,17 @@ public abstract class RateLimiterContract {
   @Test
   @DisplayName("C11: a sliding window - the oldest permit frees exactly one window after it was taken")
   void slidingWindow() {
-    assertThat(limiter.tryAcquire("k", THREE_PER_HOUR, T0).granted()).isTrue();
-    assertThat(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(10))).granted()).isTrue();
-    assertThat(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(20))).granted()).isTrue();
+    assertTrue(limiter.tryAcquire("k", THREE_PER_HOUR, T0).granted());
+    assertTrue(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(10))).granted());
+    assertTrue(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(20))).granted());
 
     Decision denied = limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(30)));
-    assertThat(denied.granted()).isFalse();
-    assertThat(denied.retryAfter()).isEqualTo(Duration.ofMinutes(30));
-    assertThat(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(60)).minusMillis(1)).granted())
-        .isFalse();
-    assertThat(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(60))).granted()).isTrue();
+    assertFalse(denied.granted());
+    assertEquals(Duration.ofMinutes(30), denied.retryAfter());
+    assertFalse(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(60)).minusMillis(1)).granted());
+    assertTrue(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(60))).granted());
     Decision next = limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(61)));
-    assertThat(next.retryAfter()).isEqualTo(Duration.ofMinutes(9)); // the 10-minute permit frees at 70
+    assertEquals(Duration.ofMinutes(9), next.retryAfter()); // the 10-minute permit frees at 70
   }
 
   @Test
@@ -79,9 +87,9 @@ public abstract class RateLimiterContract {
     Quota one = new Quota(1, Duration.ofMinutes(1));
     limiter.tryAcquire("k", one, T0);
     for (int s = 1; s < 60; s++) {
-      assertThat(limiter.tryAcquire("k", one, T0.plusSeconds(s)).granted()).isFalse();
+      assertFalse(limiter.tryAcquire("k", one, T0.plusSeconds(s)).granted());
     }
-    assertThat(limiter.tryAcquire("k", one, T0.plusSeconds(60)).granted()).isTrue();
+    assertTrue(limiter.tryAcquire("k", one, T0.plusSeconds(60)).granted());
   }
 
   @Test
@@ -89,14 +97,14 @@ public abstract class RateLimiterContract {
   void largeQuotaExact() {
     Quota thousand = Quota.perHour(1000);
     for (int i = 0; i < 1000; i++) {
-      assertThat(limiter.tryAcquire("k", thousand, T0.plusMillis(i)).granted()).as("permit %d", i).isTrue();
+      assertTrue(limiter.tryAcquire("k", thousand, T0.plusMillis(i)).granted(), "permit " + i);
     }
     Decision denied = limiter.tryAcquire("k", thousand, T0.plusSeconds(5));
-    assertThat(denied.granted()).isFalse();
-    assertThat(denied.retryAfter()).isEqualTo(Duration.ofHours(1).minusSeconds(5));
+    assertFalse(denied.granted());
+    assertEquals(Duration.ofHours(1).minusSeconds(5), denied.retryAfter());
     // the oldest permits leave one by one
-    assertThat(limiter.tryAcquire("k", thousand, T0.plus(Duration.ofHours(1))).granted()).isTrue();
-    assertThat(limiter.tryAcquire("k", thousand, T0.plus(Duration.ofHours(1))).granted()).isFalse();
+    assertTrue(limiter.tryAcquire("k", thousand, T0.plus(Duration.ofHours(1))).granted());
+    assertFalse(limiter.tryAcquire("k", thousand, T0.plus(Duration.ofHours(1))).granted());
   }
 
   @Test
@@ -107,27 +115,27 @@ public abstract class RateLimiterContract {
     limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(30)));
     limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(40)));
     limiter.release("k", T0.plus(Duration.ofMinutes(41))); // the 40-minute permit
-    assertThat(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(42))).granted()).isTrue();
+    assertTrue(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(42))).granted());
     Decision denied = limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(43)));
-    assertThat(denied.retryAfter()).isEqualTo(Duration.ofMinutes(17)); // the T0 permit is still the oldest
+    assertEquals(Duration.ofMinutes(17), denied.retryAfter()); // the T0 permit is still the oldest
 
     limiter.release("k", T0.plus(Duration.ofMinutes(44)));
     limiter.release("k", T0.plus(Duration.ofMinutes(44)));
     limiter.release("k", T0.plus(Duration.ofMinutes(44)));
     limiter.release("k", T0.plus(Duration.ofMinutes(44))); // more releases than permits: nothing breaks
     for (int i = 0; i < 3; i++) {
-      assertThat(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(45))).granted()).isTrue();
+      assertTrue(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(45))).granted());
     }
-    assertThat(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(45))).granted()).isFalse();
+    assertFalse(limiter.tryAcquire("k", THREE_PER_HOUR, T0.plus(Duration.ofMinutes(45))).granted());
   }
 
   @Test
   @DisplayName("C12: keys are independent")
   void keysIndependent() {
     Quota one = Quota.perHour(1);
-    assertThat(limiter.tryAcquire("a", one, T0).granted()).isTrue();
-    assertThat(limiter.tryAcquire("b", one, T0).granted()).isTrue();
-    assertThat(limiter.tryAcquire("a", one, T0).granted()).isFalse();
+    assertTrue(limiter.tryAcquire("a", one, T0).granted());
+    assertTrue(limiter.tryAcquire("b", one, T0).granted());
+    assertFalse(limiter.tryAcquire("a", one, T0).granted());
   }
 
   @Test
@@ -136,9 +144,12 @@ public abstract class RateLimiterContract {
     for (int round = 0; round < 20; round++) {
       String key = "race" + round;
       List<Decision> results = Race.run(100, i -> limiter.tryAcquire(key, Quota.perHour(20), T0));
-      assertThat(results.stream().filter(Decision::granted)).hasSize(20);
-      assertThat(results.stream().filter(d -> !d.granted()))
-          .allSatisfy(d -> assertThat(d.retryAfter()).isEqualTo(Duration.ofHours(1)));
+      assertEquals(20, results.stream().filter(Decision::granted).count());
+      for (Decision d : results) {
+        if (!d.granted()) {
+          assertEquals(Duration.ofHours(1), d.retryAfter());
+        }
+      }
     }
   }
 
@@ -166,13 +177,13 @@ public abstract class RateLimiterContract {
         }
         return mine;
       });
-      assertThat(most.get()).as("most permits held at once").isLessThanOrEqualTo(limit);
-      assertThat(granted.stream().mapToInt(Integer::intValue).sum()).isPositive();
+      assertTrue(most.get() <= limit, "most permits held at once: " + most.get());
+      assertTrue(granted.stream().mapToInt(Integer::intValue).sum() > 0, "no permit was ever granted");
       // every permit was given back: the whole quota is free again
       for (int i = 0; i < limit; i++) {
-        assertThat(limiter.tryAcquire(key, quota, T0).granted()).isTrue();
+        assertTrue(limiter.tryAcquire(key, quota, T0).granted());
       }
-      assertThat(limiter.tryAcquire(key, quota, T0).granted()).isFalse();
+      assertFalse(limiter.tryAcquire(key, quota, T0).granted());
     }
   }
 
@@ -197,11 +208,11 @@ public abstract class RateLimiterContract {
       return keep;
     });
     int held = kept.stream().mapToInt(Integer::intValue).sum();
-    assertThat(held).isEqualTo(50 * 50);
+    assertEquals(50 * 50, held);
     int free = 0;
     while (limiter.tryAcquire("mixed", quota, T0).granted()) {
       free++;
     }
-    assertThat(free).isEqualTo(limit - held);
+    assertEquals(limit - held, free);
   }
 }

@@ -1,6 +1,9 @@
-package dev.mailverify.core.testkit;
+package dev.mailverify.test;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.AttemptResult;
@@ -29,17 +32,26 @@ import org.junit.jupiter.api.Test;
  * The compatibility kit every {@link CodeStore} must pass: the store rules of the contract (C3,
  * C4, C5, C6, C8, C9, C14) including the race tests of C8 with real threads. Extend it, return a
  * fresh, empty store from {@link #createStore()}, and a dump of everything the store holds from
- * {@link #dump(CodeStore)}.
+ * {@link #dump(CodeStore)}; every store of mailverify (in memory, Redis, JDBC) passes it.
  *
  * <pre>{@code
- * class RedisCodeStoreTest extends CodeStoreContract {
- *   protected CodeStore createStore() { return new RedisCodeStore(client, "test:" + UUID.randomUUID()); }
- *   protected String dump(CodeStore store) { return redisKeysAndValues(); }
+ * class ConcurrentMapCodeStoreTest extends CodeStoreContract {
+ *   @Override
+ *   protected CodeStore createStore() {
+ *     return new ConcurrentMapCodeStore();
+ *   }
+ *
+ *   @Override
+ *   protected String dump(CodeStore store) {
+ *     return ((ConcurrentMapCodeStore) store).dump();
+ *   }
  * }
  * }</pre>
  *
- * <p>Published in the {@code verification-core} test-jar ({@code <type>test-jar</type>}); it needs
- * JUnit Jupiter and AssertJ on the test class path.
+ * <p>The tests call the store directly with fixed instants (the store never reads a clock) and
+ * stand-in MACs from {@link #mac(String)}. Each test gets a new instance of the subclass and a new
+ * store, so a subclass may keep the store's connection or table name in instance fields. The race
+ * tests start up to {@value #THREADS} threads at once through {@link Race}.
  */
 public abstract class CodeStoreContract {
 
@@ -52,18 +64,22 @@ public abstract class CodeStoreContract {
   /** The store under test, fresh for every test. */
   protected CodeStore store;
 
+  /** For subclasses. */
+  protected CodeStoreContract() {}
+
   /**
-   * Returns a new, empty store.
+   * Returns a new, empty store; called before each test.
    *
-   * @return the store
+   * @return the store; not null
    */
   protected abstract CodeStore createStore();
 
   /**
-   * Returns everything the store holds as text (keys and values), for the C14 dump test.
+   * Returns everything the store holds as text (keys and values, as an operator's dump would show
+   * them), for the C14 test that no code or token is stored in clear. It must show the addresses.
    *
-   * @param store the store
-   * @return the dump
+   * @param store the store from {@link #createStore()}
+   * @return the dump; not null
    */
   protected abstract String dump(CodeStore store);
 
@@ -103,8 +119,8 @@ public abstract class CodeStoreContract {
   void rightCodeMatchesOnce() {
     CodeKey k = key("a@example.com");
     issue(k, "123456", 5);
-    assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.MATCHED);
-    assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.NOT_FOUND);
+    assertEquals(Outcome.MATCHED, attempt(k, "123456", T0).outcome());
+    assertEquals(Outcome.NOT_FOUND, attempt(k, "123456", T0).outcome());
   }
 
   @Test
@@ -113,18 +129,18 @@ public abstract class CodeStoreContract {
     CodeKey k = key("a@example.com");
     issue(k, "111111", 5);
     issue(k, "222222", 5);
-    assertThat(attempt(k, "111111", T0).outcome()).isEqualTo(Outcome.MISMATCHED);
-    assertThat(attempt(k, "222222", T0).outcome()).isEqualTo(Outcome.MATCHED);
+    assertEquals(Outcome.MISMATCHED, attempt(k, "111111", T0).outcome());
+    assertEquals(Outcome.MATCHED, attempt(k, "222222", T0).outcome());
   }
 
   @Test
   @DisplayName("C5: a code is bound to its address and type")
   void codeBoundToAddressAndType() {
     issue(key("a@example.com"), "123456", 5);
-    assertThat(attempt(key("b@example.com"), "123456", T0).outcome()).isEqualTo(Outcome.NOT_FOUND);
-    assertThat(store.attempt(new CodeKey(VerificationType.RESET_PASSWORD, "a@example.com"),
-        List.of(mac("123456")), T0).outcome()).isEqualTo(Outcome.NOT_FOUND);
-    assertThat(attempt(key("a@example.com"), "123456", T0).outcome()).isEqualTo(Outcome.MATCHED);
+    assertEquals(Outcome.NOT_FOUND, attempt(key("b@example.com"), "123456", T0).outcome());
+    assertEquals(Outcome.NOT_FOUND, store.attempt(new CodeKey(VerificationType.RESET_PASSWORD, "a@example.com"),
+        List.of(mac("123456")), T0).outcome());
+    assertEquals(Outcome.MATCHED, attempt(key("a@example.com"), "123456", T0).outcome());
   }
 
   @Test
@@ -132,12 +148,12 @@ public abstract class CodeStoreContract {
   void expiryIsExactAndNotExtended() {
     CodeKey k = key("a@example.com");
     issue(k, "123456", 5);
-    assertThat(attempt(k, "000000", T0.plus(TTL).minusMillis(2)).outcome()).isEqualTo(Outcome.MISMATCHED);
-    assertThat(attempt(k, "123456", T0.plus(TTL).plusMillis(1)).outcome()).isEqualTo(Outcome.EXPIRED);
+    assertEquals(Outcome.MISMATCHED, attempt(k, "000000", T0.plus(TTL).minusMillis(2)).outcome());
+    assertEquals(Outcome.EXPIRED, attempt(k, "123456", T0.plus(TTL).plusMillis(1)).outcome());
 
     CodeKey k2 = key("b@example.com");
     issue(k2, "123456", 5);
-    assertThat(attempt(k2, "123456", T0.plus(TTL).minusMillis(1)).outcome()).isEqualTo(Outcome.MATCHED);
+    assertEquals(Outcome.MATCHED, attempt(k2, "123456", T0.plus(TTL).minusMillis(1)).outcome());
   }
 
   @Test
@@ -147,10 +163,10 @@ public abstract class CodeStoreContract {
     issue(k, "123456", 5);
     for (int remaining = 4; remaining >= 0; remaining--) {
       AttemptResult r = attempt(k, "000000", T0);
-      assertThat(r.outcome()).isEqualTo(Outcome.MISMATCHED);
-      assertThat(r.remainingAttempts()).isEqualTo(remaining);
+      assertEquals(Outcome.MISMATCHED, r.outcome());
+      assertEquals(remaining, r.remainingAttempts());
     }
-    assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.LOCKED);
+    assertEquals(Outcome.LOCKED, attempt(k, "123456", T0).outcome());
   }
 
   @Test
@@ -158,8 +174,7 @@ public abstract class CodeStoreContract {
   void anyCandidateMatches() {
     CodeKey k = key("a@example.com");
     issue(k, "old-secret-mac", 5);
-    assertThat(store.attempt(k, List.of(mac("new-secret-mac"), mac("old-secret-mac")), T0).outcome())
-        .isEqualTo(Outcome.MATCHED);
+    assertEquals(Outcome.MATCHED, store.attempt(k, List.of(mac("new-secret-mac"), mac("old-secret-mac")), T0).outcome());
   }
 
   @Test
@@ -168,8 +183,8 @@ public abstract class CodeStoreContract {
     CodeKey k = key("a@example.com");
     issue(k, "123456", 5);
     AttemptResult r = store.attempt(k, List.of(), T0);
-    assertThat(r.outcome()).isEqualTo(Outcome.MISMATCHED);
-    assertThat(r.remainingAttempts()).isEqualTo(4);
+    assertEquals(Outcome.MISMATCHED, r.outcome());
+    assertEquals(4, r.remainingAttempts());
   }
 
   @Test
@@ -177,9 +192,9 @@ public abstract class CodeStoreContract {
   void invalidateRemoves() {
     CodeKey k = key("a@example.com");
     issue(k, "123456", 5);
-    assertThat(store.invalidate(k)).isTrue();
-    assertThat(store.invalidate(k)).isFalse();
-    assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.NOT_FOUND);
+    assertTrue(store.invalidate(k));
+    assertFalse(store.invalidate(k));
+    assertEquals(Outcome.NOT_FOUND, attempt(k, "123456", T0).outcome());
   }
 
   @Test
@@ -189,15 +204,15 @@ public abstract class CodeStoreContract {
     store.storeToken("hash-1", new TokenRecord("a@example.com", VerificationType.REGISTER, T0, expires), T0);
     store.storeToken("hash-2", new TokenRecord("a@example.com", VerificationType.REGISTER, T0, expires), T0);
     Optional<TokenRecord> first = store.takeToken("hash-1", null, T0);
-    assertThat(first).hasValueSatisfying(r -> {
-      assertThat(r.address()).isEqualTo("a@example.com");
-      assertThat(r.type()).isEqualTo(VerificationType.REGISTER);
-      assertThat(r.verifiedAt()).isEqualTo(T0);
-      assertThat(r.expiresAt()).isEqualTo(expires);
-    });
-    assertThat(store.takeToken("hash-1", null, T0)).isEmpty();
-    assertThat(store.takeToken("hash-2", null, expires.plusMillis(1))).isEmpty();
-    assertThat(store.takeToken("unknown", null, T0)).isEmpty();
+    assertTrue(first.isPresent(), "the token was not taken");
+    TokenRecord r = first.get();
+    assertEquals("a@example.com", r.address());
+    assertEquals(VerificationType.REGISTER, r.type());
+    assertEquals(T0, r.verifiedAt());
+    assertEquals(expires, r.expiresAt());
+    assertTrue(store.takeToken("hash-1", null, T0).isEmpty());
+    assertTrue(store.takeToken("hash-2", null, expires.plusMillis(1)).isEmpty());
+    assertTrue(store.takeToken("unknown", null, T0).isEmpty());
   }
 
   @Test
@@ -209,8 +224,9 @@ public abstract class CodeStoreContract {
     String tokenHash = HexFormat.of().formatHex(mac(token));
     store.storeToken(tokenHash, new TokenRecord("a@example.com", VerificationType.REGISTER, T0, T0.plus(TTL)), T0);
     String dump = dump(store);
-    assertThat(dump).contains("a@example.com");
-    assertThat(dump).doesNotContain(code).doesNotContain(token);
+    assertTrue(dump.contains("a@example.com"), "the dump shows no address, so it cannot be the whole store");
+    assertFalse(dump.contains(code), "C14: the dump holds the code");
+    assertFalse(dump.contains(token), "C14: the dump holds the token");
   }
 
   @Test
@@ -219,10 +235,10 @@ public abstract class CodeStoreContract {
     CodeKey k = key("race@example.com");
     issue(k, "123456", 5);
     List<AttemptResult> results = race(THREADS, i -> attempt(k, String.format("%06d", i + 200000), T0));
-    assertThat(results.stream().filter(r -> r.outcome() == Outcome.MISMATCHED)).hasSize(5);
-    assertThat(results.stream().filter(r -> r.outcome() == Outcome.LOCKED)).hasSize(THREADS - 5);
-    assertThat(results.stream().filter(r -> r.outcome() == Outcome.MISMATCHED).map(AttemptResult::remainingAttempts))
-        .containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+    assertEquals(5, count(results, r -> r.outcome() == Outcome.MISMATCHED));
+    assertEquals(THREADS - 5, count(results, r -> r.outcome() == Outcome.LOCKED));
+    assertEquals(List.of(0, 1, 2, 3, 4), results.stream().filter(r -> r.outcome() == Outcome.MISMATCHED)
+        .map(AttemptResult::remainingAttempts).sorted().toList());
   }
 
   @Test
@@ -231,7 +247,7 @@ public abstract class CodeStoreContract {
     CodeKey k = key("race@example.com");
     issue(k, "123456", 5);
     List<AttemptResult> results = race(50, i -> attempt(k, "123456", T0));
-    assertThat(results.stream().filter(r -> r.outcome() == Outcome.MATCHED)).hasSize(1);
+    assertEquals(1, count(results, r -> r.outcome() == Outcome.MATCHED));
   }
 
   @Test
@@ -249,12 +265,12 @@ public abstract class CodeStoreContract {
       });
       long matched = byThread.values().stream().filter(r -> r.outcome() == Outcome.MATCHED).count();
       long mismatched = byThread.values().stream().filter(r -> r.outcome() == Outcome.MISMATCHED).count();
-      assertThat(matched).isLessThanOrEqualTo(1);
+      assertTrue(matched <= 1, "matches: " + matched);
       // Evaluations are bounded by maxAttempts: a match is one of at most 5 evaluated tries.
-      assertThat(matched + mismatched).isLessThanOrEqualTo(5);
+      assertTrue(matched + mismatched <= 5, "evaluated tries: " + (matched + mismatched));
       if (matched == 1) {
         // the match consumed the code, so the match cannot have come after the 5th wrong try
-        assertThat(mismatched).isLessThanOrEqualTo(4);
+        assertTrue(mismatched <= 4, "wrong tries evaluated beside the match: " + mismatched);
       }
     }
   }
@@ -263,14 +279,14 @@ public abstract class CodeStoreContract {
   @DisplayName("C4, C8: a resend racing 99 threads with the old code - at most one match, none after the resend returned")
   void raceResendAgainstOldCode() throws Exception {
     raceChangeAgainstOldCode("resend", k -> issue(k, "654321", 200), r -> r.outcome() != Outcome.MATCHED,
-        k -> assertThat(attempt(k, "654321", T0).outcome()).isEqualTo(Outcome.MATCHED));
+        k -> assertEquals(Outcome.MATCHED, attempt(k, "654321", T0).outcome()));
   }
 
   @Test
   @DisplayName("C8, C25: invalidate racing 99 threads with the right code - at most one match, none after it returned")
   void raceInvalidateAgainstRightCode() throws Exception {
     raceChangeAgainstOldCode("invalidate", store::invalidate, r -> r.outcome() == Outcome.NOT_FOUND,
-        k -> assertThat(attempt(k, "123456", T0).outcome()).isEqualTo(Outcome.NOT_FOUND));
+        k -> assertEquals(Outcome.NOT_FOUND, attempt(k, "123456", T0).outcome()));
   }
 
   /**
@@ -298,9 +314,9 @@ public abstract class CodeStoreContract {
         }
         return r;
       });
-      assertThat(results.stream().filter(r -> r != null && r.outcome() == Outcome.MATCHED).count())
-          .isLessThanOrEqualTo(1);
-      assertThat(attempt(k, "123456", T0).outcome()).isNotEqualTo(Outcome.MATCHED);
+      long matches = count(results, r -> r != null && r.outcome() == Outcome.MATCHED);
+      assertTrue(matches <= 1, name + ": matches: " + matches);
+      assertNotEquals(Outcome.MATCHED, attempt(k, "123456", T0).outcome());
       finally_.accept(k);
     }
   }
@@ -311,7 +327,7 @@ public abstract class CodeStoreContract {
     store.storeToken("hash-race", new TokenRecord("a@example.com", VerificationType.REGISTER, T0,
         T0.plus(Duration.ofMinutes(15))), T0);
     List<Optional<TokenRecord>> results = race(50, i -> store.takeToken("hash-race", null, T0));
-    assertThat(results.stream().filter(Optional::isPresent)).hasSize(1);
+    assertEquals(1, count(results, Optional::isPresent));
   }
 
   @Test
@@ -319,16 +335,16 @@ public abstract class CodeStoreContract {
   void tokenTakenOnlyForItsAddress() {
     Instant expires = T0.plus(Duration.ofMinutes(15));
     store.storeToken("hash-a", new TokenRecord("Ann@example.com", VerificationType.REGISTER, T0, expires), T0);
-    assertThat(store.takeToken("hash-a", "bob@example.com", T0)).isEmpty();
-    assertThat(store.takeToken("hash-a", "ann@example.org", T0)).isEmpty();
-    assertThat(store.takeToken("hash-a", "ann@example.com", T0))
-        .hasValueSatisfying(r -> assertThat(r.address()).isEqualTo("Ann@example.com"));
-    assertThat(store.takeToken("hash-a", "ann@example.com", T0)).isEmpty();
-    assertThat(store.takeToken("hash-a", null, T0)).isEmpty();
+    assertTrue(store.takeToken("hash-a", "bob@example.com", T0).isEmpty());
+    assertTrue(store.takeToken("hash-a", "ann@example.org", T0).isEmpty());
+    assertEquals("Ann@example.com", store.takeToken("hash-a", "ann@example.com", T0).map(TokenRecord::address)
+        .orElse("(nothing taken)"));
+    assertTrue(store.takeToken("hash-a", "ann@example.com", T0).isEmpty());
+    assertTrue(store.takeToken("hash-a", null, T0).isEmpty());
 
     store.storeToken("hash-b", new TokenRecord("b@example.com", VerificationType.REGISTER, T0, expires), T0);
-    assertThat(store.takeToken("hash-b", "b@example.com", expires)).as("expired").isEmpty();
-    assertThat(store.takeToken("unknown", "b@example.com", T0)).isEmpty();
+    assertTrue(store.takeToken("hash-b", "b@example.com", expires).isEmpty(), "expired");
+    assertTrue(store.takeToken("unknown", "b@example.com", T0).isEmpty());
   }
 
   @Test
@@ -338,11 +354,15 @@ public abstract class CodeStoreContract {
         T0.plus(Duration.ofMinutes(15))), T0);
     List<Optional<TokenRecord>> results = race(100,
         i -> store.takeToken("hash-addr", i % 2 == 0 ? "a@example.com" : "x" + i + "@example.com", T0));
-    assertThat(results.stream().filter(Optional::isPresent)).hasSize(1);
-    assertThat(store.takeToken("hash-addr", null, T0)).isEmpty();
+    assertEquals(1, count(results, Optional::isPresent));
+    assertTrue(store.takeToken("hash-addr", null, T0).isEmpty());
   }
 
   private static <T> List<T> race(int threads, Race.Task<T> task) throws Exception {
     return Race.run(threads, task);
+  }
+
+  private static <T> long count(List<T> results, Predicate<T> which) {
+    return results.stream().filter(which).count();
   }
 }

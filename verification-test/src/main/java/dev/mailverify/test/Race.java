@@ -1,4 +1,4 @@
-package dev.mailverify.core.testkit;
+package dev.mailverify.test;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one task on many threads that start at the same instant, for race tests of anything that
- * must be atomic (contract C8, C9, C10). Published in the {@code verification-core} test-jar.
+ * must be atomic (contract C8, C9, C10). The contract kits use it; it is public for
+ * race tests of your own.
  *
  * <pre>{@code
  * List<VerifyResult> results = Race.run(100, i -> service.verifyCode(email, type, wrongCode));

@@ -1,15 +1,17 @@
-package dev.mailverify.core.testkit;
+package dev.mailverify.test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link Clock} that tests move by hand, so that expiry and rate limits are tested without
- * sleeping. Thread-safe. Published in the {@code verification-core} test-jar.
+ * sleeping. A clock from {@link #withZone} shares the instant with this one. Thread-safe; every
+ * method throws {@link NullPointerException} for a null argument.
  *
  * <pre>{@code
  * MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
@@ -30,11 +32,11 @@ public final class MutableClock extends Clock {
   /**
    * Returns a clock standing at an instant, in UTC.
    *
-   * @param start the instant
+   * @param start the instant; not null
    * @return the clock
    */
   public static MutableClock at(Instant start) {
-    return new MutableClock(new AtomicReference<>(start), ZoneOffset.UTC);
+    return new MutableClock(new AtomicReference<>(Objects.requireNonNull(start, "start")), ZoneOffset.UTC);
   }
 
   /**
@@ -49,20 +51,21 @@ public final class MutableClock extends Clock {
   /**
    * Moves the clock forward (or back, for a negative amount).
    *
-   * @param amount how far
+   * @param amount how far; not null
    * @return the new time
    */
   public Instant advance(Duration amount) {
+    Objects.requireNonNull(amount, "amount");
     return now.updateAndGet(t -> t.plus(amount));
   }
 
   /**
    * Sets the clock.
    *
-   * @param instant the new time
+   * @param instant the new time; not null
    */
   public void set(Instant instant) {
-    now.set(instant);
+    now.set(Objects.requireNonNull(instant, "instant"));
   }
 
   @Override
@@ -72,7 +75,7 @@ public final class MutableClock extends Clock {
 
   @Override
   public Clock withZone(ZoneId newZone) {
-    return new MutableClock(now, newZone);
+    return new MutableClock(now, Objects.requireNonNull(newZone, "zone"));
   }
 
   @Override
