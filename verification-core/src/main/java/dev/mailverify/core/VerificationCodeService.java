@@ -1,6 +1,5 @@
 package dev.mailverify.core;
 
-import dev.mailverify.core.internal.DefaultVerificationCodeService;
 import dev.mailverify.core.internal.InMemoryCodeStore;
 import dev.mailverify.core.internal.Secrets;
 import dev.mailverify.core.spi.CodeStore;
@@ -386,7 +385,7 @@ public interface VerificationCodeService {
         }
         key = Secrets.randomSecret();
       }
-      return new DefaultVerificationCodeService(
+      return new DefaultVerificationCodeService(new ServiceSettings(
           transport,
           s,
           rateLimiter != null ? rateLimiter : RateLimiter.inMemory(),
@@ -400,7 +399,7 @@ public interface VerificationCodeService {
           appName,
           defaultLocale != null ? defaultLocale : Locale.ENGLISH,
           perAddressTotalQuota,
-          recipientCheck);
+          recipientCheck));
     }
   }
 }

@@ -51,7 +51,9 @@ public interface CodeStore {
   /**
    * Makes one verification attempt, atomically: if a code is pending, not expired and not
    * locked, count the attempt, compare the stored MAC with each candidate in constant time
-   * (C15), and on a match remove the code.
+   * (C15), and on a match remove the code. Compare with
+   * {@link PendingCode#macMatchesAny(byte[], List)}, also when no code is pending (pass
+   * {@code null}), so that a missing record costs the same work as a wrong code.
    *
    * <ul>
    *   <li>no code: {@link AttemptResult.Outcome#NOT_FOUND};
