@@ -1,7 +1,7 @@
 package dev.mailverify.examples;
 
 import dev.mailverify.core.EmailAddress;
-import dev.mailverify.smtp.MxRecipientCheck;
+import dev.mailverify.dns.MxRecipientCheck;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
