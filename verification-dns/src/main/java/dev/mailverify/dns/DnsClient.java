@@ -1,4 +1,4 @@
-package dev.mailverify.smtp;
+package dev.mailverify.dns;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,5 +1,8 @@
-package dev.mailverify.smtp;
+package dev.mailverify.dns;
 
+import dev.mailverify.smtp.DiagnosticStep;
+import dev.mailverify.smtp.DkimSigner;
+import dev.mailverify.smtp.spi.SenderCheck;
 import java.net.InetSocketAddress;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -41,9 +44,19 @@ import org.xbill.DNS.Type;
  *   <li>MX: the From domain has a mail server, so that bounces and replies arrive.
  * </ul>
  *
+ * <p>It is the {@link SenderCheck} of the SMTP diagnostics ({@code verification-smtp}, an optional
+ * dependency of this module that this class needs):
+ *
+ * <pre>{@code
+ * DiagnosticReport report = SmtpDiagnostics.builder(settings)
+ *     .senderCheck(SenderDomainCheck.builder().build())
+ *     .build()
+ *     .run();
+ * }</pre>
+ *
  * <p>Every lookup is bounded by the timeout (default 2 seconds). Thread-safe.
  */
-public final class SenderDomainCheck {
+public final class SenderDomainCheck implements SenderCheck {
   /**
    * The SPF {@code include:} each provider documents, by SMTP host. Sources: QQ Mail and Tencent
    * Exmail, the help pages on SPF settings of {@code service.mail.qq.com} / {@code exmail.qq.com}
@@ -112,6 +125,36 @@ public final class SenderDomainCheck {
         signer == null ? new SenderFinding(SenderFinding.Kind.DKIM, SenderFinding.Status.SKIPPED,
             "DKIM signing is not configured", null) : dkim(signer),
         mx(d, mx));
+  }
+
+  /**
+   * Runs {@link #check(String, String, DkimSigner)} for the SMTP diagnostics: each finding becomes
+   * a {@link SenderCheck.Finding} of the same detail and hint ({@code OK} is
+   * {@link SenderCheck.Finding.Status#PASSED}; the MX of the From domain is
+   * {@link DiagnosticStep.Kind#SENDER_MX}).
+   *
+   * @param sender the From domain, the SMTP host and the DKIM signer; not null
+   * @return four findings in the order SPF, DMARC, DKIM, MX; never throws for DNS trouble
+   */
+  @Override
+  public List<SenderCheck.Finding> check(SenderCheck.Sender sender) {
+    Objects.requireNonNull(sender, "sender");
+    List<SenderCheck.Finding> out = new ArrayList<>();
+    for (SenderFinding f : check(sender.domain(), sender.smtpHost(), sender.dkim().orElse(null))) {
+      DiagnosticStep.Kind kind = switch (f.kind()) {
+        case SPF -> DiagnosticStep.Kind.SPF;
+        case DMARC -> DiagnosticStep.Kind.DMARC;
+        case DKIM -> DiagnosticStep.Kind.DKIM;
+        case MX -> DiagnosticStep.Kind.SENDER_MX;
+      };
+      SenderCheck.Finding.Status status = switch (f.status()) {
+        case OK -> SenderCheck.Finding.Status.PASSED;
+        case WARNING -> SenderCheck.Finding.Status.WARNING;
+        case SKIPPED -> SenderCheck.Finding.Status.SKIPPED;
+      };
+      out.add(new SenderCheck.Finding(kind, status, f.detail(), f.hint()));
+    }
+    return List.copyOf(out);
   }
 
   /** A timeout or a network error: the resolver is not reachable, as opposed to SERVFAIL or REFUSED. */

@@ -1,7 +1,15 @@
-package dev.mailverify.smtp;
+package dev.mailverify.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.mailverify.smtp.DiagnosticReport;
+import dev.mailverify.smtp.DiagnosticStep;
+import dev.mailverify.smtp.DkimSigner;
+import dev.mailverify.smtp.SmtpDiagnostics;
+import dev.mailverify.smtp.SmtpSecurity;
+import dev.mailverify.smtp.SmtpSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +23,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The doctor's sender checks: SmtpDiagnostics against the fake SMTP server, DNS from a real dnsmasq. */
+/**
+ * The doctor's sender checks: SmtpDiagnostics with this module's SenderDomainCheck plugged in,
+ * against GreenMail's plain SMTP server on 127.0.0.1 and DNS from a real dnsmasq.
+ */
 class SenderDiagnosticsTest {
   private static DnsmasqServer dns;
   private static KeyPair rsa;
@@ -27,7 +38,7 @@ class SenderDiagnosticsTest {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(2048);
       rsa = g.generateKeyPair();
-      String record = DkimSignerTest.record(rsa.getPublic());
+      String record = DkimKeys.record(rsa.getPublic());
       dns = DnsmasqServer.start(List.of(
           "mx-host=good.test,mx1.good.test,10",
           "host-record=mx1.good.test,127.0.0.2",
@@ -46,7 +57,29 @@ class SenderDiagnosticsTest {
     }
   }
 
-  private static SmtpSettings.Builder settings(FakeSmtpServer server, String from) {
+  /** A plain SMTP server on 127.0.0.1 without login: the SMTP steps pass, the sender checks are under test. */
+  private static final class SmtpServer implements AutoCloseable {
+    private final GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+
+    SmtpServer() {
+      mail.start();
+    }
+
+    int port() {
+      return mail.getSmtp().getPort();
+    }
+
+    @Override
+    public void close() {
+      mail.stop();
+    }
+  }
+
+  private static DiagnosticReport check(SmtpSettings settings, SenderDomainCheck senderCheck) {
+    return SmtpDiagnostics.builder(settings).senderCheck(senderCheck).build().run();
+  }
+
+  private static SmtpSettings.Builder settings(SmtpServer server, String from) {
     return SmtpSettings.builder().host("127.0.0.1").port(server.port()).security(SmtpSecurity.PLAIN).from(from)
         .timeout(Duration.ofSeconds(5));
   }
@@ -58,10 +91,10 @@ class SenderDiagnosticsTest {
   @Test
   @DisplayName("doctor: a From domain with SPF, DMARC, a matching DKIM key and MX gets four passed sender steps and no warning")
   void goodDomainPasses(@TempDir Path dir) throws Exception {
-    Path key = Files.writeString(dir.resolve("k.pem"), DkimSignerTest.pem(rsa), StandardCharsets.US_ASCII);
+    Path key = Files.writeString(dir.resolve("k.pem"), DkimKeys.pem(rsa), StandardCharsets.US_ASCII);
     DkimSigner signer = DkimSigner.fromPemFile("good.test", "mail", key);
-    try (FakeSmtpServer server = FakeSmtpServer.builder().start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(settings(server, "noreply@good.test").dkim(signer).build(),
+    try (SmtpServer server = new SmtpServer()) {
+      DiagnosticReport report = check(settings(server, "noreply@good.test").dkim(signer).build(),
           local());
       assertThat(report.passed()).as(report.toString()).isTrue();
       assertThat(report.warnings()).as(report.toString()).isEmpty();
@@ -77,8 +110,8 @@ class SenderDiagnosticsTest {
   @Test
   @DisplayName("doctor: a domain without SPF, DMARC and MX gets ⚠ warnings naming the record to add, never a failed step")
   void bareDomainWarns() throws Exception {
-    try (FakeSmtpServer server = FakeSmtpServer.builder().start()) {
-      DiagnosticReport report = SmtpDiagnostics.check(settings(server, "noreply@bare.test").build(), local());
+    try (SmtpServer server = new SmtpServer()) {
+      DiagnosticReport report = check(settings(server, "noreply@bare.test").build(), local());
       assertThat(report.passed()).as(report.toString()).isTrue();
       assertThat(report.steps()).noneMatch(DiagnosticStep::failed);
       assertThat(report.warnings()).hasSize(3);
@@ -95,11 +128,11 @@ class SenderDiagnosticsTest {
   @Test
   @DisplayName("C30: when DNS does not answer, the sender checks are warnings 'skipped: DNS did not answer', within one timeout")
   void silentDnsIsWarningOnly() throws Exception {
-    try (FakeSmtpServer server = FakeSmtpServer.builder().start(); DnsPeers.Silent silent = new DnsPeers.Silent()) {
+    try (SmtpServer server = new SmtpServer(); DnsPeers.Silent silent = new DnsPeers.Silent()) {
       SenderDomainCheck check = SenderDomainCheck.builder().resolver("127.0.0.1", silent.port())
           .timeout(Duration.ofMillis(300)).build();
       long start = System.nanoTime();
-      DiagnosticReport report = SmtpDiagnostics.check(settings(server, "noreply@good.test").build(), check);
+      DiagnosticReport report = check(settings(server, "noreply@good.test").build(), check);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertThat(report.passed()).as(report.toString()).isTrue();
       assertThat(report.warnings()).hasSize(3).allSatisfy(w -> assertThat(w).contains("skipped: DNS did not answer"));

@@ -1,4 +1,4 @@
-package dev.mailverify.smtp;
+package dev.mailverify.dns;
 
 import java.util.Collection;
 import java.util.List;

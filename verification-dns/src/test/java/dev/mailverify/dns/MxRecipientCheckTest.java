@@ -1,4 +1,4 @@
-package dev.mailverify.smtp;
+package dev.mailverify.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

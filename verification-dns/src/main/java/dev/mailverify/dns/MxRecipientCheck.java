@@ -1,4 +1,4 @@
-package dev.mailverify.smtp;
+package dev.mailverify.dns;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

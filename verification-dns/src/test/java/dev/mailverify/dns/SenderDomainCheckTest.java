@@ -1,9 +1,11 @@
-package dev.mailverify.smtp;
+package dev.mailverify.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailverify.smtp.SenderFinding.Kind;
-import dev.mailverify.smtp.SenderFinding.Status;
+import dev.mailverify.dns.SenderFinding.Kind;
+import dev.mailverify.dns.SenderFinding.Status;
+import dev.mailverify.smtp.DkimSigner;
+import dev.mailverify.smtp.SmtpPreset;
 import java.io.IOException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -38,9 +40,9 @@ class SenderDomainCheckTest {
           "txt-record=spf.provider.test,\"v=spf1 ip4:192.0.2.0/24 include:spf2.provider.test -all\"",
           "txt-record=spf2.provider.test,\"v=spf1 ip4:198.51.100.0/24 -all\"",
           "txt-record=_dmarc.good.test,\"v=DMARC1; p=reject; adkim=s; rua=mailto:dmarc@good.test\"",
-          txt("s2026._domainkey.good.test", DkimSignerTest.record(rsa.getPublic())),
-          txt("ed._domainkey.good.test", DkimSignerTest.record(ed25519.getPublic())),
-          txt("old._domainkey.good.test", DkimSignerTest.record(other.getPublic())),
+          txt("s2026._domainkey.good.test", DkimKeys.record(rsa.getPublic())),
+          txt("ed._domainkey.good.test", DkimKeys.record(ed25519.getPublic())),
+          txt("old._domainkey.good.test", DkimKeys.record(other.getPublic())),
           "txt-record=revoked._domainkey.good.test,\"v=DKIM1; k=rsa; p=\"",
           "host-record=bare.test,127.0.0.3",
           "txt-record=two.test,\"v=spf1 include:spf.provider.test -all\"",
@@ -78,7 +80,7 @@ class SenderDomainCheckTest {
   }
 
   private static DkimSigner signer(KeyPair pair, String selector) {
-    return DkimSigner.builder().domain("good.test").selector(selector).privateKeyPem(DkimSignerTest.pem(pair)).build();
+    return DkimSigner.builder().domain("good.test").selector(selector).privateKeyPem(DkimKeys.pem(pair)).build();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.mailverify.smtp;
+package dev.mailverify.dns;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import java.util.Set;
  *
  * <p>{@link #bundled()} is the CC0 list of the
  * <a href="https://github.com/disposable-email-domains/disposable-email-domains">disposable-email-domains</a>
- * project shipped in this jar ({@code dev/mailverify/smtp/disposable-domains.txt}; its header names
+ * project shipped in this jar ({@code dev/mailverify/dns/disposable-domains.txt}; its header names
  * the version and date). Files read by {@link #fromFile(Path)} have the same format: one domain a
  * line, {@code #} starts a comment line, blank lines are ignored. Thread-safe.
  */
