@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.InvalidAddressReason;
 import dev.mailverify.core.SendResult;
+import dev.mailverify.test.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -122,7 +124,7 @@ class MxRecipientCheckTest {
   @Test
   @DisplayName("C30: answers are cached with the record's TTL (300 s here), negative ones too, within the bounds")
   void cachesWithTtl() {
-    TestClock clock = new TestClock();
+    MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     MxRecipientCheck check = check().clock(clock).build();
     assertThat(reason(check, "alice@mail.test")).isEmpty();
     assertThat(reason(check, "alice@nope.test")).contains(InvalidAddressReason.DOMAIN_NOT_FOUND);
@@ -148,7 +150,7 @@ class MxRecipientCheckTest {
   @Test
   @DisplayName("C30: a TTL above maxCacheTtl is clamped to it")
   void ttlClampedToMaximum() {
-    TestClock clock = new TestClock();
+    MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     MxRecipientCheck check = check().clock(clock).minCacheTtl(Duration.ofSeconds(10))
         .maxCacheTtl(Duration.ofSeconds(100)).build();
     assertThat(reason(check, "alice@nullmx.test")).contains(InvalidAddressReason.NO_MAIL_SERVER);
