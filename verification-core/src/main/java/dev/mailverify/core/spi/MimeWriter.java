@@ -40,9 +40,7 @@ import org.jspecify.annotations.Nullable;
  * across modules. Second, a transport of your own (an HTTP mail API that takes raw MIME, a durable
  * queue) should write exactly what the built-ins write: the same headers, encodings and, above all,
  * the same {@code Message-ID} on every retry, so that a receiver can drop a duplicate (C25, C31).
- * Use it instead of re-encoding the {@link EmailMessage} with another library. Its output is
- * stable for a given message; the methods may gain options but will not change what they write
- * for an existing message without a note in the release notes.
+ * Use it instead of re-encoding the {@link EmailMessage} with another library.
  *
  * <pre>{@code
  * byte[] mime = MimeWriter.write(message, sender, ZonedDateTime.now(clock));
