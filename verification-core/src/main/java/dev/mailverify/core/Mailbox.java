@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * (GreenMail, MailHog, aiosmtpd, a Docker service) are commonly addressed that way and the
  * address is the application's own configuration, not a user's input. A recipient's domain
  * always needs a dot, so a user can still not ask for a code at {@code user@localhost}. A public
- * server refuses a dotless sender at {@code MAIL FROM} ({@code SENDER_REJECTED}), and
- * {@code doctor} shows it before the first real send.
+ * server refuses a dotless sender at {@code MAIL FROM}: the send fails with
+ * {@code SENDER_REJECTED}, never silently.
  *
  * <p>The display name may be in any language (transports encode it per RFC 2047) but must not
  * contain CR, LF or other control characters (contract C19).
