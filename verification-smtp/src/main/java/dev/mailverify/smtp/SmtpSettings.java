@@ -720,7 +720,12 @@ public final class SmtpSettings {
      * @throws IllegalArgumentException naming the file when it cannot be read or holds no certificate
      */
     public Builder trustedCertificatesPem(Path file) {
-      return trustedCertificates(readCertificates(Objects.requireNonNull(file, "trustedCertificatesPem")));
+      Objects.requireNonNull(file, "trustedCertificatesPem");
+      try {
+        return trustedCertificates(readCertificates(file));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("trustedCertificatesPem: " + e.getMessage(), e);
+      }
     }
 
     /**

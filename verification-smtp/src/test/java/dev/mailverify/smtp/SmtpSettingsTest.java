@@ -63,6 +63,9 @@ class SmtpSettingsTest {
         .isInstanceOfSatisfying(HeaderInjectionException.class, e -> assertThat(e.field()).isEqualTo("from"));
     assertThatThrownBy(() -> SmtpSettings.builder().host(" "))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("host must be 1-253 characters, was 0");
+    assertThatThrownBy(() -> SmtpSettings.builder().trustedCertificatesPem(java.nio.file.Path.of("no-such-ca.pem")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("trustedCertificatesPem: ")
+        .hasMessageContaining("no-such-ca.pem");
     assertThatThrownBy(() -> SmtpSettings.builder().username(" "))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("username ");
     assertThatThrownBy(() -> SmtpSettings.builder().password(SECRET + "\n"))
