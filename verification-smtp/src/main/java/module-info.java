@@ -3,7 +3,7 @@
  * NetEase, Gmail, Outlook) with TLS by default, pooled connections, bounded timeouts and failures
  * classified into {@link dev.mailverify.core.DeliveryException} categories with hints.
  *
- * <p>Entry points: {@link dev.mailverify.smtp.MailTransports#fromEnvironment()} (the seed's
+ * <p>Entry points: {@link dev.mailverify.smtp.SmtpEnvironment#createTransport()} (the seed's
  * environment / {@code .env} rules), {@link dev.mailverify.smtp.SmtpTransport#create} with
  * {@link dev.mailverify.smtp.SmtpSettings}, and {@link dev.mailverify.smtp.SmtpDiagnostics}.
  * Plug-ins implement {@code dev.mailverify.smtp.spi} ({@link dev.mailverify.smtp.spi.SenderCheck},

@@ -10,7 +10,6 @@ import dev.mailverify.core.MailTransport;
 import dev.mailverify.dns.SenderDomainCheck;
 import dev.mailverify.smtp.DiagnosticReport;
 import dev.mailverify.smtp.EnvironmentSource;
-import dev.mailverify.smtp.MailTransports;
 import dev.mailverify.smtp.SmtpConfigurationException;
 import dev.mailverify.smtp.SmtpDiagnostics;
 import dev.mailverify.smtp.SmtpEnvironment;
@@ -207,7 +206,7 @@ public final class DemoApp implements Callable<Integer> {
       }
       app.out.println("Settings read from " + app.origin());
       // console unless USE_REAL_EMAIL=1; a missing variable is reported now, not at the first send
-      MailTransport transport = MailTransports.fromEnvironment(app.environment(), MailTransports.Mode.DEVELOPMENT);
+      MailTransport transport = SmtpEnvironment.createTransport(app.environment(), SmtpEnvironment.Mode.DEVELOPMENT);
       // STORE, MAILVERIFY_SECRET, SEND_ASYNC, CHECK_MX, DNS_SERVER; a bad value is one ✘ line
       DemoBackend backend = DemoBackend.open(app.environment(), transport);
       CountDownLatch stop = new CountDownLatch(1);

@@ -327,13 +327,22 @@ public interface VerificationCodeService {
      * Sets the sender of every mail. Without it the transport's own sender is used (the SMTP
      * transport's {@code DEFAULT_FROM_EMAIL}).
      *
-     * @param value a mailbox such as {@code Roamio <noreply@roamio.com>}
+     * @param value a mailbox such as {@code Roamio <noreply@roamio.com>}; the domain may be a single
+     *     label such as {@code localhost} for a local test server (see {@link Mailbox}); not null
      * @return this builder
-     * @throws InvalidAddressException if the address is invalid
+     * @throws InvalidAddressException naming {@code from} and quoting the value when the address is
+     *     invalid
+     * @throws HeaderInjectionException naming {@code from} when the text has control characters
      */
     public Builder from(String value) {
       Objects.requireNonNull(value, "from");
-      from = Mailbox.parse(value);
+      try {
+        from = Mailbox.parse(value);
+      } catch (InvalidAddressException e) {
+        throw new InvalidAddressException(e.reason(), "from: '" + value + "' is not a valid address: " + e.getMessage());
+      } catch (HeaderInjectionException e) {
+        throw new HeaderInjectionException("from");
+      }
       return this;
     }
 

@@ -1,7 +1,7 @@
 /**
  * SMTP delivery for mailverify.
  *
- * <p>Start with {@link dev.mailverify.smtp.MailTransports#fromEnvironment()}: it reads the seed's
+ * <p>Start with {@link dev.mailverify.smtp.SmtpEnvironment#createTransport()}: it reads the seed's
  * variables ({@code USE_REAL_EMAIL}, {@code EMAIL_HOST}, {@code EMAIL_PORT},
  * {@code EMAIL_HOST_USER}, {@code EMAIL_HOST_PASSWORD}, {@code DEFAULT_FROM_EMAIL},
  * {@code EMAIL_USE_TLS}, {@code EMAIL_USE_SSL}, {@code EMAIL_TIMEOUT}) from the environment and an
