@@ -33,6 +33,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Verbs that can be scripted: GREETING, EHLO, STARTTLS, AUTH (the final answer), MAIL, RCPT,
  * DATA (the 354), BODY (while the message is being sent), DOT (after the final dot), NOOP.
+ *
+ * <p>With {@link Builder#pipelining()} it lists PIPELINING in EHLO and keeps transaction state as
+ * Postfix does: RCPT without an accepted MAIL gets 503, DATA without an accepted RCPT gets 554. It
+ * counts {@link #turns()}: how often it had to wait for the client before a command or a message
+ * body, which is the number of round trips the client spent.
  */
 final class FakeSmtpServer implements AutoCloseable {
 
@@ -48,6 +53,9 @@ final class FakeSmtpServer implements AutoCloseable {
   private final @Nullable String user;
   private final @Nullable String password;
   private final boolean advertiseStartTls;
+  private final boolean pipelining;
+  private final Map<String, String> rejectedRecipients;
+  private final AtomicInteger turns = new AtomicInteger();
   private final java.util.function.@Nullable Predicate<String> oauthTokens;
   private final boolean gmailStyleOAuthError;
   private final List<String> oauthAttempts = new CopyOnWriteArrayList<>();
@@ -70,6 +78,8 @@ final class FakeSmtpServer implements AutoCloseable {
     this.user = b.user;
     this.password = b.password;
     this.advertiseStartTls = b.advertiseStartTls;
+    this.pipelining = b.pipelining;
+    this.rejectedRecipients = Map.copyOf(b.rejectedRecipients);
     this.oauthTokens = b.oauthTokens;
     this.gmailStyleOAuthError = b.gmailStyleOAuthError;
     Map<String, String> fixed = Map.copyOf(b.replies);
@@ -95,6 +105,14 @@ final class FakeSmtpServer implements AutoCloseable {
 
   int connections() {
     return connections.get();
+  }
+
+  /**
+   * How often the server found nothing to read before a command or a message body, and so waited
+   * for the client: the round trips the client spent (lock-step: one per command and body).
+   */
+  int turns() {
+    return turns.get();
   }
 
   int quits() {
@@ -218,6 +236,9 @@ final class FakeSmtpServer implements AutoCloseable {
     OutputStream out;
     boolean tls;
     int mails;
+    boolean mailAccepted;
+    String lastReply = "";
+    int recipientsAccepted;
 
     Conversation(Socket socket, int connection) {
       this.socket = socket;
@@ -235,6 +256,9 @@ final class FakeSmtpServer implements AutoCloseable {
         return;
       }
       while (true) {
+        if (!in.ready()) {
+          turns.incrementAndGet();
+        }
         String line = in.readLine();
         if (line == null) {
           clientClosed();
@@ -276,20 +300,32 @@ final class FakeSmtpServer implements AutoCloseable {
               return;
             }
             break;
-          case "RCPT":
-            if (!send("RCPT", "250 2.1.5 Ok")) {
+          case "RCPT": {
+            String rejected = rejectedRecipients.get(recipient(line));
+            if (pipelining && !mailAccepted) {
+              out("503 5.5.1 Error: need MAIL command");
+            } else if (rejected != null) {
+              out(rejected);
+            } else if (!send("RCPT", "250 2.1.5 Ok")) {
               return;
             }
             break;
+          }
           case "DATA":
+            if (pipelining && recipientsAccepted == 0) {
+              out(mailAccepted ? "554 5.5.1 Error: no valid recipients" : "503 5.5.1 Error: need RCPT command");
+              break;
+            }
             if (!send("DATA", "354 End data with <CR><LF>.<CR><LF>")) {
               return;
             }
-            if (!data()) {
+            if (lastReply.startsWith("354") && !data()) {
               return;
             }
             break;
           case "RSET":
+            mailAccepted = false;
+            recipientsAccepted = 0;
             out("250 2.0.0 Ok");
             break;
           case "NOOP":
@@ -308,6 +344,12 @@ final class FakeSmtpServer implements AutoCloseable {
       }
     }
 
+    private String recipient(String line) {
+      int open = line.indexOf('<');
+      int close = line.indexOf('>');
+      return open >= 0 && close > open ? line.substring(open + 1, close) : "";
+    }
+
     private void record(@Nullable String line) {
       if (line == null) {
         return;
@@ -321,6 +363,9 @@ final class FakeSmtpServer implements AutoCloseable {
       ext.add("fake.test");
       ext.add("SIZE 10485760");
       ext.add("8BITMIME");
+      if (pipelining) {
+        ext.add("PIPELINING");
+      }
       if (startTls != null && !tls && advertiseStartTls) {
         ext.add("STARTTLS");
       }
@@ -410,6 +455,9 @@ final class FakeSmtpServer implements AutoCloseable {
       java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
       String scripted = responder.reply("BODY", connection, mails);
       int lines = 0;
+      if (!in.ready()) {
+        turns.incrementAndGet();
+      }
       while (true) {
         String line = in.readLine();
         if (line == null) {
@@ -430,6 +478,8 @@ final class FakeSmtpServer implements AutoCloseable {
         messages.add(msg.toString());
         rawMessages.add(raw.toByteArray());
       }
+      mailAccepted = false;
+      recipientsAccepted = 0;
       return send("DOT", "250 2.0.0 Ok: queued as " + connection + "." + mails);
     }
 
@@ -449,6 +499,13 @@ final class FakeSmtpServer implements AutoCloseable {
         return false;
       }
       out(reply);
+      lastReply = reply;
+      if (verb.equals("MAIL")) {
+        mailAccepted = reply.startsWith("2");
+        recipientsAccepted = 0;
+      } else if (verb.equals("RCPT") && reply.startsWith("2")) {
+        recipientsAccepted++;
+      }
       return !reply.startsWith("421");
     }
 
@@ -477,6 +534,8 @@ final class FakeSmtpServer implements AutoCloseable {
     private @Nullable SSLContext startTls;
     private @Nullable SSLContext implicitTls;
     private boolean advertiseStartTls = true;
+    private boolean pipelining;
+    private final Map<String, String> rejectedRecipients = new HashMap<>();
     private java.util.function.@Nullable Predicate<String> oauthTokens;
     private boolean gmailStyleOAuthError;
     private @Nullable String user;
@@ -519,6 +578,23 @@ final class FakeSmtpServer implements AutoCloseable {
     /** Refuses a token as Gmail does: a 334 error challenge first, then 535 after the client's empty line. */
     Builder gmailStyleOAuthError() {
       this.gmailStyleOAuthError = true;
+      return this;
+    }
+
+    /** Lists PIPELINING in EHLO (RFC 2920) and checks transaction state as Postfix does. */
+    Builder pipelining() {
+      return pipelining(true);
+    }
+
+    /** Lists PIPELINING in EHLO or not: the same server, switched. */
+    Builder pipelining(boolean value) {
+      this.pipelining = value;
+      return this;
+    }
+
+    /** Answers RCPT TO this address with the reply (such as {@code 550 5.1.1 No such user}). */
+    Builder rejectRecipient(String address, String reply) {
+      rejectedRecipients.put(address, reply);
       return this;
     }
 
