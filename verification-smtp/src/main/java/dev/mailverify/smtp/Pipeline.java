@@ -440,14 +440,13 @@ final class Pipeline {
       return decided.await(bound.toNanos(), TimeUnit.NANOSECONDS) ? turn : null;
     }
 
-    /** Waits for {@link #decide} after a claim, which a driver follows at once. */
-    Turn awaitClaimed() throws InterruptedException {
-      decided.await();
-      Turn t = turn;
-      if (t == null) {
-        throw new IllegalStateException("decided without a turn");
-      }
-      return t;
+    /**
+     * Waits (bounded) for {@link #decide} after a claim, which a driver follows at once; null when
+     * it did not (the driver died of an error): this mail's body was never written, since only its
+     * own thread writes it, so the caller may report it as not sent.
+     */
+    @Nullable Turn awaitClaimed(Duration bound) throws InterruptedException {
+      return decided.await(bound.toNanos(), TimeUnit.NANOSECONDS) ? turn : null;
     }
   }
 

@@ -325,30 +325,42 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
   private Pipeline.Turn awaitTurn(Pipeline p, Pipeline.Mail mail) {
     Duration perMail = settings.readTimeout().multipliedBy(2).plus(settings.writeTimeout());
     Duration bound = perMail.multipliedBy(Pipeline.MAX_WAITING + 1L);
+    boolean interrupted = false;
     try {
-      Pipeline.Turn turn = mail.await(bound);
+      Pipeline.Turn turn;
+      try {
+        turn = mail.await(bound);
+      } catch (InterruptedException e) {
+        interrupted = true;
+        turn = null;
+      }
       if (turn != null) {
         return turn;
       }
       if (p.leave(mail)) {
-        throw DeliveryException.builder(DeliveryException.Category.TIMEOUT,
-                "the mail waited " + bound.toSeconds() + " s for a busy SMTP connection")
+        throw DeliveryException.builder(interrupted ? DeliveryException.Category.UNKNOWN
+                    : DeliveryException.Category.TIMEOUT,
+                interrupted ? "interrupted while waiting to send"
+                    : "the mail waited " + bound.toSeconds() + " s for a busy SMTP connection")
             .transientFailure(true).hint(DeliveryException.Category.TIMEOUT.defaultHint()).build();
       }
-      return mail.awaitClaimed(); // claimed just now: the driver decides at once
-    } catch (InterruptedException e) {
-      if (p.leave(mail)) {
-        Thread.currentThread().interrupt();
-        throw DeliveryException.builder(DeliveryException.Category.UNKNOWN, "interrupted while waiting to send")
-            .cause(e).transientFailure(true).build();
+      // a driver claimed it just now and decides at once
+      while (true) {
+        try {
+          turn = mail.awaitClaimed(perMail);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
-      try {
-        return mail.awaitClaimed();
-      } catch (InterruptedException again) {
-        Thread.currentThread().interrupt();
-        throw DeliveryException.builder(DeliveryException.Category.UNKNOWN, "interrupted while waiting to send")
-            .cause(again).transientFailure(true).build();
-      } finally {
+      if (turn == null) {
+        throw DeliveryException.builder(DeliveryException.Category.CONNECTION_LOST,
+                "the SMTP connection this mail waited for failed before the mail was sent")
+            .transientFailure(true).hint(DeliveryException.Category.CONNECTION_LOST.defaultHint()).build();
+      }
+      return turn;
+    } finally {
+      if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }

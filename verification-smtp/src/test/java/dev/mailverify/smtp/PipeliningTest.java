@@ -367,6 +367,30 @@ class PipeliningTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"STARTTLS", "IMPLICIT_TLS"})
+  @DisplayName("C22: pipelining runs inside TLS (after STARTTLS, and from the first byte), never in the clear")
+  void pipeliningRunsInsideTls(SmtpSecurity security) throws Exception {
+    FakeSmtpServer.Builder b = FakeSmtpServer.builder().auth(USER, SECRET).pipelining();
+    b = security == SmtpSecurity.STARTTLS ? b.startTls(TestCertificates.localhost())
+        : b.implicitTls(TestCertificates.localhost());
+    try (FakeSmtpServer server = b.start();
+        SmtpTransport transport = SmtpTransport.create(SmtpSettings.builder().host("localhost").port(server.port())
+            .security(security).credentials(USER, SECRET).trustedCertificates(TestCertificates.localhost().certificate)
+            .timeout(Duration.ofSeconds(5)).maxConnections(1).build(), Clock.systemUTC(), nanos::get)) {
+      transport.send(mailTo("first@example.org"));
+      int before = server.turns();
+      for (int i = 0; i < 3; i++) {
+        transport.send(mailTo("tls" + i + "@example.org"));
+      }
+      assertThat(server.turns() - before).as("two round trips per mail, pipelined").isLessThanOrEqualTo(6);
+      assertThat(server.messages()).hasSize(4);
+      assertThat(server.messages().get(3)).contains("\r\n.a line that starts with a dot\r\n");
+      assertThat(server.plainCommands()).noneMatch(c -> c.startsWith("MAIL") || c.startsWith("RCPT"));
+      assertThat(server.tlsCommands()).contains("RCPT TO:<tls2@example.org>");
+    }
+  }
+
   private static Map<String, @Nullable Throwable> outcomes(Map<String, Future<?>> sends) throws Exception {
     Map<String, @Nullable Throwable> out = new LinkedHashMap<>();
     for (Map.Entry<String, Future<?>> e : sends.entrySet()) {
