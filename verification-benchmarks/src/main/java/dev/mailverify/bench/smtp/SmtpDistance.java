@@ -250,10 +250,8 @@ public final class SmtpDistance {
    */
   private static void quietMinute(PrintStream out, String mode, SmtpEndpoint endpoint, int rtt, Duration quiet,
       List<EmailMessage> mails) throws InterruptedException {
-    for (String name : List.of(Contenders.MAILVERIFY, JakartaSharedConnections.NAME, VertxMail.NAME)) {
-      Contender contender = name.equals(JakartaSharedConnections.NAME) ? new JakartaSharedConnections()
-          : name.equals(VertxMail.NAME) ? new VertxMail() : Contenders.named(name);
-      MailTransport transport = contender.open(endpoint, 1);
+    for (String name : List.of(Contenders.MAILVERIFY)) {
+      MailTransport transport = Contenders.named(name).open(endpoint, 1);
       try {
         long cold = time(transport, mails.get(0));
         long[] warm = new long[7];
