@@ -157,7 +157,7 @@ final class ConnectionPool {
    * connection of its own: its envelope then rides behind the current mail's body.
    */
   @Nullable Pipeline joinable() {
-    Pipeline best = null;
+    @Nullable Pipeline best = null;
     int fewest = Integer.MAX_VALUE;
     for (Pipeline p : pipelines) {
       if (p.joinable()) {

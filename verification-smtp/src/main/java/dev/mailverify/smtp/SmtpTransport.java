@@ -187,18 +187,19 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
                 "the SMTP connections kept closing before the message could be sent")
             .transientFailure(true).hint(DeliveryException.Category.CONNECTION_LOST.defaultHint()).build();
       }
-      ConnectionPool.Connection c = pool.tryBorrow(retried);
+      ConnectionPool.@Nullable Connection c = pool.tryBorrow(retried);
       boolean envelopeSent = false;
       if (c == null) {
         // Every connection is busy: queue behind a pipelining one rather than wait for a connection
-        Pipeline joinable = pool.joinable();
+        @Nullable Pipeline joinable = pool.joinable();
         mail = mail == null ? new Pipeline.Mail(mime) : mail.again();
         if (joinable != null && joinable.join(mail)) {
           Pipeline.Turn turn = awaitTurn(joinable, mail);
-          if (turn.failure() != null) {
-            throw turn.failure();
+          @Nullable DeliveryException refused = turn.failure();
+          if (refused != null) {
+            throw refused;
           }
-          ConnectionPool.Connection handed = turn.connection();
+          ConnectionPool.@Nullable Connection handed = turn.connection();
           if (handed == null) {
             continue; // the connection died before this mail reached the wire: try again
           }
@@ -265,7 +266,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
       throw e;
     }
     if (r.dead()) {
-      DeliveryException closing = null;
+      @Nullable DeliveryException closing = null;
       if (r.code() == 421 && mail.transmitted) {
         // the server closes the session after this mail: the mail pipelined behind it fails with
         // the same transient 421 (the "rest" of the group), mails still waiting try a new connection
@@ -274,7 +275,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
       }
       abandon(c, p, r.next(), closing);
     } else {
-      Pipeline.Mail next = r.next();
+      Pipeline.@Nullable Mail next = r.next();
       if (next == null) {
         next = p.nextOrRelease();
         if (next == null) {
@@ -286,7 +287,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
         next.decide(Pipeline.Turn.drive(c.reuse(), true));
       }
     }
-    Exception failure = r.failure();
+    @Nullable Exception failure = r.failure();
     if (failure == null) {
       sent.incrementAndGet();
       if (LOG.isDebugEnabled()) {
@@ -327,7 +328,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     Duration bound = perMail.multipliedBy(Pipeline.MAX_WAITING + 1L);
     boolean interrupted = false;
     try {
-      Pipeline.Turn turn;
+      Pipeline.@Nullable Turn turn;
       try {
         turn = mail.await(bound);
       } catch (InterruptedException e) {

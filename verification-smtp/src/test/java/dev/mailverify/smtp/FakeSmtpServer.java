@@ -35,9 +35,13 @@ import org.jspecify.annotations.Nullable;
  * DATA (the 354), BODY (while the message is being sent), DOT (after the final dot), NOOP.
  *
  * <p>With {@link Builder#pipelining()} it lists PIPELINING in EHLO and keeps transaction state as
- * Postfix does: RCPT without an accepted MAIL gets 503, DATA without an accepted RCPT gets 554. It
- * counts {@link #turns()}: how often it had to wait for the client before a command or a message
- * body, which is the number of round trips the client spent.
+ * Postfix does: RCPT without an accepted MAIL gets 503, DATA without an accepted RCPT gets 554.
+ * It then also shows how the client pipelines: it holds its replies to MAIL, RCPT, RSET and the
+ * final dot while more commands are arriving, and sends what it holds in one write when it reads
+ * DATA (or any other command), or when nothing more arrives for 150 ms (the client is waiting for
+ * a reply). {@link #replyGroups()} lists the verbs answered together: a client that sends an
+ * envelope in one write makes {@code [MAIL, RCPT, DATA]}; one that writes the next envelope behind
+ * a body makes {@code [DOT, MAIL, RCPT, DATA]}; a lock-step client would make {@code [MAIL]} alone.
  */
 final class FakeSmtpServer implements AutoCloseable {
 
@@ -55,7 +59,7 @@ final class FakeSmtpServer implements AutoCloseable {
   private final boolean advertiseStartTls;
   private final boolean pipelining;
   private final Map<String, String> rejectedRecipients;
-  private final AtomicInteger turns = new AtomicInteger();
+  private final List<List<String>> replyGroups = new CopyOnWriteArrayList<>();
   private final java.util.function.@Nullable Predicate<String> oauthTokens;
   private final boolean gmailStyleOAuthError;
   private final List<String> oauthAttempts = new CopyOnWriteArrayList<>();
@@ -108,11 +112,11 @@ final class FakeSmtpServer implements AutoCloseable {
   }
 
   /**
-   * How often the server found nothing to read before a command or a message body, and so waited
-   * for the client: the round trips the client spent (lock-step: one per command and body).
+   * With {@link Builder#pipelining()}: the verbs whose replies went out together, one list per
+   * write of the server, in order (the class comment says how replies are held).
    */
-  int turns() {
-    return turns.get();
+  List<List<String>> replyGroups() {
+    return List.copyOf(replyGroups);
   }
 
   int quits() {
@@ -229,6 +233,8 @@ final class FakeSmtpServer implements AutoCloseable {
     }
   }
 
+  private static final Set<String> HOLDABLE = Set.of("MAIL", "RCPT", "RSET", "DOT");
+
   private final class Conversation {
     Socket socket;
     final int connection;
@@ -238,6 +244,8 @@ final class FakeSmtpServer implements AutoCloseable {
     int mails;
     boolean mailAccepted;
     String lastReply = "";
+    final List<String> heldVerbs = new ArrayList<>();
+    final List<String> heldReplies = new ArrayList<>();
     int recipientsAccepted;
 
     Conversation(Socket socket, int connection) {
@@ -256,8 +264,8 @@ final class FakeSmtpServer implements AutoCloseable {
         return;
       }
       while (true) {
-        if (!in.ready()) {
-          turns.incrementAndGet();
+        if (!heldVerbs.isEmpty()) {
+          awaitInputOrFlush();
         }
         String line = in.readLine();
         if (line == null) {
@@ -303,9 +311,9 @@ final class FakeSmtpServer implements AutoCloseable {
           case "RCPT": {
             String rejected = rejectedRecipients.get(recipient(line));
             if (pipelining && !mailAccepted) {
-              out("503 5.5.1 Error: need MAIL command");
+              answer("RCPT", "503 5.5.1 Error: need MAIL command");
             } else if (rejected != null) {
-              out(rejected);
+              answer("RCPT", rejected);
             } else if (!send("RCPT", "250 2.1.5 Ok")) {
               return;
             }
@@ -313,7 +321,7 @@ final class FakeSmtpServer implements AutoCloseable {
           }
           case "DATA":
             if (pipelining && recipientsAccepted == 0) {
-              out(mailAccepted ? "554 5.5.1 Error: no valid recipients" : "503 5.5.1 Error: need RCPT command");
+              answer("DATA", mailAccepted ? "554 5.5.1 Error: no valid recipients" : "503 5.5.1 Error: need RCPT command");
               break;
             }
             if (!send("DATA", "354 End data with <CR><LF>.<CR><LF>")) {
@@ -326,7 +334,7 @@ final class FakeSmtpServer implements AutoCloseable {
           case "RSET":
             mailAccepted = false;
             recipientsAccepted = 0;
-            out("250 2.0.0 Ok");
+            answer("RSET", "250 2.0.0 Ok");
             break;
           case "NOOP":
             if (!send("NOOP", "250 2.0.0 Ok")) {
@@ -336,10 +344,10 @@ final class FakeSmtpServer implements AutoCloseable {
           case "QUIT":
             quits.incrementAndGet();
             clientClosed();
-            out("221 2.0.0 Bye");
+            answer("QUIT", "221 2.0.0 Bye");
             return;
           default:
-            out("502 5.5.2 Error: command not recognized");
+            answer("OTHER", "502 5.5.2 Error: command not recognized");
         }
       }
     }
@@ -455,9 +463,6 @@ final class FakeSmtpServer implements AutoCloseable {
       java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
       String scripted = responder.reply("BODY", connection, mails);
       int lines = 0;
-      if (!in.ready()) {
-        turns.incrementAndGet();
-      }
       while (true) {
         String line = in.readLine();
         if (line == null) {
@@ -498,7 +503,7 @@ final class FakeSmtpServer implements AutoCloseable {
         }
         return false;
       }
-      out(reply);
+      answer(verb, reply);
       lastReply = reply;
       if (verb.equals("MAIL")) {
         mailAccepted = reply.startsWith("2");
@@ -507,6 +512,48 @@ final class FakeSmtpServer implements AutoCloseable {
         recipientsAccepted++;
       }
       return !reply.startsWith("421");
+    }
+
+    /**
+     * Sends a reply, or holds it (pipelining mode: MAIL, RCPT, RSET and DOT, unless it is a 421)
+     * to go out with the next one that is not held.
+     */
+    private void answer(String verb, String reply) throws IOException {
+      if (pipelining && HOLDABLE.contains(verb) && !reply.startsWith("421")) {
+        heldVerbs.add(verb);
+        heldReplies.add(reply);
+        return;
+      }
+      if (heldVerbs.isEmpty()) {
+        if (pipelining) {
+          replyGroups.add(List.of(verb));
+        }
+        out(reply);
+        return;
+      }
+      heldVerbs.add(verb);
+      heldReplies.add(reply);
+      flushHeld();
+    }
+
+    private void flushHeld() throws IOException {
+      replyGroups.add(List.copyOf(heldVerbs));
+      String all = String.join("\r\n", heldReplies);
+      heldVerbs.clear();
+      heldReplies.clear();
+      out(all);
+    }
+
+    /** With replies held: waits up to 150 ms for the client's next bytes, else sends what is held. */
+    private void awaitInputOrFlush() throws IOException {
+      long deadline = System.nanoTime() + 150_000_000L;
+      while (!in.ready()) {
+        if (System.nanoTime() > deadline) {
+          flushHeld();
+          return;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+      }
     }
 
     private void out(String reply) throws IOException {
