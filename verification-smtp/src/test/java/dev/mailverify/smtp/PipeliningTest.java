@@ -179,10 +179,12 @@ class PipeliningTest {
   @DisplayName("C24: pipelined behind other mails, a 550 to one mail's RCPT fails that mail only; RSET opens the next")
   void recipientRejectedInTheMiddleFailsThatMailOnly() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch atFirstDot = new CountDownLatch(1);
     try (FakeSmtpServer server = FakeSmtpServer.builder().auth(USER, SECRET).pipelining()
             .rejectRecipient("nobody@example.org", "550 5.1.1 <nobody@example.org>: Recipient address rejected")
             .responder((verb, connection, mail) -> {
               if (verb.equals("DOT") && mail == 1) {
+                atFirstDot.countDown();
                 await(release);
               }
               return null;
@@ -193,7 +195,7 @@ class PipeliningTest {
       ExecutorService senders = Executors.newFixedThreadPool(4);
       try {
         sends.put("first@example.org", senders.submit(() -> transport.send(mailTo("first@example.org"))));
-        awaitCondition(() -> server.saw("DATA"));
+        await(atFirstDot); // its body is out and nothing was waiting: the next mails queue
         for (String to : List.of("nobody@example.org", "second@example.org", "third@example.org")) {
           sends.put(to, senders.submit(() -> transport.send(mailTo(to))));
           int queued = sends.size() - 1;
@@ -231,9 +233,11 @@ class PipeliningTest {
       + " a mail still waiting goes out on a new connection")
   void closingReplyFailsTheRestAsTransient() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch atFirstDot = new CountDownLatch(1);
     try (FakeSmtpServer server = FakeSmtpServer.builder().auth(USER, SECRET).pipelining()
             .responder((verb, connection, mail) -> {
               if (verb.equals("DOT") && connection == 1 && mail == 1) {
+                atFirstDot.countDown();
                 await(release);
               }
               return verb.equals("DOT") && connection == 1 && mail == 2 ? "421 4.3.2 Service shutting down" : null;
@@ -244,7 +248,7 @@ class PipeliningTest {
       try {
         Map<String, Future<?>> sends = new LinkedHashMap<>();
         sends.put("m1@example.org", senders.submit(() -> transport.send(mailTo("m1@example.org"))));
-        awaitCondition(() -> server.saw("DATA"));
+        await(atFirstDot); // its body is out and nothing was waiting: the next mails queue
         for (String to : List.of("m2@example.org", "m3@example.org", "m4@example.org")) {
           sends.put(to, senders.submit(() -> transport.send(mailTo(to))));
           int queued = sends.size() - 1;
