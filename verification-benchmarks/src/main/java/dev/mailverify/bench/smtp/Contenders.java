@@ -10,7 +10,6 @@ import java.util.Map;
  * <ul>
  *   <li>{@code jakarta-per-message}: {@code Transport.send} per mail, a new connection each time;
  *   <li>{@code jakarta-reused}: one reused connection per thread;
- *   <li>{@code vertx-mail}: the Vert.x mail client, a pool of as many connections as sending threads;
  *   <li>{@code mailverify-smtp}: mailverify's {@code SmtpTransport}, with a pool of as many
  *       connections as sending threads.
  * </ul>
@@ -40,8 +39,7 @@ public final class Contenders {
    */
   public static Map<String, Contender> all() {
     Map<String, Contender> all = new LinkedHashMap<>();
-    for (Contender c : List.of(new JakartaPerMessage(), new JakartaReusedConnection(), new VertxMail(),
-        new MailverifySmtp())) {
+    for (Contender c : List.of(new JakartaPerMessage(), new JakartaReusedConnection(), new MailverifySmtp())) {
       all.put(c.name(), c);
     }
     return all;
