@@ -45,14 +45,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>
  * java -cp verification-benchmarks/target/benchmarks.jar dev.mailverify.bench.smtp.SmtpDistance
  *     --port 2525 --nopipe-port 2526 [--tls-port 2465 --nopipe-tls-port 2466 --truststore T --truststore-password P]
- *     [--rtt 0,20,50,200] [--connections 1,8] [--threads-per-connection 4] [--seconds 8]
+ *     [--rtt 0,20,50,200] [--connections 1,8] [--threads-per-connection 4] [--seconds 8] [--warmup-seconds 2]
  *     [--rounds 1] [--rounds-at-50 3] [--contenders a,b] [--quiet 60] [--quiet-rtt 50] [--csv out.csv]
  * </pre>
  */
 public final class SmtpDistance {
   private static final Set<String> OPTIONS = Set.of("host", "port", "nopipe-port", "tls-port", "nopipe-tls-port",
       "truststore", "truststore-password", "rtt", "connections", "threads-per-connection", "seconds", "rounds",
-      "rounds-at-50", "contenders", "quiet", "quiet-rtt", "csv", "modes");
+      "rounds-at-50", "contenders", "quiet", "quiet-rtt", "csv", "modes", "warmup-seconds");
 
   /** The mailverify transport against the sink that does not list PIPELINING. */
   static final String LOCKSTEP = "mailverify-lockstep";
@@ -85,6 +85,7 @@ public final class SmtpDistance {
     List<Integer> connections = cl.list("connections", "1,8").stream().map(Integer::parseInt).toList();
     int perConnection = cl.integer("threads-per-connection", 4);
     Duration seconds = Duration.ofSeconds(cl.integer("seconds", 8));
+    Duration warmup = Duration.ofSeconds(cl.integer("warmup-seconds", 2));
     int rounds = cl.integer("rounds", 1);
     int roundsAt50 = cl.integer("rounds-at-50", 3);
     List<String> contenders = cl.list("contenders",
@@ -118,7 +119,7 @@ public final class SmtpDistance {
                     : name.equals(JakartaSharedConnections.NAME) ? new JakartaSharedConnections()
                     : name.equals(VertxMail.NAME) ? new VertxMail() : Contenders.named(name);
                 SmtpEndpoint endpoint = name.equals(LOCKSTEP) ? viaLock : viaPipe;
-                Cell cell = run(name, contender, endpoint, mode, rtt, c, c * perConnection, seconds, mails);
+                Cell cell = run(name, contender, endpoint, mode, rtt, c, c * perConnection, warmup, seconds, mails);
                 cells.add(cell);
                 out.printf(Locale.ROOT, "round %d  %-5s +%3d ms  conns %d  %-20s %8.1f mails/s  p50 %8.1f ms"
                         + "  p99 %8.1f ms  (%d mails%s)%n", round, mode, rtt, c, name, cell.perSecond,
@@ -157,11 +158,15 @@ public final class SmtpDistance {
       String firstFailure, double perSecond, double p50Millis, double p99Millis) {}
 
   static Cell run(String name, Contender contender, SmtpEndpoint endpoint, String mode, int rtt, int connections,
-      int threads, Duration duration, List<EmailMessage> mails) throws InterruptedException {
+      int threads, Duration warmup, Duration duration, List<EmailMessage> mails) throws InterruptedException {
     MailTransport transport = contender.open(endpoint, connections);
     try {
-      // warm-up: open every connection and let the JIT see the path
+      // warm-up: open every connection (two mails per thread), then keep sending for the warm-up time
+      // so the JIT has compiled the path before the window opens
       batch(transport, mails, threads, Duration.ZERO, threads * 2);
+      if (!warmup.isZero()) {
+        batch(transport, mails, threads, warmup, Integer.MAX_VALUE);
+      }
       Batch b = batch(transport, mails, threads, duration, Integer.MAX_VALUE);
       long[] sorted = b.latencies();
       Arrays.sort(sorted);

@@ -47,7 +47,7 @@ class SmtpDistanceTest {
       for (String name : List.of(Contenders.MAILVERIFY, JakartaSharedConnections.NAME, VertxMail.NAME)) {
         Contender contender = name.equals(JakartaSharedConnections.NAME) ? new JakartaSharedConnections()
             : Contenders.named(name);
-        cells.add(SmtpDistance.run(name, contender, endpoint, "plain", 0, 1, 3, Duration.ofMillis(300),
+        cells.add(SmtpDistance.run(name, contender, endpoint, "plain", 0, 1, 3, Duration.ZERO, Duration.ofMillis(300),
             VerificationMails.generate(20, 1)));
       }
     }
