@@ -43,10 +43,18 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Bounded waits (C23).</b> Resolving the host, connecting, each read and each write are
  *       bounded by the settings' timeouts (10 s each by default).</li>
  *   <li><b>Connection reuse.</b> Up to {@link SmtpSettings#maxConnections()} connections are kept
- *       open and shared; one idle longer than a second, or that saw a failure, is checked with NOOP
- *       before reuse; one idle longer than {@link SmtpSettings#idleTimeout()} is closed. When a
- *       reused connection turns out to be dead before the message was transmitted (the server
- *       timed it out), the send is retried once on a new connection.</li>
+ *       open and shared. An idle one is kept warm with a NOOP after 30 s of silence, and closed
+ *       after {@link SmtpSettings#idleTimeout()}. On a server without PIPELINING, one idle longer
+ *       than a second, or that saw a failure, is checked with NOOP before reuse. When a reused
+ *       connection turns out to be dead before the message was transmitted (the server timed it
+ *       out), the send is retried once on a new connection.</li>
+ *   <li><b>Pipelining (RFC 2920).</b> When the server lists PIPELINING after EHLO, a mail's
+ *       MAIL FROM, RCPT TO and DATA go out in one write; when other mails are waiting for the
+ *       connection (more sending threads than connections), the next mail's envelope goes out
+ *       with this mail's body and final dot, so mails in a row cost one round trip each. Every
+ *       reply is matched to its command and classified as in the lock-step path: a rejected
+ *       recipient fails that mail only, a 421 fails that mail and the one pipelined behind it
+ *       (transient). Servers without PIPELINING get the lock-step conversation of Angus.</li>
  *   <li><b>Classified failures (C24).</b> {@link #send} throws only {@link DeliveryException}, with
  *       a category, whether it is transient, the SMTP reply code, the server's reply (password
  *       scrubbed) and a hint. A failing close of a broken connection never hides the real error.</li>
