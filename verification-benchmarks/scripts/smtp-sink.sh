@@ -11,6 +11,11 @@
 #   smtp-sink.sh bench [ARGS]     start, run SmtpThroughput against both, stop (one command)
 #   smtp-sink.sh latency [ARGS]   start, run SendLatency through an SMTP contender, stop
 #   smtp-sink.sh source [N]       start, time Postfix's own C client smtp-source (the ceiling), stop
+#   smtp-sink.sh distance [ARGS]  start, run SmtpDistance (delaying proxy, 0-200 ms RTT), stop
+#
+# Besides the sink that lists PIPELINING (as Postfix and Gmail do), a second smtp-sink started with
+# -p (no PIPELINING) runs on SMTP_SINK_NOPIPE_PORT (2526), with stunnel on SMTP_SINK_NOPIPE_TLS_PORT
+# (2466): the same server switched each way, for the lock-step contender of SmtpDistance.
 #
 # Environment: SMTP_SINK_DIR (work folder), SMTP_SINK_PORT (2525), SMTP_SINK_TLS_PORT (2465),
 # SMTP_SINK_BACKLOG (256), JAVA (java from JAVA_HOME or PATH), BENCH_JAR (the shaded jar),
@@ -25,6 +30,8 @@ module="$(dirname "$here")"
 dir="${SMTP_SINK_DIR:-$module/target/smtp-sink}"
 port="${SMTP_SINK_PORT:-2525}"
 tls_port="${SMTP_SINK_TLS_PORT:-2465}"
+nopipe_port="${SMTP_SINK_NOPIPE_PORT:-2526}"
+nopipe_tls_port="${SMTP_SINK_NOPIPE_TLS_PORT:-2466}"
 backlog="${SMTP_SINK_BACKLOG:-256}"
 jar="${BENCH_JAR:-$module/target/benchmarks.jar}"
 if [ -n "${JAVA:-}" ]; then java="$JAVA"; elif [ -n "${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; else java=java; fi
@@ -137,11 +144,25 @@ EOF
     echo $! > "$run/stunnel.pid"
     wait_port "$tls_port"
   fi
-  say "smtp-sink on 127.0.0.1:$port (pid $(cat "$run/smtp-sink.pid")), stunnel on 127.0.0.1:$tls_port (pid $(cat "$run/stunnel.pid"))"
+  if ! running smtp-sink-nopipe; then
+    LD_LIBRARY_PATH="$(libpath)" "$root/usr/sbin/smtp-sink" "${user[@]}" -p -c "127.0.0.1:$nopipe_port" "$backlog" \
+      >/dev/null 2>"$run/smtp-sink-nopipe.log" &
+    echo $! > "$run/smtp-sink-nopipe.pid"
+    wait_port "$nopipe_port"
+  fi
+  if ! running stunnel-nopipe; then
+    sed -e "s/^accept = .*/accept = 127.0.0.1:$nopipe_tls_port/" -e "s/^connect = .*/connect = 127.0.0.1:$nopipe_port/" \
+      -e "s#^output = .*#output = $run/stunnel-nopipe.log#" "$run/stunnel.conf" > "$run/stunnel-nopipe.conf"
+    LD_LIBRARY_PATH="$(libpath)" "$root/usr/bin/stunnel4" "$run/stunnel-nopipe.conf" >/dev/null \
+      2>>"$run/stunnel-nopipe.log" &
+    echo $! > "$run/stunnel-nopipe.pid"
+    wait_port "$nopipe_tls_port"
+  fi
+  say "smtp-sink on 127.0.0.1:$port (pid $(cat "$run/smtp-sink.pid")), stunnel on 127.0.0.1:$tls_port (pid $(cat "$run/stunnel.pid")); without PIPELINING: $nopipe_port and $nopipe_tls_port"
 }
 
 stop() {
-  for name in stunnel smtp-sink; do
+  for name in stunnel-nopipe smtp-sink-nopipe stunnel smtp-sink; do
     if running "$name"; then
       local pid
       pid="$(cat "$run/$name.pid")"
@@ -154,7 +175,7 @@ stop() {
 }
 
 status() {
-  for name in smtp-sink stunnel; do
+  for name in smtp-sink stunnel smtp-sink-nopipe stunnel-nopipe; do
     if running "$name"; then echo "$name runs (pid $(cat "$run/$name.pid"))"; else echo "$name is not running"; fi
   done
   echo "plain 127.0.0.1:$port, implicit TLS 127.0.0.1:$tls_port, work folder $dir"
@@ -162,7 +183,7 @@ status() {
 
 # Starts the servers for one command and stops them after it, unless they already ran before.
 start_for_command() {
-  if running smtp-sink && running stunnel; then
+  if running smtp-sink && running stunnel && running smtp-sink-nopipe && running stunnel-nopipe; then
     say "using the servers already running; they keep running"
   else
     start
@@ -201,6 +222,14 @@ case "$cmd" in
     # shellcheck disable=SC2086
     "$java" -Xms1g -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.mailverify.bench.latency.SendLatency "${endpoint[@]}" "$@"
     ;;
+  distance)
+    need_jar
+    start_for_command
+    mapfile -t endpoint < <(endpoint_args)
+    # shellcheck disable=SC2086
+    "$java" -Xms1g -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$jar" dev.mailverify.bench.smtp.SmtpDistance "${endpoint[@]}" \
+      --nopipe-port "$nopipe_port" --nopipe-tls-port "$nopipe_tls_port" "$@"
+    ;;
   source)
     start_for_command
     n="${1:-5000}"
@@ -216,7 +245,7 @@ case "$cmd" in
     done
     ;;
   *)
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'
     [ -z "$cmd" ] || exit 2
     ;;
 esac

@@ -43,10 +43,18 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Bounded waits (C23).</b> Resolving the host, connecting, each read and each write are
  *       bounded by the settings' timeouts (10 s each by default).</li>
  *   <li><b>Connection reuse.</b> Up to {@link SmtpSettings#maxConnections()} connections are kept
- *       open and shared; one idle longer than a second, or that saw a failure, is checked with NOOP
- *       before reuse; one idle longer than {@link SmtpSettings#idleTimeout()} is closed. When a
- *       reused connection turns out to be dead before the message was transmitted (the server
- *       timed it out), the send is retried once on a new connection.</li>
+ *       open and shared. An idle one is kept warm with a NOOP after 30 s of silence, and closed
+ *       after {@link SmtpSettings#idleTimeout()}. On a server without PIPELINING, one idle longer
+ *       than a second, or that saw a failure, is checked with NOOP before reuse. When a reused
+ *       connection turns out to be dead before the message was transmitted (the server timed it
+ *       out), the send is retried once on a new connection.</li>
+ *   <li><b>Pipelining (RFC 2920).</b> When the server lists PIPELINING after EHLO, a mail's
+ *       MAIL FROM, RCPT TO and DATA go out in one write; when other mails are waiting for the
+ *       connection (more sending threads than connections), the next mail's envelope goes out
+ *       with this mail's body and final dot, so mails in a row cost one round trip each. Every
+ *       reply is matched to its command and classified as in the lock-step path: a rejected
+ *       recipient fails that mail only, a 421 fails that mail and the one pipelined behind it
+ *       (transient). Servers without PIPELINING get the lock-step conversation of Angus.</li>
  *   <li><b>Classified failures (C24).</b> {@link #send} throws only {@link DeliveryException}, with
  *       a category, whether it is transient, the SMTP reply code, the server's reply (password
  *       scrubbed) and a hint. A failing close of a broken connection never hides the real error.</li>
@@ -74,6 +82,11 @@ import org.slf4j.LoggerFactory;
 public final class SmtpTransport implements MailTransport, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SmtpTransport.class);
   private static final Duration VALIDATE_AFTER = Duration.ofSeconds(1);
+  /** Silence after which an idle pooled connection gets a NOOP (see {@link ConnectionPool#keepAlive()}). */
+  static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
+  private static final int MAX_ATTEMPTS = 4;
+  /** The transport being connected on this thread, told of the sockets the factories hand out. */
+  private static final ThreadLocal<SmtpConnection> CONNECTING = new ThreadLocal<>();
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final SmtpSettings settings;
@@ -103,8 +116,8 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
       session.setDebug(true);
     }
     Duration maxWait = settings.connectTimeout().plus(settings.readTimeout()).plus(settings.writeTimeout());
-    this.pool = new ConnectionPool(settings.maxConnections(), settings.idleTimeout(), VALIDATE_AFTER, maxWait,
-        ticker, this::connect);
+    this.pool = new ConnectionPool(settings.maxConnections(), settings.idleTimeout(), VALIDATE_AFTER, KEEP_ALIVE,
+        maxWait, ticker, this::connect);
     long sweep = Math.max(50, Math.min(5_000, settings.idleTimeout().toMillis() / 2));
     timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
     if (settings.security() == SmtpSecurity.PLAIN) {
@@ -175,8 +188,48 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
         clock.getZone(), settings.dkim().orElse(null));
     Address[] recipients = mime.getAllRecipients();
     boolean retried = false;
-    while (true) {
-      ConnectionPool.Connection c = pool.borrow(retried);
+    Pipeline.@Nullable Mail mail = null;
+    for (int attempt = 0; ; attempt++) {
+      if (attempt > MAX_ATTEMPTS) {
+        throw DeliveryException.builder(DeliveryException.Category.CONNECTION_LOST,
+                "the SMTP connections kept closing before the message could be sent")
+            .transientFailure(true).hint(DeliveryException.Category.CONNECTION_LOST.defaultHint()).build();
+      }
+      ConnectionPool.@Nullable Connection c = pool.tryBorrow(retried);
+      boolean envelopeSent = false;
+      if (c == null) {
+        // Every connection is busy: queue behind a pipelining one rather than wait for a connection
+        @Nullable Pipeline joinable = pool.joinable();
+        mail = mail == null ? new Pipeline.Mail(mime) : mail.again();
+        if (joinable != null && joinable.join(mail)) {
+          Pipeline.Turn turn = awaitTurn(joinable, mail);
+          @Nullable DeliveryException refused = turn.failure();
+          if (refused != null) {
+            throw refused;
+          }
+          ConnectionPool.@Nullable Connection handed = turn.connection();
+          if (handed == null) {
+            continue; // the connection died before this mail reached the wire: try again
+          }
+          c = handed;
+          envelopeSent = turn.envelopeSent();
+        } else {
+          c = pool.borrow(retried);
+        }
+      }
+      if (c.pipeline != null) {
+        if (mail == null) {
+          mail = new Pipeline.Mail(mime);
+        } else if (!envelopeSent) {
+          mail = mail.again();
+        }
+        boolean mayRetry = !retried && (c.reused || envelopeSent);
+        if (carry(c, mail, envelopeSent, mayRetry, message)) {
+          return;
+        }
+        retried = true;
+        continue;
+      }
       try {
         c.transport.sendMessage(mime, recipients);
       } catch (MessagingException | RuntimeException e) {
@@ -198,6 +251,127 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
         LOG.debug("SMTP server accepted the mail to {} on connection #{}", message.to().masked(), c.id);
       }
       return;
+    }
+  }
+
+  /**
+   * Carries a mail over a pipelining connection this thread holds, then hands the connection on
+   * (to the mail whose envelope went out behind this one, or the next waiting) or back to the pool.
+   *
+   * @return true when the server accepted the mail; false when the connection proved dead before
+   *     the message went out and {@code mayRetry} allows one more try
+   * @throws DeliveryException the classified failure (C24)
+   */
+  private boolean carry(ConnectionPool.Connection c, Pipeline.Mail mail, boolean envelopeSent, boolean mayRetry,
+      EmailMessage message) {
+    Pipeline p = Objects.requireNonNull(c.pipeline);
+    Pipeline.Carried r;
+    try {
+      r = p.carry(mail, envelopeSent);
+    } catch (RuntimeException | Error e) {
+      // a bug, not the server: leave no one waiting on this connection
+      abandon(c, p, null, null);
+      throw e;
+    }
+    if (r.dead()) {
+      @Nullable DeliveryException closing = null;
+      if (r.code() == 421 && mail.transmitted) {
+        // the server closes the session after this mail: the mail pipelined behind it fails with
+        // the same transient 421 (the "rest" of the group), mails still waiting try a new connection
+        closing = FailureClassifier.forReply(FailureClassifier.Stage.UNKNOWN, 421,
+            c.transport.getLastServerResponse(), settings.username(), c.secret, r.failure());
+      }
+      abandon(c, p, r.next(), closing);
+    } else {
+      Pipeline.@Nullable Mail next = r.next();
+      if (next == null) {
+        next = p.nextOrRelease();
+        if (next == null) {
+          pool.release(c, true, false);
+        } else {
+          next.decide(Pipeline.Turn.drive(c.reuse(), false));
+        }
+      } else {
+        next.decide(Pipeline.Turn.drive(c.reuse(), true));
+      }
+    }
+    @Nullable Exception failure = r.failure();
+    if (failure == null) {
+      sent.incrementAndGet();
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("SMTP server accepted the mail to {} on connection #{} (pipelined)", message.to().masked(), c.id);
+      }
+      return true;
+    }
+    if (r.dead() && !mail.transmitted && mayRetry) {
+      LOG.debug("pooled SMTP connection #{} was dead ({}); retrying once on a new connection", c.id,
+          failure.toString());
+      return false;
+    }
+    DeliveryException classified = FailureClassifier.classify(failure, r.code(), settings.username(), c.secret);
+    LOG.debug("SMTP send to {} failed: {} ({})", message.to().masked(), classified.category(), classified.getMessage());
+    throw classified;
+  }
+
+  /** Closes a dead pipelining connection; the mail written behind it gets {@code closing} or a retry. */
+  private void abandon(ConnectionPool.Connection c, Pipeline p, Pipeline.@Nullable Mail next,
+      @Nullable DeliveryException closing) {
+    List<Pipeline.Mail> waiting = p.kill();
+    pool.release(c, false, true);
+    if (next != null) {
+      next.decide(closing != null ? Pipeline.Turn.fail(closing) : Pipeline.Turn.retry());
+    }
+    for (Pipeline.Mail m : waiting) {
+      m.decide(Pipeline.Turn.retry());
+    }
+  }
+
+  /**
+   * Waits for a queued mail's turn. Each mail ahead of it is bounded by the read and write
+   * timeouts, so the wait is bounded by them times the queue; past that the mail leaves the queue
+   * and fails as a transient timeout.
+   */
+  private Pipeline.Turn awaitTurn(Pipeline p, Pipeline.Mail mail) {
+    Duration perMail = settings.readTimeout().multipliedBy(2).plus(settings.writeTimeout());
+    Duration bound = perMail.multipliedBy(Pipeline.MAX_WAITING + 1L);
+    boolean interrupted = false;
+    try {
+      Pipeline.@Nullable Turn turn;
+      try {
+        turn = mail.await(bound);
+      } catch (InterruptedException e) {
+        interrupted = true;
+        turn = null;
+      }
+      if (turn != null) {
+        return turn;
+      }
+      if (p.leave(mail)) {
+        throw DeliveryException.builder(interrupted ? DeliveryException.Category.UNKNOWN
+                    : DeliveryException.Category.TIMEOUT,
+                interrupted ? "interrupted while waiting to send"
+                    : "the mail waited " + bound.toSeconds() + " s for a busy SMTP connection")
+            .transientFailure(true).hint(DeliveryException.Category.TIMEOUT.defaultHint()).build();
+      }
+      // a driver claimed it just now and decides at once
+      while (true) {
+        try {
+          turn = mail.awaitClaimed(perMail);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (turn == null) {
+        throw DeliveryException.builder(DeliveryException.Category.CONNECTION_LOST,
+                "the SMTP connection this mail waited for failed before the mail was sent")
+            .transientFailure(true).hint(DeliveryException.Category.CONNECTION_LOST.defaultHint()).build();
+      }
+      return turn;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -239,6 +413,11 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     return "SmtpTransport[" + settings.target() + "]";
   }
 
+  /** For tests: mails queued behind busy pipelining connections now. */
+  int waitingMails() {
+    return pool.waiting();
+  }
+
   /** For tests: the Jakarta Mail properties in force. */
   Properties sessionProperties() {
     return session.getProperties();
@@ -247,7 +426,9 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
   /** Closes idle connections past their idle timeout; run by the timer. */
   int sweep() {
     try {
-      return pool.evictIdle();
+      int evicted = pool.evictIdle();
+      pool.keepAlive();
+      return evicted;
     } catch (RuntimeException e) {
       LOG.warn("closing idle SMTP connections failed", e);
       return 0;
@@ -262,11 +443,11 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     }
     if (tokens == null) {
       String password = settings.password();
-      return new ConnectionPool.Opened(signIn(password), password);
+      return opened(signIn(password), password);
     }
     AccessToken token = tokens.current();
     try {
-      return new ConnectionPool.Opened(signIn(token.value()), token.value());
+      return opened(signIn(token.value()), token.value());
     } catch (DeliveryException first) {
       if (!tokenRefused(first)) {
         throw first;
@@ -276,7 +457,7 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
       LOG.info("the SMTP server refused the OAuth2 access token for {}; signing in once more with a new one",
           dev.mailverify.core.EmailAddress.mask(String.valueOf(settings.username())));
       try {
-        return new ConnectionPool.Opened(signIn(fresh.value()), fresh.value());
+        return opened(signIn(fresh.value()), fresh.value());
       } catch (DeliveryException second) {
         if (!tokenRefused(second)) {
           throw second;
@@ -288,6 +469,24 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
         second.replyCode().ifPresent(b::replyCode);
         throw b.build();
       }
+    }
+  }
+
+  /**
+   * A signed-in connection, pipelining when the server's EHLO (after STARTTLS) lists PIPELINING
+   * and its socket was seen; otherwise in lock-step through Angus.
+   */
+  private ConnectionPool.Opened opened(SmtpConnection transport, @Nullable String secret) {
+    Socket socket = transport.socket();
+    if (socket == null || !Pipeline.offeredBy(transport)) {
+      return new ConnectionPool.Opened(transport, secret);
+    }
+    try {
+      return new ConnectionPool.Opened(transport, secret, new Pipeline(transport, socket, timer,
+          settings.writeTimeout()));
+    } catch (IOException e) {
+      ConnectionPool.quietClose(transport, 0);
+      throw FailureClassifier.classify(e, -1, settings.username(), secret);
     }
   }
 
@@ -307,11 +506,16 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
   }
 
   /** Opens a connection and signs in with the password or token (null: no login). */
-  private SMTPTransport signIn(@Nullable String secret) {
-    SMTPTransport transport = new SMTPTransport(session, new URLName("smtp", settings.host(), settings.port(),
+  private SmtpConnection signIn(@Nullable String secret) {
+    SmtpConnection transport = new SmtpConnection(session, new URLName("smtp", settings.host(), settings.port(),
         null, null, null));
     try {
-      transport.connect(settings.host(), settings.port(), settings.username(), secret);
+      CONNECTING.set(transport);
+      try {
+        transport.connect(settings.host(), settings.port(), settings.username(), secret);
+      } finally {
+        CONNECTING.remove();
+      }
       if (settings.username() != null && !transport.supportsExtension("AUTH")) {
         // Angus logs in only when the server lists AUTH: with credentials configured, sending
         // unauthenticated would hide a misconfiguration (wrong port, an open relay, a MITM).
@@ -421,10 +625,17 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     // TCP_NODELAY on every connection (NoDelaySockets); TLS from the settings' trust store or the
     // JDK's default, as before. No fallback: a failing connect or handshake is reported, never
     // retried on a second connection with the JDK's default trust.
-    p.put("mail.smtp.socketFactory", NoDelaySockets.plain(opened));
+    Consumer<Socket> seen = socket -> {
+      SmtpConnection connecting = CONNECTING.get();
+      if (connecting != null) {
+        connecting.socket(socket); // the last one handed out carries the session (TLS over plain)
+      }
+      opened.accept(socket);
+    };
+    p.put("mail.smtp.socketFactory", NoDelaySockets.plain(seen));
     SSLSocketFactory custom = Net.customSocketFactory(s);
     p.put("mail.smtp.ssl.socketFactory", NoDelaySockets.tls(
-        custom != null ? () -> custom : () -> (SSLSocketFactory) SSLSocketFactory.getDefault(), opened));
+        custom != null ? () -> custom : () -> (SSLSocketFactory) SSLSocketFactory.getDefault(), seen));
     p.setProperty("mail.smtp.socketFactory.fallback", "false");
     return p;
   }

@@ -33,6 +33,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Verbs that can be scripted: GREETING, EHLO, STARTTLS, AUTH (the final answer), MAIL, RCPT,
  * DATA (the 354), BODY (while the message is being sent), DOT (after the final dot), NOOP.
+ *
+ * <p>With {@link Builder#pipelining()} it lists PIPELINING in EHLO and keeps transaction state as
+ * Postfix does: RCPT without an accepted MAIL gets 503, DATA without an accepted RCPT gets 554.
+ * It then also shows how the client pipelines: it holds its replies to MAIL, RCPT, RSET and the
+ * final dot while more commands are arriving, and sends what it holds in one write when it reads
+ * DATA (or any other command), or when nothing more arrives for 150 ms (the client is waiting for
+ * a reply). {@link #replyGroups()} lists the verbs answered together: a client that sends an
+ * envelope in one write makes {@code [MAIL, RCPT, DATA]}; one that writes the next envelope behind
+ * a body makes {@code [DOT, MAIL, RCPT, DATA]}; a lock-step client would make {@code [MAIL]} alone.
  */
 final class FakeSmtpServer implements AutoCloseable {
 
@@ -48,6 +57,9 @@ final class FakeSmtpServer implements AutoCloseable {
   private final @Nullable String user;
   private final @Nullable String password;
   private final boolean advertiseStartTls;
+  private final boolean pipelining;
+  private final Map<String, String> rejectedRecipients;
+  private final List<List<String>> replyGroups = new CopyOnWriteArrayList<>();
   private final java.util.function.@Nullable Predicate<String> oauthTokens;
   private final boolean gmailStyleOAuthError;
   private final List<String> oauthAttempts = new CopyOnWriteArrayList<>();
@@ -70,6 +82,8 @@ final class FakeSmtpServer implements AutoCloseable {
     this.user = b.user;
     this.password = b.password;
     this.advertiseStartTls = b.advertiseStartTls;
+    this.pipelining = b.pipelining;
+    this.rejectedRecipients = Map.copyOf(b.rejectedRecipients);
     this.oauthTokens = b.oauthTokens;
     this.gmailStyleOAuthError = b.gmailStyleOAuthError;
     Map<String, String> fixed = Map.copyOf(b.replies);
@@ -95,6 +109,14 @@ final class FakeSmtpServer implements AutoCloseable {
 
   int connections() {
     return connections.get();
+  }
+
+  /**
+   * With {@link Builder#pipelining()}: the verbs whose replies went out together, one list per
+   * write of the server, in order (the class comment says how replies are held).
+   */
+  List<List<String>> replyGroups() {
+    return List.copyOf(replyGroups);
   }
 
   int quits() {
@@ -211,6 +233,8 @@ final class FakeSmtpServer implements AutoCloseable {
     }
   }
 
+  private static final Set<String> HOLDABLE = Set.of("MAIL", "RCPT", "RSET", "DOT");
+
   private final class Conversation {
     Socket socket;
     final int connection;
@@ -218,6 +242,11 @@ final class FakeSmtpServer implements AutoCloseable {
     OutputStream out;
     boolean tls;
     int mails;
+    boolean mailAccepted;
+    String lastReply = "";
+    final List<String> heldVerbs = new ArrayList<>();
+    final List<String> heldReplies = new ArrayList<>();
+    int recipientsAccepted;
 
     Conversation(Socket socket, int connection) {
       this.socket = socket;
@@ -235,6 +264,9 @@ final class FakeSmtpServer implements AutoCloseable {
         return;
       }
       while (true) {
+        if (!heldVerbs.isEmpty()) {
+          awaitInputOrFlush();
+        }
         String line = in.readLine();
         if (line == null) {
           clientClosed();
@@ -276,21 +308,33 @@ final class FakeSmtpServer implements AutoCloseable {
               return;
             }
             break;
-          case "RCPT":
-            if (!send("RCPT", "250 2.1.5 Ok")) {
+          case "RCPT": {
+            String rejected = rejectedRecipients.get(recipient(line));
+            if (pipelining && !mailAccepted) {
+              answer("RCPT", "503 5.5.1 Error: need MAIL command");
+            } else if (rejected != null) {
+              answer("RCPT", rejected);
+            } else if (!send("RCPT", "250 2.1.5 Ok")) {
               return;
             }
             break;
+          }
           case "DATA":
+            if (pipelining && recipientsAccepted == 0) {
+              answer("DATA", mailAccepted ? "554 5.5.1 Error: no valid recipients" : "503 5.5.1 Error: need RCPT command");
+              break;
+            }
             if (!send("DATA", "354 End data with <CR><LF>.<CR><LF>")) {
               return;
             }
-            if (!data()) {
+            if (lastReply.startsWith("354") && !data()) {
               return;
             }
             break;
           case "RSET":
-            out("250 2.0.0 Ok");
+            mailAccepted = false;
+            recipientsAccepted = 0;
+            answer("RSET", "250 2.0.0 Ok");
             break;
           case "NOOP":
             if (!send("NOOP", "250 2.0.0 Ok")) {
@@ -300,12 +344,18 @@ final class FakeSmtpServer implements AutoCloseable {
           case "QUIT":
             quits.incrementAndGet();
             clientClosed();
-            out("221 2.0.0 Bye");
+            answer("QUIT", "221 2.0.0 Bye");
             return;
           default:
-            out("502 5.5.2 Error: command not recognized");
+            answer("OTHER", "502 5.5.2 Error: command not recognized");
         }
       }
+    }
+
+    private String recipient(String line) {
+      int open = line.indexOf('<');
+      int close = line.indexOf('>');
+      return open >= 0 && close > open ? line.substring(open + 1, close) : "";
     }
 
     private void record(@Nullable String line) {
@@ -321,6 +371,9 @@ final class FakeSmtpServer implements AutoCloseable {
       ext.add("fake.test");
       ext.add("SIZE 10485760");
       ext.add("8BITMIME");
+      if (pipelining) {
+        ext.add("PIPELINING");
+      }
       if (startTls != null && !tls && advertiseStartTls) {
         ext.add("STARTTLS");
       }
@@ -430,6 +483,8 @@ final class FakeSmtpServer implements AutoCloseable {
         messages.add(msg.toString());
         rawMessages.add(raw.toByteArray());
       }
+      mailAccepted = false;
+      recipientsAccepted = 0;
       return send("DOT", "250 2.0.0 Ok: queued as " + connection + "." + mails);
     }
 
@@ -448,8 +503,57 @@ final class FakeSmtpServer implements AutoCloseable {
         }
         return false;
       }
-      out(reply);
+      answer(verb, reply);
+      lastReply = reply;
+      if (verb.equals("MAIL")) {
+        mailAccepted = reply.startsWith("2");
+        recipientsAccepted = 0;
+      } else if (verb.equals("RCPT") && reply.startsWith("2")) {
+        recipientsAccepted++;
+      }
       return !reply.startsWith("421");
+    }
+
+    /**
+     * Sends a reply, or holds it (pipelining mode: MAIL, RCPT, RSET and DOT, unless it is a 421)
+     * to go out with the next one that is not held.
+     */
+    private void answer(String verb, String reply) throws IOException {
+      if (pipelining && HOLDABLE.contains(verb) && !reply.startsWith("421")) {
+        heldVerbs.add(verb);
+        heldReplies.add(reply);
+        return;
+      }
+      if (heldVerbs.isEmpty()) {
+        if (pipelining) {
+          replyGroups.add(List.of(verb));
+        }
+        out(reply);
+        return;
+      }
+      heldVerbs.add(verb);
+      heldReplies.add(reply);
+      flushHeld();
+    }
+
+    private void flushHeld() throws IOException {
+      replyGroups.add(List.copyOf(heldVerbs));
+      String all = String.join("\r\n", heldReplies);
+      heldVerbs.clear();
+      heldReplies.clear();
+      out(all);
+    }
+
+    /** With replies held: waits up to 150 ms for the client's next bytes, else sends what is held. */
+    private void awaitInputOrFlush() throws IOException {
+      long deadline = System.nanoTime() + 150_000_000L;
+      while (!in.ready()) {
+        if (System.nanoTime() > deadline) {
+          flushHeld();
+          return;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+      }
     }
 
     private void out(String reply) throws IOException {
@@ -477,6 +581,8 @@ final class FakeSmtpServer implements AutoCloseable {
     private @Nullable SSLContext startTls;
     private @Nullable SSLContext implicitTls;
     private boolean advertiseStartTls = true;
+    private boolean pipelining;
+    private final Map<String, String> rejectedRecipients = new HashMap<>();
     private java.util.function.@Nullable Predicate<String> oauthTokens;
     private boolean gmailStyleOAuthError;
     private @Nullable String user;
@@ -519,6 +625,23 @@ final class FakeSmtpServer implements AutoCloseable {
     /** Refuses a token as Gmail does: a 334 error challenge first, then 535 after the client's empty line. */
     Builder gmailStyleOAuthError() {
       this.gmailStyleOAuthError = true;
+      return this;
+    }
+
+    /** Lists PIPELINING in EHLO (RFC 2920) and checks transaction state as Postfix does. */
+    Builder pipelining() {
+      return pipelining(true);
+    }
+
+    /** Lists PIPELINING in EHLO or not: the same server, switched. */
+    Builder pipelining(boolean value) {
+      this.pipelining = value;
+      return this;
+    }
+
+    /** Answers RCPT TO this address with the reply (such as {@code 550 5.1.1 No such user}). */
+    Builder rejectRecipient(String address, String reply) {
+      rejectedRecipients.put(address, reply);
       return this;
     }
 
