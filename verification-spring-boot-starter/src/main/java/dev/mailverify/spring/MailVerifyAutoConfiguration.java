@@ -27,11 +27,13 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -57,17 +59,20 @@ public class MailVerifyAutoConfiguration {
   public MailVerifyAutoConfiguration() {}
 
   /**
-   * SMTP settings from {@code mailverify.smtp.*}, falling back to the seed's EMAIL_* names.
+   * SMTP settings: each {@code mailverify.smtp.*} property, else the seed's variable (EMAIL_*, read
+   * by the library's {@code SmtpEnvironment}), else Spring Boot's {@code spring.mail.*}.
    *
    * @param properties the properties
-   * @param environment the environment (for the seed's names)
+   * @param environment the environment (for the seed's names and spring.mail.*)
+   * @param sslBundles Spring Boot's SSL bundles, for {@code mailverify.smtp.ssl.bundle}
    * @return the settings
    */
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnTransport(TransportType.SMTP)
-  public SmtpSettings mailVerifySmtpSettings(MailVerifyProperties properties, Environment environment) {
-    return Transports.primary(properties.getSmtp(), new SeedVariables(environment));
+  public SmtpSettings mailVerifySmtpSettings(MailVerifyProperties properties, Environment environment,
+      ObjectProvider<SslBundles> sslBundles) {
+    return SmtpSettingsResolver.primary(properties.getSmtp(), environment, sslBundles.getIfAvailable());
   }
 
   /**
@@ -95,7 +100,12 @@ public class MailVerifyAutoConfiguration {
   @ConditionalOnMissingBean(MailTransport.class)
   @ConditionalOnTransport(TransportType.CONSOLE)
   public ConsoleTransport mailVerifyConsoleTransport(MailVerifyProperties properties, Environment environment) {
-    Transports.guardProduction(environment, properties, TransportType.CONSOLE);
+    TransportChoice.guardProduction(environment, properties, TransportType.CONSOLE);
+    if (TransportChoice.resolve(environment).nothingConfigured()) {
+      LOG.warn("mailverify: no mail server is configured anywhere (mailverify.transport, mailverify.smtp.*,"
+          + " USE_REAL_EMAIL=1 with EMAIL_*, spring.mail.host): verification mail is PRINTED TO THE CONSOLE, not"
+          + " sent. Configure a server, or set mailverify.transport=console to silence this warning.");
+    }
     return MailTransport.console();
   }
 
@@ -110,7 +120,7 @@ public class MailVerifyAutoConfiguration {
   @ConditionalOnMissingBean(MailTransport.class)
   @ConditionalOnTransport(TransportType.OUTBOX)
   public InMemoryOutbox mailVerifyOutbox(MailVerifyProperties properties, Environment environment) {
-    Transports.guardProduction(environment, properties, TransportType.OUTBOX);
+    TransportChoice.guardProduction(environment, properties, TransportType.OUTBOX);
     return MailTransport.inMemory();
   }
 
@@ -147,10 +157,10 @@ public class MailVerifyAutoConfiguration {
     }
     String prefix = MailVerifyProperties.PREFIX + ".templates";
     MustacheTemplateRenderer.Builder b = MustacheTemplateRenderer.builder();
-    Transports.apply(prefix + ".locale", t.getLocale(), () -> b.defaultLocale(t.getLocale()));
-    Transports.apply(prefix + ".folder", t.getFolder(), () -> b.templateFolder(t.getFolder()));
-    Transports.apply(prefix + ".support-url", t.getSupportUrl(), () -> b.supportUrl(t.getSupportUrl()));
-    Transports.apply(prefix + ".base-url", t.getBaseUrl(), () -> b.baseUrl(t.getBaseUrl()));
+    PropertySetter.apply(prefix + ".locale", t.getLocale(), () -> b.defaultLocale(t.getLocale()));
+    PropertySetter.apply(prefix + ".folder", t.getFolder(), () -> b.templateFolder(t.getFolder()));
+    PropertySetter.apply(prefix + ".support-url", t.getSupportUrl(), () -> b.supportUrl(t.getSupportUrl()));
+    PropertySetter.apply(prefix + ".base-url", t.getBaseUrl(), () -> b.baseUrl(t.getBaseUrl()));
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException | MailVerifyException e) {
@@ -159,13 +169,19 @@ public class MailVerifyAutoConfiguration {
   }
 
   /**
-   * The in-memory code store, used when no shared store is configured.
+   * The in-memory code store, used when no shared store is configured and the application did not
+   * clearly want one: see {@link InMemoryStoreGuard}.
    *
+   * @param properties the properties
+   * @param beans the bean factory, to look for a RedisConnectionFactory or DataSource
+   * @param environment the environment (active profiles, store properties)
    * @return the store
    */
   @Bean
   @ConditionalOnMissingBean
-  public CodeStore mailVerifyCodeStore() {
+  public CodeStore mailVerifyCodeStore(MailVerifyProperties properties, ListableBeanFactory beans,
+      Environment environment) {
+    InMemoryStoreGuard.check(properties, beans, environment);
     return CodeStore.inMemory();
   }
 
@@ -210,22 +226,15 @@ public class MailVerifyAutoConfiguration {
    * @param listeners every listener bean
    * @param clock a Clock bean if the application has one
    * @param beanFactory the bean factory, to tell which store was chosen
+   * @param environment the environment, to tell why
    * @return the service
    */
   @Bean
   @ConditionalOnMissingBean
   public VerificationCodeService verificationCodeService(MailVerifyProperties properties,
       MailVerifyDelivery delivery, CodeStore store, RateLimiter rateLimiter, TemplateRenderer renderer,
-      ObjectProvider<VerificationListener> listeners, ObjectProvider<Clock> clock, BeanFactory beanFactory) {
-    MailVerifyProperties.StoreType storeType = properties.getStore().getType();
-    if ((storeType == MailVerifyProperties.StoreType.REDIS || storeType == MailVerifyProperties.StoreType.JDBC)
-        && beanFactory.containsBean(MailVerifyStoreConfiguration.MEMORY_STORE)) {
-      String module = storeType == MailVerifyProperties.StoreType.REDIS
-          ? "verification-redis on the class path and a Lettuce RedisConnectionFactory bean (spring-boot-starter-data-redis)"
-          : "verification-jdbc on the class path and a DataSource bean";
-      throw new InvalidConfigurationPropertyValueException(MailVerifyProperties.PREFIX + ".store.type",
-          storeType.name().toLowerCase(java.util.Locale.ROOT), "this store needs " + module);
-    }
+      ObjectProvider<VerificationListener> listeners, ObjectProvider<Clock> clock, BeanFactory beanFactory,
+      Environment environment) {
     VerificationCodeService.Builder b = VerificationCodeService.builder()
         .transport(delivery.transport())
         .store(store)
@@ -247,9 +256,11 @@ public class MailVerifyAutoConfiguration {
       b.policy(type, policy(base, e.getValue(), name));
     }
     secret(b, properties);
-    Transports.apply(prefix + ".from", properties.getFrom(), () -> b.from(properties.getFrom()));
-    Transports.apply(prefix + ".app-name", properties.getAppName(), () -> b.appName(properties.getAppName()));
+    PropertySetter.apply(prefix + ".from", properties.getFrom(), () -> b.from(properties.getFrom()));
+    PropertySetter.apply(prefix + ".app-name", properties.getAppName(), () -> b.appName(properties.getAppName()));
     listeners.orderedStream().forEach(b::listener);
+    LOG.info("mailverify: {}", StartupReport.describe(properties, environment, (ListableBeanFactory) beanFactory,
+        store, rateLimiter, delivery));
     try {
       return b.build();
     } catch (IllegalStateException e) {

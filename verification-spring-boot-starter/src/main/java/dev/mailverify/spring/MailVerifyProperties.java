@@ -1,6 +1,7 @@
 package dev.mailverify.spring;
 
 import dev.mailverify.core.CodeAlphabet;
+import dev.mailverify.smtp.SmtpSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -332,8 +333,8 @@ public class MailVerifyProperties {
     /** Port (EMAIL_PORT); defaults to the security mode's port. */
     private @Nullable Integer port;
 
-    /** Security: starttls (587), implicit-tls (465) or plain (local test servers only). */
-    private @Nullable String security;
+    /** Security: starttls (587), implicit-tls (465) or plain (local test servers only) (EMAIL_USE_TLS, EMAIL_USE_SSL). */
+    private @Nullable SmtpSecurity security;
 
     /** Login user (EMAIL_HOST_USER). */
     private @Nullable String username;
@@ -356,7 +357,7 @@ public class MailVerifyProperties {
     /** Write timeout; overrides timeout. */
     private @Nullable Duration writeTimeout;
 
-    /** PEM file of CA certificates to trust in addition to the JDK's (EMAIL_SSL_CAFILE). */
+    /** PEM file of the CA certificates to trust instead of the JDK's, for a private CA (EMAIL_SSL_CAFILE). */
     private @Nullable Path trustedCertificates;
 
     /** Most pooled connections. */
@@ -364,6 +365,12 @@ public class MailVerifyProperties {
 
     /** SMTP protocol trace on standard output; it prints message bodies, codes included. */
     private boolean debug;
+
+    /** DKIM signing. */
+    private final Dkim dkim = new Dkim();
+
+    /** Trust through an SSL bundle. */
+    private final Ssl ssl = new Ssl();
 
     /**
      * Returns the preset.
@@ -424,7 +431,7 @@ public class MailVerifyProperties {
      *
      * @return the security mode, or null
      */
-    public @Nullable String getSecurity() {
+    public @Nullable SmtpSecurity getSecurity() {
       return security;
     }
 
@@ -433,7 +440,7 @@ public class MailVerifyProperties {
      *
      * @param security the security mode
      */
-    public void setSecurity(@Nullable String security) {
+    public void setSecurity(@Nullable SmtpSecurity security) {
       this.security = security;
     }
 
@@ -615,6 +622,114 @@ public class MailVerifyProperties {
      */
     public void setDebug(boolean debug) {
       this.debug = debug;
+    }
+
+    /**
+     * Returns the DKIM signing settings.
+     *
+     * @return the DKIM settings, never null
+     */
+    public Dkim getDkim() {
+      return dkim;
+    }
+
+    /**
+     * Returns the SSL settings.
+     *
+     * @return the SSL settings, never null
+     */
+    public Ssl getSsl() {
+      return ssl;
+    }
+  }
+
+  /** DKIM signing of every message; the three settings go together (EMAIL_DKIM_*). */
+  public static class Dkim {
+    /** Signing domain (d=), normally the From domain (EMAIL_DKIM_DOMAIN). */
+    private @Nullable String domain;
+
+    /** Selector (s=): the public key is published at selector._domainkey.domain (EMAIL_DKIM_SELECTOR). */
+    private @Nullable String selector;
+
+    /** Private key file, PKCS#8 PEM, RSA 2048 bits or more, or Ed25519 (EMAIL_DKIM_KEY_FILE). */
+    private @Nullable Path keyFile;
+
+    /**
+     * Returns the signing domain.
+     *
+     * @return the domain, or null
+     */
+    public @Nullable String getDomain() {
+      return domain;
+    }
+
+    /**
+     * Sets the signing domain.
+     *
+     * @param domain the domain
+     */
+    public void setDomain(@Nullable String domain) {
+      this.domain = domain;
+    }
+
+    /**
+     * Returns the selector.
+     *
+     * @return the selector, or null
+     */
+    public @Nullable String getSelector() {
+      return selector;
+    }
+
+    /**
+     * Sets the selector.
+     *
+     * @param selector the selector
+     */
+    public void setSelector(@Nullable String selector) {
+      this.selector = selector;
+    }
+
+    /**
+     * Returns the private key file.
+     *
+     * @return the file, or null
+     */
+    public @Nullable Path getKeyFile() {
+      return keyFile;
+    }
+
+    /**
+     * Sets the private key file.
+     *
+     * @param keyFile the file
+     */
+    public void setKeyFile(@Nullable Path keyFile) {
+      this.keyFile = keyFile;
+    }
+  }
+
+  /** Trust for the SMTP server's certificate through a Spring Boot SSL bundle. */
+  public static class Ssl {
+    /** Name of a spring.ssl.bundle.* whose trust store holds the CA certificates to trust instead of the JDK's. */
+    private @Nullable String bundle;
+
+    /**
+     * Returns the bundle name.
+     *
+     * @return the name, or null
+     */
+    public @Nullable String getBundle() {
+      return bundle;
+    }
+
+    /**
+     * Sets the bundle name.
+     *
+     * @param bundle the name
+     */
+    public void setBundle(@Nullable String bundle) {
+      this.bundle = bundle;
     }
   }
 
