@@ -1453,7 +1453,7 @@ public class MailVerifyProperties {
   /** Health contributor settings. */
   public static class Health {
     /** How long a health result is reused before the server is asked again. */
-    private Duration cacheFor = Duration.ofSeconds(30);
+    private Duration cacheFor = HealthProbe.DEFAULT_CACHE_FOR;
 
     /**
      * Returns the cache duration.
