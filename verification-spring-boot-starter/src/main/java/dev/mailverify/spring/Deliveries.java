@@ -28,9 +28,9 @@ final class Deliveries {
       String account = settings == null ? "default"
           : settings.username() != null ? settings.username() : settings.host();
       SenderBudget.Builder b = SenderBudget.builder(account);
-      PropertySetter.apply(prefix + ".budget.per-day", budget.getPerDay(), () -> b.perDay(budget.getPerDay()));
-      PropertySetter.apply(prefix + ".budget.per-minute", budget.getPerMinute(), () -> b.perMinute(budget.getPerMinute()));
-      PropertySetter.apply(prefix + ".budget.warn-at", budget.getWarnAt(), () -> b.warnAt(budget.getWarnAt()));
+      PropertySetter.apply(prefix + ".budget.per-day", budget.getPerDay(), b::perDay);
+      PropertySetter.apply(prefix + ".budget.per-minute", budget.getPerMinute(), b::perMinute);
+      PropertySetter.apply(prefix + ".budget.warn-at", budget.getWarnAt(), b::warnAt);
       t = BudgetedMailTransport.builder(t, b.build()).rateLimiter(limiter).clock(clock).build();
     }
     MailVerifyProperties.Failover failover = properties.getFailover();
@@ -41,9 +41,9 @@ final class Deliveries {
       }
       FailoverMailTransport.Builder b = FailoverMailTransport.builder(t, others.toArray(new MailTransport[0]));
       PropertySetter.apply(prefix + ".failover.suspend-after", failover.getSuspendAfter(),
-          () -> b.suspendAfter(failover.getSuspendAfter()));
+          b::suspendAfter);
       PropertySetter.apply(prefix + ".failover.suspension", failover.getSuspension(),
-          () -> b.suspension(failover.getSuspension()));
+          b::suspension);
       t = b.clock(clock).build();
     }
     AsyncMailTransport async = null;
@@ -51,10 +51,10 @@ final class Deliveries {
     if (a.isEnabled()) {
       MailVerifyProperties.Retry r = properties.getRetry();
       RetryPolicy.Builder rb = RetryPolicy.builder();
-      PropertySetter.apply(prefix + ".retry.max-retries", r.getMaxRetries(), () -> rb.maxRetries(r.getMaxRetries()));
+      PropertySetter.apply(prefix + ".retry.max-retries", r.getMaxRetries(), rb::maxRetries);
       PropertySetter.apply(prefix + ".retry.initial-backoff", r.getInitialBackoff(),
-          () -> rb.initialBackoff(r.getInitialBackoff()));
-      PropertySetter.apply(prefix + ".retry.max-backoff", r.getMaxBackoff(), () -> rb.maxBackoff(r.getMaxBackoff()));
+          rb::initialBackoff);
+      PropertySetter.apply(prefix + ".retry.max-backoff", r.getMaxBackoff(), rb::maxBackoff);
       RetryPolicy retry;
       try {
         retry = rb.build();
@@ -62,9 +62,9 @@ final class Deliveries {
         throw new InvalidConfigurationPropertyValueException(prefix + ".retry", "(retry)", e.getMessage());
       }
       AsyncMailTransport.Builder b = AsyncMailTransport.builder(t).retry(retry).clock(clock);
-      PropertySetter.apply(prefix + ".async.workers", a.getWorkers(), () -> b.workers(a.getWorkers()));
-      PropertySetter.apply(prefix + ".async.queue-size", a.getQueueSize(), () -> b.capacity(a.getQueueSize()));
-      PropertySetter.apply(prefix + ".async.drain-timeout", a.getDrainTimeout(), () -> b.drainTimeout(a.getDrainTimeout()));
+      PropertySetter.apply(prefix + ".async.workers", a.getWorkers(), b::workers);
+      PropertySetter.apply(prefix + ".async.queue-size", a.getQueueSize(), b::capacity);
+      PropertySetter.apply(prefix + ".async.drain-timeout", a.getDrainTimeout(), b::drainTimeout);
       async = b.build();
       t = async;
     }

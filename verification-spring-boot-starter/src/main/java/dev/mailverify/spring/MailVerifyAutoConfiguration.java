@@ -13,6 +13,7 @@ import dev.mailverify.core.spi.TemplateRenderer;
 import dev.mailverify.core.transport.ConsoleTransport;
 import dev.mailverify.core.transport.FileTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
+import dev.mailverify.smtp.SmtpEnvironment;
 import dev.mailverify.smtp.SmtpSettings;
 import dev.mailverify.smtp.SmtpTransport;
 import dev.mailverify.spring.MailVerifyProperties.Policy;
@@ -20,9 +21,9 @@ import dev.mailverify.spring.MailVerifyProperties.TransportType;
 import dev.mailverify.template.MustacheTemplateRenderer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,10 +158,10 @@ public class MailVerifyAutoConfiguration {
     }
     String prefix = MailVerifyProperties.PREFIX + ".templates";
     MustacheTemplateRenderer.Builder b = MustacheTemplateRenderer.builder();
-    PropertySetter.apply(prefix + ".locale", t.getLocale(), () -> b.defaultLocale(t.getLocale()));
-    PropertySetter.apply(prefix + ".folder", t.getFolder(), () -> b.templateFolder(t.getFolder()));
-    PropertySetter.apply(prefix + ".support-url", t.getSupportUrl(), () -> b.supportUrl(t.getSupportUrl()));
-    PropertySetter.apply(prefix + ".base-url", t.getBaseUrl(), () -> b.baseUrl(t.getBaseUrl()));
+    PropertySetter.apply(prefix + ".locale", t.getLocale(), b::defaultLocale);
+    PropertySetter.apply(prefix + ".folder", t.getFolder(), b::templateFolder);
+    PropertySetter.apply(prefix + ".support-url", t.getSupportUrl(), b::supportUrl);
+    PropertySetter.apply(prefix + ".base-url", t.getBaseUrl(), b::baseUrl);
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException | MailVerifyException e) {
@@ -227,6 +228,7 @@ public class MailVerifyAutoConfiguration {
    * @param clock a Clock bean if the application has one
    * @param beanFactory the bean factory, to tell which store was chosen
    * @param environment the environment, to tell why
+   * @param smtpSettings the SMTP settings when mail goes through SMTP (their From is the sender)
    * @return the service
    */
   @Bean
@@ -234,7 +236,7 @@ public class MailVerifyAutoConfiguration {
   public VerificationCodeService verificationCodeService(MailVerifyProperties properties,
       MailVerifyDelivery delivery, CodeStore store, RateLimiter rateLimiter, TemplateRenderer renderer,
       ObjectProvider<VerificationListener> listeners, ObjectProvider<Clock> clock, BeanFactory beanFactory,
-      Environment environment) {
+      Environment environment, ObjectProvider<SmtpSettings> smtpSettings) {
     VerificationCodeService.Builder b = VerificationCodeService.builder()
         .transport(delivery.transport())
         .store(store)
@@ -256,8 +258,19 @@ public class MailVerifyAutoConfiguration {
       b.policy(type, policy(base, e.getValue(), name));
     }
     secret(b, properties);
-    PropertySetter.apply(prefix + ".from", properties.getFrom(), () -> b.from(properties.getFrom()));
-    PropertySetter.apply(prefix + ".app-name", properties.getAppName(), () -> b.appName(properties.getAppName()));
+    if (environment.containsProperty(prefix + ".from")) {
+      throw new InvalidConfigurationPropertyValueException(prefix + ".from", environment.getProperty(prefix + ".from"),
+          "the sender has one setting: " + SmtpSettingsResolver.SMTP + ".from (or DEFAULT_FROM_EMAIL)");
+    }
+    if (smtpSettings.getIfAvailable() == null) {
+      // without SMTP the From still shows in the console, the outbox and the .eml files
+      String fromName = properties.getSmtp().getFrom() != null ? SmtpSettingsResolver.SMTP + ".from"
+          : SmtpEnvironment.DEFAULT_FROM_EMAIL;
+      String from = properties.getSmtp().getFrom() != null ? properties.getSmtp().getFrom()
+          : new SpringEnvironmentSource(environment).get(SmtpEnvironment.DEFAULT_FROM_EMAIL);
+      PropertySetter.apply(fromName, from, b::from);
+    }
+    PropertySetter.apply(prefix + ".app-name", properties.getAppName(), b::appName);
     listeners.orderedStream().forEach(b::listener);
     LOG.info("mailverify: {}", StartupReport.describe(properties, environment, (ListableBeanFactory) beanFactory,
         store, rateLimiter, delivery));
@@ -295,67 +308,37 @@ public class MailVerifyAutoConfiguration {
     }
   }
 
-  /** A policy: each set property over the base; an out-of-range value fails naming the property. */
+  /**
+   * A policy: each set property over the base. The library's builder checks every value; to name the
+   * property at fault without copying its ranges here, the policy is built after each property, and
+   * the builder's reason becomes a failure naming that property.
+   */
   static VerificationPolicy policy(VerificationPolicy base, Policy p, String prefix) {
     VerificationPolicy.Builder b = base.toBuilder();
-    check(prefix + ".code-length", p.getCodeLength(), () -> b.codeLength(p.getCodeLength()), 4, 10);
-    if (p.getAlphabet() != null) {
-      b.alphabet(p.getAlphabet());
-    }
-    if (p.getTtl() != null) {
-      ttl(prefix + ".ttl", p.getTtl());
-      b.defaultTtl(p.getTtl());
-    }
-    check(prefix + ".max-attempts", p.getMaxAttempts(), () -> b.maxAttempts(p.getMaxAttempts()), 1, 20);
-    quota(prefix + ".failed-attempts-per-hour", p.getFailedAttemptsPerHour(), q -> b.failedAttemptsQuota(q));
-    Duration cooldown = p.getCooldown();
-    if (cooldown != null) {
-      if (!cooldown.isZero() && (cooldown.compareTo(Duration.ofSeconds(1)) < 0
-          || cooldown.compareTo(Duration.ofHours(1)) > 0)) {
-        throw new InvalidConfigurationPropertyValueException(prefix + ".cooldown", cooldown,
-            "must be 0 (off) or between 1s and 1h");
-      }
-      b.cooldown(cooldown);
-    }
-    quota(prefix + ".sends-per-address-per-hour", p.getSendsPerAddressPerHour(), q -> b.perAddressQuota(q));
-    quota(prefix + ".sends-per-client-per-hour", p.getSendsPerClientPerHour(), q -> b.perClientQuota(q));
-    if (p.getTokenTtl() != null) {
-      ttl(prefix + ".token-ttl", p.getTokenTtl());
-      b.tokenTtl(p.getTokenTtl());
-    }
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(prefix, "(policy)", e.getMessage());
-    }
+    set(b, prefix + ".code-length", p.getCodeLength(), b::codeLength);
+    set(b, prefix + ".alphabet", p.getAlphabet(), b::alphabet);
+    set(b, prefix + ".ttl", p.getTtl(), b::defaultTtl);
+    set(b, prefix + ".max-attempts", p.getMaxAttempts(), b::maxAttempts);
+    set(b, prefix + ".failed-attempts-per-hour", p.getFailedAttemptsPerHour(),
+        n -> b.failedAttemptsQuota(Quota.perHour(n)));
+    set(b, prefix + ".cooldown", p.getCooldown(), b::cooldown);
+    set(b, prefix + ".sends-per-address-per-hour", p.getSendsPerAddressPerHour(),
+        n -> b.perAddressQuota(Quota.perHour(n)));
+    set(b, prefix + ".sends-per-client-per-hour", p.getSendsPerClientPerHour(),
+        n -> b.perClientQuota(Quota.perHour(n)));
+    set(b, prefix + ".token-ttl", p.getTokenTtl(), b::tokenTtl);
+    return b.build();
   }
 
-  private static void ttl(String name, Duration ttl) {
-    try {
-      VerificationPolicy.checkTtl(ttl, name);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(name, ttl, "must be between 1m and 24h");
-    }
-  }
-
-  private static void check(String name, @Nullable Integer value, Runnable setter, int min, int max) {
+  private static <T> void set(VerificationPolicy.Builder b, String name, @Nullable T value, Consumer<T> setter) {
     if (value == null) {
       return;
     }
-    if (value < min || value > max) {
-      throw new InvalidConfigurationPropertyValueException(name, value, "must be " + min + "-" + max);
-    }
-    setter.run();
-  }
-
-  private static void quota(String name, @Nullable Integer perHour, java.util.function.Consumer<Quota> setter) {
-    if (perHour == null) {
-      return;
-    }
     try {
-      setter.accept(Quota.perHour(perHour));
+      setter.accept(value);
+      b.build();
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(name, perHour, e.getMessage());
+      throw new InvalidConfigurationPropertyValueException(name, value, e.getMessage());
     }
   }
 }

@@ -49,9 +49,6 @@ public class MailVerifyProperties {
   /** Earlier secrets, still accepted for codes issued before a rotation. */
   private List<String> previousSecrets = new ArrayList<>();
 
-  /** The From of verification mail, a name and address as in DEFAULT_FROM_EMAIL; defaults to the SMTP from. */
-  private @Nullable String from;
-
   /** Application name shown in the mail. */
   private @Nullable String appName;
 
@@ -161,24 +158,6 @@ public class MailVerifyProperties {
    */
   public void setPreviousSecrets(List<String> previousSecrets) {
     this.previousSecrets = previousSecrets;
-  }
-
-  /**
-   * Returns the From address.
-   *
-   * @return the From, or null
-   */
-  public @Nullable String getFrom() {
-    return from;
-  }
-
-  /**
-   * Sets the From address.
-   *
-   * @param from the From
-   */
-  public void setFrom(@Nullable String from) {
-    this.from = from;
   }
 
   /**
@@ -324,7 +303,7 @@ public class MailVerifyProperties {
 
   /** SMTP server settings; each falls back to the seed's EMAIL_* variable. */
   public static class Smtp {
-    /** Provider preset setting host, port and security: qq-mail, qq-mail-ssl, tencent-exmail, gmail, outlook. */
+    /** Provider preset (an SmtpPreset, such as qq-mail or gmail) setting host, port and security; an unknown name lists them all. */
     private @Nullable String preset;
 
     /** Host name (EMAIL_HOST). */
@@ -342,7 +321,10 @@ public class MailVerifyProperties {
     /** Password or provider authorization code (EMAIL_HOST_PASSWORD). */
     private @Nullable String password;
 
-    /** From address (DEFAULT_FROM_EMAIL); defaults to the user. */
+    /**
+     * The From of every mail, with an optional name, such as Roamio &lt;noreply@example.com&gt;
+     * (DEFAULT_FROM_EMAIL): the one setting for the sender, of every transport; defaults to the username.
+     */
     private @Nullable String from;
 
     /** Connect, read and write timeout at once (EMAIL_TIMEOUT); 10s by default. */
@@ -1062,14 +1044,14 @@ public class MailVerifyProperties {
     /** Send mail from a bounded queue on worker threads; the request returns before delivery. */
     private boolean enabled;
 
-    /** Worker threads. */
-    private int workers = 2;
+    /** Worker threads; unset: the library's default (AsyncMailTransport). */
+    private @Nullable Integer workers;
 
-    /** Queue capacity; a full queue refuses a send with a typed result. */
-    private int queueSize = 1000;
+    /** Queue capacity; a full queue refuses a send with a typed result; unset: the library's default. */
+    private @Nullable Integer queueSize;
 
-    /** How long closing the application waits for the queue to drain. */
-    private Duration drainTimeout = Duration.ofSeconds(10);
+    /** How long closing the application waits for the queue to drain; unset: the library's default. */
+    private @Nullable Duration drainTimeout;
 
     /**
      * Returns whether delivery is asynchronous.
@@ -1094,7 +1076,7 @@ public class MailVerifyProperties {
      *
      * @return the workers
      */
-    public int getWorkers() {
+    public @Nullable Integer getWorkers() {
       return workers;
     }
 
@@ -1103,7 +1085,7 @@ public class MailVerifyProperties {
      *
      * @param workers the workers
      */
-    public void setWorkers(int workers) {
+    public void setWorkers(@Nullable Integer workers) {
       this.workers = workers;
     }
 
@@ -1112,7 +1094,7 @@ public class MailVerifyProperties {
      *
      * @return the capacity
      */
-    public int getQueueSize() {
+    public @Nullable Integer getQueueSize() {
       return queueSize;
     }
 
@@ -1121,7 +1103,7 @@ public class MailVerifyProperties {
      *
      * @param queueSize the capacity
      */
-    public void setQueueSize(int queueSize) {
+    public void setQueueSize(@Nullable Integer queueSize) {
       this.queueSize = queueSize;
     }
 
@@ -1130,7 +1112,7 @@ public class MailVerifyProperties {
      *
      * @return the timeout
      */
-    public Duration getDrainTimeout() {
+    public @Nullable Duration getDrainTimeout() {
       return drainTimeout;
     }
 
@@ -1139,28 +1121,28 @@ public class MailVerifyProperties {
      *
      * @param drainTimeout the timeout
      */
-    public void setDrainTimeout(Duration drainTimeout) {
+    public void setDrainTimeout(@Nullable Duration drainTimeout) {
       this.drainTimeout = drainTimeout;
     }
   }
 
   /** Retry settings for transient delivery failures. */
   public static class Retry {
-    /** Retries after the first try (2); 0 turns retries off. */
-    private int maxRetries = 2;
+    /** Retries after the first try; 0 turns retries off; unset: the library's default (RetryPolicy). */
+    private @Nullable Integer maxRetries;
 
-    /** Wait before the first retry. */
-    private Duration initialBackoff = Duration.ofSeconds(1);
+    /** Wait before the first retry; unset: the library's default (RetryPolicy). */
+    private @Nullable Duration initialBackoff;
 
-    /** Longest wait between retries. */
-    private Duration maxBackoff = Duration.ofSeconds(30);
+    /** Longest wait between retries; unset: the library's default (RetryPolicy). */
+    private @Nullable Duration maxBackoff;
 
     /**
      * Returns the retry count.
      *
      * @return the retries
      */
-    public int getMaxRetries() {
+    public @Nullable Integer getMaxRetries() {
       return maxRetries;
     }
 
@@ -1169,7 +1151,7 @@ public class MailVerifyProperties {
      *
      * @param maxRetries the retries
      */
-    public void setMaxRetries(int maxRetries) {
+    public void setMaxRetries(@Nullable Integer maxRetries) {
       this.maxRetries = maxRetries;
     }
 
@@ -1178,7 +1160,7 @@ public class MailVerifyProperties {
      *
      * @return the back-off
      */
-    public Duration getInitialBackoff() {
+    public @Nullable Duration getInitialBackoff() {
       return initialBackoff;
     }
 
@@ -1187,7 +1169,7 @@ public class MailVerifyProperties {
      *
      * @param initialBackoff the back-off
      */
-    public void setInitialBackoff(Duration initialBackoff) {
+    public void setInitialBackoff(@Nullable Duration initialBackoff) {
       this.initialBackoff = initialBackoff;
     }
 
@@ -1196,7 +1178,7 @@ public class MailVerifyProperties {
      *
      * @return the back-off
      */
-    public Duration getMaxBackoff() {
+    public @Nullable Duration getMaxBackoff() {
       return maxBackoff;
     }
 
@@ -1205,7 +1187,7 @@ public class MailVerifyProperties {
      *
      * @param maxBackoff the back-off
      */
-    public void setMaxBackoff(Duration maxBackoff) {
+    public void setMaxBackoff(@Nullable Duration maxBackoff) {
       this.maxBackoff = maxBackoff;
     }
   }
@@ -1215,11 +1197,11 @@ public class MailVerifyProperties {
     /** Fallback SMTP servers, in order; each has the fields of mailverify.smtp (no seed fallbacks). */
     private List<Smtp> servers = new ArrayList<>();
 
-    /** Consecutive failures after which a server is skipped for a while. */
-    private int suspendAfter = 3;
+    /** Consecutive failures after which a server is skipped for a while; unset: the library's default (FailoverMailTransport). */
+    private @Nullable Integer suspendAfter;
 
-    /** How long a failing server is skipped. */
-    private Duration suspension = Duration.ofSeconds(30);
+    /** How long a failing server is skipped; unset: the library's default (FailoverMailTransport). */
+    private @Nullable Duration suspension;
 
     /**
      * Returns the fallback servers.
@@ -1244,7 +1226,7 @@ public class MailVerifyProperties {
      *
      * @return the count
      */
-    public int getSuspendAfter() {
+    public @Nullable Integer getSuspendAfter() {
       return suspendAfter;
     }
 
@@ -1253,7 +1235,7 @@ public class MailVerifyProperties {
      *
      * @param suspendAfter the count
      */
-    public void setSuspendAfter(int suspendAfter) {
+    public void setSuspendAfter(@Nullable Integer suspendAfter) {
       this.suspendAfter = suspendAfter;
     }
 
@@ -1262,7 +1244,7 @@ public class MailVerifyProperties {
      *
      * @return the suspension
      */
-    public Duration getSuspension() {
+    public @Nullable Duration getSuspension() {
       return suspension;
     }
 
@@ -1271,7 +1253,7 @@ public class MailVerifyProperties {
      *
      * @param suspension the suspension
      */
-    public void setSuspension(Duration suspension) {
+    public void setSuspension(@Nullable Duration suspension) {
       this.suspension = suspension;
     }
   }
@@ -1347,17 +1329,17 @@ public class MailVerifyProperties {
     /** auto, memory, redis or jdbc; auto picks redis, then jdbc, then memory by what the application has. */
     private StoreType type = StoreType.AUTO;
 
-    /** Timeout of each store call (2s). */
-    private Duration timeout = Duration.ofSeconds(2);
+    /** Timeout of each store call; unset: the store's default (C29). */
+    private @Nullable Duration timeout;
 
-    /** Key prefix in Redis. */
-    private String redisKeyPrefix = "mailverify:";
+    /** Key prefix in Redis; unset: the store's default. */
+    private @Nullable String redisKeyPrefix;
 
-    /** Table name prefix in SQL. */
-    private String jdbcTablePrefix = "mailverify_";
+    /** Table name prefix in SQL; unset: the store's default. */
+    private @Nullable String jdbcTablePrefix;
 
-    /** Create the SQL tables when they are missing. */
-    private boolean jdbcCreateTables = true;
+    /** Create the SQL tables when they are missing; unset: the store's default (off: apply the schema). */
+    private @Nullable Boolean jdbcCreateTables;
 
     /**
      * Returns the store type.
@@ -1382,7 +1364,7 @@ public class MailVerifyProperties {
      *
      * @return the timeout
      */
-    public Duration getTimeout() {
+    public @Nullable Duration getTimeout() {
       return timeout;
     }
 
@@ -1391,7 +1373,7 @@ public class MailVerifyProperties {
      *
      * @param timeout the timeout
      */
-    public void setTimeout(Duration timeout) {
+    public void setTimeout(@Nullable Duration timeout) {
       this.timeout = timeout;
     }
 
@@ -1400,7 +1382,7 @@ public class MailVerifyProperties {
      *
      * @return the prefix
      */
-    public String getRedisKeyPrefix() {
+    public @Nullable String getRedisKeyPrefix() {
       return redisKeyPrefix;
     }
 
@@ -1409,7 +1391,7 @@ public class MailVerifyProperties {
      *
      * @param redisKeyPrefix the prefix
      */
-    public void setRedisKeyPrefix(String redisKeyPrefix) {
+    public void setRedisKeyPrefix(@Nullable String redisKeyPrefix) {
       this.redisKeyPrefix = redisKeyPrefix;
     }
 
@@ -1418,7 +1400,7 @@ public class MailVerifyProperties {
      *
      * @return the prefix
      */
-    public String getJdbcTablePrefix() {
+    public @Nullable String getJdbcTablePrefix() {
       return jdbcTablePrefix;
     }
 
@@ -1427,7 +1409,7 @@ public class MailVerifyProperties {
      *
      * @param jdbcTablePrefix the prefix
      */
-    public void setJdbcTablePrefix(String jdbcTablePrefix) {
+    public void setJdbcTablePrefix(@Nullable String jdbcTablePrefix) {
       this.jdbcTablePrefix = jdbcTablePrefix;
     }
 
@@ -1436,7 +1418,7 @@ public class MailVerifyProperties {
      *
      * @return true when created
      */
-    public boolean isJdbcCreateTables() {
+    public @Nullable Boolean getJdbcCreateTables() {
       return jdbcCreateTables;
     }
 
@@ -1445,7 +1427,7 @@ public class MailVerifyProperties {
      *
      * @param jdbcCreateTables true to create them
      */
-    public void setJdbcCreateTables(boolean jdbcCreateTables) {
+    public void setJdbcCreateTables(@Nullable Boolean jdbcCreateTables) {
       this.jdbcCreateTables = jdbcCreateTables;
     }
   }

@@ -58,8 +58,8 @@ public class MailVerifyStoreAutoConfiguration {
       AbstractRedisClient client = nativeClient(factory);
       RedisCodeStore.Builder b = client instanceof RedisClusterClient cluster
           ? RedisCodeStore.builder(cluster) : RedisCodeStore.builder((RedisClient) client);
-      PropertySetter.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), () -> b.keyPrefix(s.getRedisKeyPrefix()));
-      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), () -> b.timeout(s.getTimeout()));
+      PropertySetter.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), b::keyPrefix);
+      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
       return b.build();
     }
 
@@ -70,8 +70,8 @@ public class MailVerifyStoreAutoConfiguration {
       AbstractRedisClient client = nativeClient(factory);
       RedisRateLimiter.Builder b = client instanceof RedisClusterClient cluster
           ? RedisRateLimiter.builder(cluster) : RedisRateLimiter.builder((RedisClient) client);
-      PropertySetter.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), () -> b.keyPrefix(s.getRedisKeyPrefix()));
-      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), () -> b.timeout(s.getTimeout()));
+      PropertySetter.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), b::keyPrefix);
+      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
       return b.build();
     }
 
@@ -100,9 +100,11 @@ public class MailVerifyStoreAutoConfiguration {
     JdbcCodeStore mailVerifySharedCodeStore(DataSource dataSource, MailVerifyProperties properties) {
       MailVerifyProperties.Store s = properties.getStore();
       JdbcCodeStore.Builder b = JdbcCodeStore.builder(dataSource);
-      PropertySetter.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), () -> b.tablePrefix(s.getJdbcTablePrefix()));
-      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), () -> b.timeout(s.getTimeout()));
-      return b.createTablesIfMissing(s.isJdbcCreateTables()).build();
+      PropertySetter.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), b::tablePrefix);
+      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
+      PropertySetter.apply(PREFIX + ".jdbc-create-tables", s.getJdbcCreateTables(),
+          b::createTablesIfMissing);
+      return b.build();
     }
 
     @Bean(name = MailVerifyStoreConfiguration.SHARED_RATE_LIMITER)
@@ -110,9 +112,11 @@ public class MailVerifyStoreAutoConfiguration {
     JdbcRateLimiter mailVerifySharedRateLimiter(DataSource dataSource, MailVerifyProperties properties) {
       MailVerifyProperties.Store s = properties.getStore();
       JdbcRateLimiter.Builder b = JdbcRateLimiter.builder(dataSource);
-      PropertySetter.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), () -> b.tablePrefix(s.getJdbcTablePrefix()));
-      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), () -> b.timeout(s.getTimeout()));
-      return b.createTablesIfMissing(s.isJdbcCreateTables()).build();
+      PropertySetter.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), b::tablePrefix);
+      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
+      PropertySetter.apply(PREFIX + ".jdbc-create-tables", s.getJdbcCreateTables(),
+          b::createTablesIfMissing);
+      return b.build();
     }
   }
 

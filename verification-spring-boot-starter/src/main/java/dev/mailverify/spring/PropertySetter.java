@@ -1,6 +1,7 @@
 package dev.mailverify.spring;
 
 import dev.mailverify.core.MailVerifyException;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -13,16 +14,16 @@ final class PropertySetter {
   private PropertySetter() {}
 
   /**
-   * Runs {@code setter} when {@code value} is set.
+   * Passes {@code value} to {@code setter} when it is set.
    *
    * @throws InvalidConfigurationPropertyValueException naming {@code property}, with the builder's reason
    */
-  static void apply(String property, @Nullable Object value, Runnable setter) {
+  static <T> void apply(String property, @Nullable T value, Consumer<? super T> setter) {
     if (value == null) {
       return;
     }
     try {
-      setter.run();
+      setter.accept(value);
     } catch (IllegalArgumentException | MailVerifyException e) {
       throw new InvalidConfigurationPropertyValueException(property, value, e.getMessage());
     }

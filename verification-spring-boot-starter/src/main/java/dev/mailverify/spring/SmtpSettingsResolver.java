@@ -132,10 +132,10 @@ final class SmtpSettingsResolver {
 
   /** Settings that have no seed variable: separate timeouts, pool size, protocol trace. */
   private static void applyFineSettings(SmtpSettings.Builder b, Smtp p, String prefix) {
-    PropertySetter.apply(prefix + ".connect-timeout", p.getConnectTimeout(), () -> b.connectTimeout(p.getConnectTimeout()));
-    PropertySetter.apply(prefix + ".read-timeout", p.getReadTimeout(), () -> b.readTimeout(p.getReadTimeout()));
-    PropertySetter.apply(prefix + ".write-timeout", p.getWriteTimeout(), () -> b.writeTimeout(p.getWriteTimeout()));
-    PropertySetter.apply(prefix + ".max-connections", p.getMaxConnections(), () -> b.maxConnections(p.getMaxConnections()));
+    PropertySetter.apply(prefix + ".connect-timeout", p.getConnectTimeout(), b::connectTimeout);
+    PropertySetter.apply(prefix + ".read-timeout", p.getReadTimeout(), b::readTimeout);
+    PropertySetter.apply(prefix + ".write-timeout", p.getWriteTimeout(), b::writeTimeout);
+    PropertySetter.apply(prefix + ".max-connections", p.getMaxConnections(), b::maxConnections);
     if (p.isDebug()) {
       b.debug(true);
     }
@@ -178,7 +178,7 @@ final class SmtpSettingsResolver {
     String name = SPRING_MAIL + ".properties." + key;
     try {
       long ms = Long.parseLong(v.strip());
-      PropertySetter.apply(name, v, () -> setter.accept(Duration.ofMillis(ms)));
+      PropertySetter.apply(name, Duration.ofMillis(ms), setter);
     } catch (NumberFormatException e) {
       throw new InvalidConfigurationPropertyValueException(name, v, "must be a number of milliseconds");
     }
