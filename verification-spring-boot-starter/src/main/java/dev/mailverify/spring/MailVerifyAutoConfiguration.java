@@ -13,6 +13,7 @@ import dev.mailverify.core.spi.TemplateRenderer;
 import dev.mailverify.core.transport.ConsoleTransport;
 import dev.mailverify.core.transport.FileTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
+import dev.mailverify.smtp.AccessTokenSource;
 import dev.mailverify.smtp.SmtpEnvironment;
 import dev.mailverify.smtp.SmtpSettings;
 import dev.mailverify.smtp.SmtpTransport;
@@ -66,14 +67,16 @@ public class MailVerifyAutoConfiguration {
    * @param properties the properties
    * @param environment the environment (for the seed's names and spring.mail.*)
    * @param sslBundles Spring Boot's SSL bundles, for {@code mailverify.smtp.ssl.bundle}
+   * @param tokenSource an OAuth2 token source bean: sign in with XOAUTH2 (Microsoft 365, Gmail) instead of a password
    * @return the settings
    */
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnTransport(TransportType.SMTP)
   public SmtpSettings mailVerifySmtpSettings(MailVerifyProperties properties, Environment environment,
-      ObjectProvider<SslBundles> sslBundles) {
-    return SmtpSettingsResolver.primary(properties.getSmtp(), environment, sslBundles.getIfAvailable());
+      ObjectProvider<SslBundles> sslBundles, ObjectProvider<AccessTokenSource> tokenSource) {
+    return SmtpSettingsResolver.primary(properties.getSmtp(), environment, sslBundles.getIfAvailable(),
+        tokenSource.getIfUnique());
   }
 
   /**

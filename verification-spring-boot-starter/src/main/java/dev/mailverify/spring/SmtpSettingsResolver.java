@@ -1,6 +1,7 @@
 package dev.mailverify.spring;
 
 import dev.mailverify.core.MailVerifyException;
+import dev.mailverify.smtp.AccessTokenSource;
 import dev.mailverify.smtp.EnvironmentSource;
 import dev.mailverify.smtp.SmtpEnvironment;
 import dev.mailverify.smtp.SmtpPreset;
@@ -65,6 +66,9 @@ final class SmtpSettingsResolver {
 
   private static final Pattern SEED_NAME = Pattern.compile("\\b(" + String.join("|", PROPERTY_OF.keySet()) + ")\\b");
 
+  /** Stands for the password while the seed's rules run; replaced by the token source before use. */
+  private static final String OAUTH2_PLACEHOLDER = "xoauth2-token-source";
+
   private SmtpSettingsResolver() {}
 
   /**
@@ -72,10 +76,22 @@ final class SmtpSettingsResolver {
    *
    * @throws InvalidConfigurationPropertyValueException naming the property or variable at fault
    */
-  static SmtpSettings primary(Smtp p, Environment environment, @Nullable SslBundles bundles) {
+  static SmtpSettings primary(Smtp p, Environment environment, @Nullable SslBundles bundles,
+      @Nullable AccessTokenSource tokenSource) {
     Sources sources = new Sources(SMTP, p, new SpringEnvironmentSource(environment), environment);
+    if (tokenSource != null) {
+      sources.signInWithOAuth2();
+    }
     SmtpSettings settings = settings(p, sources, SMTP);
     SmtpSettings.Builder b = settings.toBuilder();
+    if (tokenSource != null) {
+      String user = settings.username();
+      if (user == null) {
+        throw new InvalidConfigurationPropertyValueException(SMTP + ".username", null, "an AccessTokenSource bean signs"
+            + " in with OAuth2 (XOAUTH2), which needs the mailbox to sign in as: set " + SMTP + ".username");
+      }
+      b.oauth2(user, tokenSource);
+    }
     boolean timeoutSet = p.getTimeout() != null || sources.seed.get(SmtpEnvironment.EMAIL_TIMEOUT) != null;
     Map<String, String> mailProperties = Binder.get(environment)
         .bind(SPRING_MAIL + ".properties", Bindable.mapOf(String.class, String.class)).orElse(Map.of());
@@ -235,6 +251,7 @@ final class SmtpSettingsResolver {
     private final @Nullable EnvironmentSource seed0;
     private final @Nullable Environment environment;
     private final Map<String, String> origins = new LinkedHashMap<>();
+    private boolean oauth2;
     final EnvironmentSource seed;
 
     Sources(String prefix, Smtp p, @Nullable EnvironmentSource seed, @Nullable Environment environment) {
@@ -245,8 +262,24 @@ final class SmtpSettingsResolver {
       this.seed = seed != null ? seed : name -> null;
     }
 
+    /**
+     * The application signs in with an OAuth2 token source: a password is neither needed nor
+     * allowed. The seed's rules want a password with a user, so this source answers one that is
+     * never used (the builder's oauth2 replaces it) and never shown.
+     */
+    void signInWithOAuth2() {
+      if (property(SmtpEnvironment.EMAIL_HOST_PASSWORD) != null) {
+        throw new InvalidConfigurationPropertyValueException(prefix + ".password", "[hidden]", "an AccessTokenSource"
+            + " bean signs in with OAuth2 (XOAUTH2): remove the password, or the bean");
+      }
+      this.oauth2 = true;
+    }
+
     @Override
     public @Nullable String get(String name) {
+      if (oauth2 && name.equals(SmtpEnvironment.EMAIL_HOST_PASSWORD)) {
+        return OAUTH2_PLACEHOLDER;
+      }
       String fromProperty = property(name);
       if (fromProperty != null) {
         origins.put(name, prefix + "." + PROPERTY_OF.get(name));

@@ -9,6 +9,8 @@ import dev.mailverify.core.SendResult;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.transport.ConsoleTransport;
+import dev.mailverify.smtp.AccessToken;
+import dev.mailverify.smtp.AccessTokenSource;
 import dev.mailverify.smtp.SmtpSecurity;
 import dev.mailverify.smtp.SmtpSettings;
 import dev.mailverify.smtp.SmtpTransport;
@@ -96,5 +98,24 @@ class SpringMailFallbackTest {
   void explicitConsoleDoesNotWarn(CapturedOutput output) {
     runner.withPropertyValues("mailverify.transport=console").run(context -> assertThat(context).hasNotFailed());
     assertThat(output.getOut() + output.getErr()).doesNotContain("no mail server is configured anywhere");
+  }
+
+  @Test
+  @DisplayName("an AccessTokenSource bean signs in with XOAUTH2: no password, and a password next to it fails naming it")
+  void oauth2TokenSourceBean() {
+    AccessTokenSource tokens = () -> AccessToken.withoutExpiry("token-value");
+    runner.withBean(AccessTokenSource.class, () -> tokens)
+        .withPropertyValues("mailverify.transport=smtp", "mailverify.smtp.preset=outlook",
+            "mailverify.smtp.username=app@outlook.com").run(context -> {
+              SmtpSettings s = context.getBean(SmtpSettings.class);
+              assertThat(s.accessTokenSource()).containsSame(tokens);
+              assertThat(s.hasPassword()).isFalse();
+              assertThat(s.toString()).doesNotContain("xoauth2-token-source");
+            });
+    runner.withBean(AccessTokenSource.class, () -> tokens)
+        .withPropertyValues("mailverify.transport=smtp", "mailverify.smtp.preset=outlook",
+            "mailverify.smtp.username=app@outlook.com", "mailverify.smtp.password=pw")
+        .run(context -> assertThat(context).hasFailed()
+            .getFailure().hasStackTraceContaining("mailverify.smtp.password"));
   }
 }
