@@ -48,8 +48,8 @@ final class InMemoryStoreGuard {
    */
   static String check(MailVerifyProperties properties, ListableBeanFactory beans, Environment environment) {
     StoreType type = properties.getStore().getType();
-    ClassLoader loader = beans instanceof ConfigurableBeanFactory c && c.getBeanClassLoader() != null
-        ? c.getBeanClassLoader() : InMemoryStoreGuard.class.getClassLoader();
+    ClassLoader beanLoader = beans instanceof ConfigurableBeanFactory c ? c.getBeanClassLoader() : null;
+    ClassLoader loader = beanLoader != null ? beanLoader : InMemoryStoreGuard.class.getClassLoader();
     boolean redisModule = ClassUtils.isPresent(REDIS_STORE, loader);
     boolean jdbcModule = ClassUtils.isPresent(JDBC_STORE, loader);
     String[] redisFactories = beanNames(beans, REDIS_FACTORY, loader);

@@ -267,9 +267,9 @@ public class MailVerifyAutoConfiguration {
     }
     if (smtpSettings.getIfAvailable() == null) {
       // without SMTP the From still shows in the console, the outbox and the .eml files
-      String fromName = properties.getSmtp().getFrom() != null ? SmtpSettingsResolver.SMTP + ".from"
-          : SmtpEnvironment.DEFAULT_FROM_EMAIL;
-      String from = properties.getSmtp().getFrom() != null ? properties.getSmtp().getFrom()
+      String ownFrom = properties.getSmtp().getFrom();
+      String fromName = ownFrom != null ? SmtpSettingsResolver.SMTP + ".from" : SmtpEnvironment.DEFAULT_FROM_EMAIL;
+      String from = ownFrom != null ? ownFrom
           : new SpringEnvironmentSource(environment).get(SmtpEnvironment.DEFAULT_FROM_EMAIL);
       PropertySetter.apply(fromName, from, b::from);
     }

@@ -16,12 +16,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Settings of the mailverify starter, bound from {@code mailverify.*}.
  *
  * <p>Every setting has a safe default, so an application with no {@code mailverify.*} property
- * at all gets a working service that prints mail to the console. The seed's environment names
- * ({@code USE_REAL_EMAIL}, {@code EMAIL_HOST}, {@code EMAIL_PORT}, {@code EMAIL_HOST_USER},
- * {@code EMAIL_HOST_PASSWORD}, {@code DEFAULT_FROM_EMAIL}, {@code EMAIL_USE_TLS},
- * {@code EMAIL_USE_SSL}, {@code EMAIL_TIMEOUT}, {@code EMAIL_SSL_CAFILE}) are read as fallbacks
- * when the matching {@code mailverify.*} property is not set. Values are checked when the
- * application starts; a bad value fails start-up with the property's name.
+ * at all gets a working service that prints mail to the console (and says so at start-up). SMTP
+ * settings have one model, the library's {@code SmtpEnvironment}: each {@code mailverify.smtp.*}
+ * property stands for one of the seed's variables ({@code EMAIL_HOST}, {@code EMAIL_PORT},
+ * {@code EMAIL_HOST_USER}, {@code EMAIL_HOST_PASSWORD}, {@code DEFAULT_FROM_EMAIL},
+ * {@code EMAIL_USE_TLS}/{@code EMAIL_USE_SSL}, {@code EMAIL_TIMEOUT}, {@code EMAIL_SSL_CAFILE},
+ * {@code EMAIL_DKIM_*}), which is read when the property is not set, and Spring Boot's
+ * {@code spring.mail.*} after that. Unset numbers are the library builders' defaults. Values are
+ * checked when the application starts; a bad value fails start-up with the property's name.
  */
 @ConfigurationProperties(MailVerifyProperties.PREFIX)
 public class MailVerifyProperties {

@@ -101,8 +101,9 @@ final class SmtpSettingsResolver {
       millis(mailProperties, "mail.smtp.writetimeout", b::writeTimeout);
     }
     applyFineSettings(b, p, SMTP);
-    String bundleProperty = p.getSsl().getBundle() != null ? SMTP + ".ssl.bundle" : SPRING_MAIL + ".ssl.bundle";
-    String bundle = p.getSsl().getBundle() != null ? p.getSsl().getBundle() : environment.getProperty(bundleProperty);
+    String ownBundle = p.getSsl().getBundle();
+    String bundleProperty = ownBundle != null ? SMTP + ".ssl.bundle" : SPRING_MAIL + ".ssl.bundle";
+    String bundle = ownBundle != null ? ownBundle : environment.getProperty(bundleProperty);
     if (bundle != null && !bundle.isBlank()) {
       b.trustedCertificates(trustedCertificates(bundles, bundle, bundleProperty));
     }
@@ -323,21 +324,20 @@ final class SmtpSettingsResolver {
     }
 
     private @Nullable String property(String name) {
+      SmtpSecurity security = p.getSecurity();
       return switch (name) {
         case SmtpEnvironment.EMAIL_HOST -> p.getHost();
-        case SmtpEnvironment.EMAIL_PORT -> p.getPort() == null ? null : String.valueOf(p.getPort());
+        case SmtpEnvironment.EMAIL_PORT -> text(p.getPort());
         case SmtpEnvironment.EMAIL_HOST_USER -> p.getUsername();
         case SmtpEnvironment.EMAIL_HOST_PASSWORD -> p.getPassword();
         case SmtpEnvironment.DEFAULT_FROM_EMAIL -> p.getFrom();
-        case SmtpEnvironment.EMAIL_TIMEOUT -> p.getTimeout() == null ? null : seconds(p.getTimeout());
-        case SmtpEnvironment.EMAIL_SSL_CAFILE -> p.getTrustedCertificates() == null ? null
-            : p.getTrustedCertificates().toString();
-        case SmtpEnvironment.EMAIL_USE_SSL -> p.getSecurity() == null ? null : flag(p.getSecurity() == SmtpSecurity.IMPLICIT_TLS);
-        case SmtpEnvironment.EMAIL_USE_TLS -> p.getSecurity() == null ? null : flag(p.getSecurity() == SmtpSecurity.STARTTLS);
+        case SmtpEnvironment.EMAIL_TIMEOUT -> seconds(p.getTimeout());
+        case SmtpEnvironment.EMAIL_SSL_CAFILE -> text(p.getTrustedCertificates());
+        case SmtpEnvironment.EMAIL_USE_SSL -> security == null ? null : flag(security == SmtpSecurity.IMPLICIT_TLS);
+        case SmtpEnvironment.EMAIL_USE_TLS -> security == null ? null : flag(security == SmtpSecurity.STARTTLS);
         case SmtpEnvironment.EMAIL_DKIM_DOMAIN -> p.getDkim().getDomain();
         case SmtpEnvironment.EMAIL_DKIM_SELECTOR -> p.getDkim().getSelector();
-        case SmtpEnvironment.EMAIL_DKIM_KEY_FILE -> p.getDkim().getKeyFile() == null ? null
-            : p.getDkim().getKeyFile().toString();
+        case SmtpEnvironment.EMAIL_DKIM_KEY_FILE -> text(p.getDkim().getKeyFile());
         default -> null;
       };
     }
@@ -409,8 +409,12 @@ final class SmtpSettingsResolver {
     return on ? "1" : "0";
   }
 
-  private static String seconds(Duration d) {
-    return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
+  private static @Nullable String seconds(@Nullable Duration d) {
+    return d == null ? null : BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
+  }
+
+  private static @Nullable String text(@Nullable Object value) {
+    return value == null ? null : value.toString();
   }
 
 }
