@@ -7,6 +7,7 @@ import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.spring.security.MailVerifyOneTimeTokenService;
 import dev.mailverify.spring.security.MailVerifyOneTimeTokenSuccessHandler;
 import java.time.Clock;
+import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -65,7 +66,7 @@ public class MailVerifySecurityAutoConfiguration {
   @ConditionalOnProperty(prefix = MailVerifyProperties.PREFIX + ".templates", name = "base-url")
   public MailVerifyOneTimeTokenSuccessHandler mailVerifyOneTimeTokenSuccessHandler(MailVerifyDelivery delivery,
       MailVerifyProperties properties, ObjectProvider<Clock> clock) {
-    String baseUrl = java.util.Objects.requireNonNull(properties.getTemplates().getBaseUrl(), "base-url");
+    String baseUrl = Objects.requireNonNull(properties.getTemplates().getBaseUrl(), "base-url");
     return new MailVerifyOneTimeTokenSuccessHandler(delivery.transport(), baseUrl, "/ott/sent",
         clock.getIfAvailable(Clock::systemUTC));
   }
