@@ -15,7 +15,10 @@ import org.springframework.security.core.GrantedAuthority;
 public final class EmailCodeAuthenticationToken extends AbstractAuthenticationToken {
   private static final long serialVersionUID = 1L;
 
+  /** The address as typed (before authentication) or the user (after). */
   private final Object principal;
+
+  /** The code as typed, until the credentials are erased; null after authentication. */
   private @Nullable String code;
 
   private EmailCodeAuthenticationToken(Object principal, @Nullable String code,
