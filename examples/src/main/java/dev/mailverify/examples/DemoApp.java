@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The demo's command line. Every command reads the seed's variables ({@code USE_REAL_EMAIL},
@@ -76,7 +77,9 @@ public final class DemoApp implements Callable<Integer> {
   private final String defaultOrigin;
   private final PrintStream out;
 
-  @Option(names = "--env-file", description = "A .env file to read (must exist); default: ./.env if present.")
+  // inherited: "doctor --env-file F" works as "--env-file F doctor" does
+  @Option(names = "--env-file", scope = ScopeType.INHERIT,
+      description = "A .env file to read (must exist); default: ./.env if present.")
   @Nullable Path envFile;
 
   DemoApp(EnvironmentSource defaultEnvironment, String defaultOrigin, PrintStream out) {

@@ -180,6 +180,17 @@ class CommandsTest {
   }
 
   @Test
+  @DisplayName("doctor --env-file F works after the command as before it")
+  void envFileAfterTheCommand(@TempDir Path dir) throws Exception {
+    Map<String, String> env = env(greenMail.getSmtp().getPort());
+    StringBuilder dotenv = new StringBuilder();
+    env.forEach((k, v) -> dotenv.append(k).append('=').append(v).append('\n'));
+    Path file = Files.writeString(dir.resolve("demo.env"), dotenv, StandardCharsets.UTF_8);
+    assertThat(run(Map.of(), "doctor", "--env-file", file.toString())).as(printed()).isZero();
+    assertThat(printed()).contains("Settings read from the environment, then " + file.toAbsolutePath());
+  }
+
+  @Test
   @DisplayName("C24 sendtestmail prints the server's reply text with the category and the hint")
   void sendTestMailPrintsServerReply() {
     Map<String, String> env = env(greenMail.getSmtp().getPort());

@@ -449,8 +449,14 @@ public final class SmtpEnvironment {
     return settings;
   }
 
-  /** The variables whose values are invalid. */
-  List<String> problemVariables() {
+  /**
+   * Returns the variables whose values are invalid, in the order of {@link #problems()}, so that a
+   * caller reading the variables from its own configuration (the Spring Boot starter) can name the
+   * setting at fault.
+   *
+   * @return the variable names, possibly empty
+   */
+  public List<String> problemVariables() {
     return problemVariables;
   }
 

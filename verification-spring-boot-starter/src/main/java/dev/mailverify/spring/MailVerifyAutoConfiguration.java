@@ -13,6 +13,8 @@ import dev.mailverify.core.spi.TemplateRenderer;
 import dev.mailverify.core.transport.ConsoleTransport;
 import dev.mailverify.core.transport.FileTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
+import dev.mailverify.smtp.AccessTokenSource;
+import dev.mailverify.smtp.SmtpEnvironment;
 import dev.mailverify.smtp.SmtpSettings;
 import dev.mailverify.smtp.SmtpTransport;
 import dev.mailverify.spring.MailVerifyProperties.Policy;
@@ -20,19 +22,20 @@ import dev.mailverify.spring.MailVerifyProperties.TransportType;
 import dev.mailverify.template.MustacheTemplateRenderer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -58,17 +61,22 @@ public class MailVerifyAutoConfiguration {
   public MailVerifyAutoConfiguration() {}
 
   /**
-   * SMTP settings from {@code mailverify.smtp.*}, falling back to the seed's EMAIL_* names.
+   * SMTP settings: each {@code mailverify.smtp.*} property, else the seed's variable (EMAIL_*, read
+   * by the library's {@code SmtpEnvironment}), else Spring Boot's {@code spring.mail.*}.
    *
    * @param properties the properties
-   * @param environment the environment (for the seed's names)
+   * @param environment the environment (for the seed's names and spring.mail.*)
+   * @param sslBundles Spring Boot's SSL bundles, for {@code mailverify.smtp.ssl.bundle}
+   * @param tokenSource an OAuth2 token source bean: sign in with XOAUTH2 (Microsoft 365, Gmail) instead of a password
    * @return the settings
    */
   @Bean
   @ConditionalOnMissingBean
   @ConditionalOnTransport(TransportType.SMTP)
-  public SmtpSettings mailVerifySmtpSettings(MailVerifyProperties properties, Environment environment) {
-    return Transports.primary(properties.getSmtp(), new SeedVariables(environment));
+  public SmtpSettings mailVerifySmtpSettings(MailVerifyProperties properties, Environment environment,
+      ObjectProvider<SslBundles> sslBundles, ObjectProvider<AccessTokenSource> tokenSource) {
+    return SmtpSettingsResolver.primary(properties.getSmtp(), environment, sslBundles.getIfAvailable(),
+        tokenSource.getIfUnique());
   }
 
   /**
@@ -96,7 +104,12 @@ public class MailVerifyAutoConfiguration {
   @ConditionalOnMissingBean(MailTransport.class)
   @ConditionalOnTransport(TransportType.CONSOLE)
   public ConsoleTransport mailVerifyConsoleTransport(MailVerifyProperties properties, Environment environment) {
-    Transports.guardProduction(environment, properties, TransportType.CONSOLE);
+    TransportChoice.guardProduction(environment, properties, TransportType.CONSOLE);
+    if (TransportChoice.resolve(environment).nothingConfigured()) {
+      LOG.warn("mailverify: no mail server is configured anywhere (mailverify.transport, mailverify.smtp.*,"
+          + " USE_REAL_EMAIL=1 with EMAIL_*, spring.mail.host): verification mail is PRINTED TO THE CONSOLE, not"
+          + " sent. Configure a server, or set mailverify.transport=console to silence this warning.");
+    }
     return MailTransport.console();
   }
 
@@ -111,7 +124,7 @@ public class MailVerifyAutoConfiguration {
   @ConditionalOnMissingBean(MailTransport.class)
   @ConditionalOnTransport(TransportType.OUTBOX)
   public InMemoryOutbox mailVerifyOutbox(MailVerifyProperties properties, Environment environment) {
-    Transports.guardProduction(environment, properties, TransportType.OUTBOX);
+    TransportChoice.guardProduction(environment, properties, TransportType.OUTBOX);
     return MailTransport.inMemory();
   }
 
@@ -148,10 +161,10 @@ public class MailVerifyAutoConfiguration {
     }
     String prefix = MailVerifyProperties.PREFIX + ".templates";
     MustacheTemplateRenderer.Builder b = MustacheTemplateRenderer.builder();
-    Transports.apply(prefix + ".locale", t.getLocale(), b::defaultLocale);
-    Transports.apply(prefix + ".folder", t.getFolder(), b::templateFolder);
-    Transports.apply(prefix + ".support-url", t.getSupportUrl(), b::supportUrl);
-    Transports.apply(prefix + ".base-url", t.getBaseUrl(), b::baseUrl);
+    PropertySetter.apply(prefix + ".locale", t.getLocale(), b::defaultLocale);
+    PropertySetter.apply(prefix + ".folder", t.getFolder(), b::templateFolder);
+    PropertySetter.apply(prefix + ".support-url", t.getSupportUrl(), b::supportUrl);
+    PropertySetter.apply(prefix + ".base-url", t.getBaseUrl(), b::baseUrl);
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException | MailVerifyException e) {
@@ -160,13 +173,19 @@ public class MailVerifyAutoConfiguration {
   }
 
   /**
-   * The in-memory code store, used when no shared store is configured.
+   * The in-memory code store, used when no shared store is configured and the application did not
+   * clearly want one: see {@link InMemoryStoreGuard}.
    *
+   * @param properties the properties
+   * @param beans the bean factory, to look for a RedisConnectionFactory or DataSource
+   * @param environment the environment (active profiles, store properties)
    * @return the store
    */
   @Bean
   @ConditionalOnMissingBean
-  public CodeStore mailVerifyCodeStore() {
+  public CodeStore mailVerifyCodeStore(MailVerifyProperties properties, ListableBeanFactory beans,
+      Environment environment) {
+    InMemoryStoreGuard.check(properties, beans, environment);
     return CodeStore.inMemory();
   }
 
@@ -211,22 +230,16 @@ public class MailVerifyAutoConfiguration {
    * @param listeners every listener bean
    * @param clock a Clock bean if the application has one
    * @param beanFactory the bean factory, to tell which store was chosen
+   * @param environment the environment, to tell why
+   * @param smtpSettings the SMTP settings when mail goes through SMTP (their From is the sender)
    * @return the service
    */
   @Bean
   @ConditionalOnMissingBean
   public VerificationCodeService verificationCodeService(MailVerifyProperties properties,
       MailVerifyDelivery delivery, CodeStore store, RateLimiter rateLimiter, TemplateRenderer renderer,
-      ObjectProvider<VerificationListener> listeners, ObjectProvider<Clock> clock, BeanFactory beanFactory) {
-    MailVerifyProperties.StoreType storeType = properties.getStore().getType();
-    if ((storeType == MailVerifyProperties.StoreType.REDIS || storeType == MailVerifyProperties.StoreType.JDBC)
-        && beanFactory.containsBean(MailVerifyStoreConfiguration.MEMORY_STORE)) {
-      String module = storeType == MailVerifyProperties.StoreType.REDIS
-          ? "verification-redis on the class path and a Lettuce RedisConnectionFactory bean (spring-boot-starter-data-redis)"
-          : "verification-jdbc on the class path and a DataSource bean";
-      throw new InvalidConfigurationPropertyValueException(MailVerifyProperties.PREFIX + ".store.type",
-          storeType.name().toLowerCase(java.util.Locale.ROOT), "this store needs " + module);
-    }
+      ObjectProvider<VerificationListener> listeners, ObjectProvider<Clock> clock, BeanFactory beanFactory,
+      Environment environment, ObjectProvider<SmtpSettings> smtpSettings) {
     VerificationCodeService.Builder b = VerificationCodeService.builder()
         .transport(delivery.transport())
         .store(store)
@@ -248,9 +261,22 @@ public class MailVerifyAutoConfiguration {
       b.policy(type, policy(base, e.getValue(), name));
     }
     secret(b, properties);
-    Transports.apply(prefix + ".from", properties.getFrom(), b::from);
-    Transports.apply(prefix + ".app-name", properties.getAppName(), b::appName);
+    if (environment.containsProperty(prefix + ".from")) {
+      throw new InvalidConfigurationPropertyValueException(prefix + ".from", environment.getProperty(prefix + ".from"),
+          "the sender has one setting: " + SmtpSettingsResolver.SMTP + ".from (or DEFAULT_FROM_EMAIL)");
+    }
+    if (smtpSettings.getIfAvailable() == null) {
+      // without SMTP the From still shows in the console, the outbox and the .eml files
+      String ownFrom = properties.getSmtp().getFrom();
+      String fromName = ownFrom != null ? SmtpSettingsResolver.SMTP + ".from" : SmtpEnvironment.DEFAULT_FROM_EMAIL;
+      String from = ownFrom != null ? ownFrom
+          : new SpringEnvironmentSource(environment).get(SmtpEnvironment.DEFAULT_FROM_EMAIL);
+      PropertySetter.apply(fromName, from, b::from);
+    }
+    PropertySetter.apply(prefix + ".app-name", properties.getAppName(), b::appName);
     listeners.orderedStream().forEach(b::listener);
+    LOG.info("mailverify: {}", StartupReport.describe(properties, environment, (ListableBeanFactory) beanFactory,
+        store, rateLimiter, delivery));
     try {
       return b.build();
     } catch (IllegalStateException e) {
@@ -285,67 +311,37 @@ public class MailVerifyAutoConfiguration {
     }
   }
 
-  /** A policy: each set property over the base; an out-of-range value fails naming the property. */
+  /**
+   * A policy: each set property over the base. The library's builder checks every value; to name the
+   * property at fault without copying its ranges here, the policy is built after each property, and
+   * the builder's reason becomes a failure naming that property.
+   */
   static VerificationPolicy policy(VerificationPolicy base, Policy p, String prefix) {
     VerificationPolicy.Builder b = base.toBuilder();
-    check(prefix + ".code-length", p.getCodeLength(), b::codeLength, 4, 10);
-    if (p.getAlphabet() != null) {
-      b.alphabet(p.getAlphabet());
-    }
-    if (p.getTtl() != null) {
-      ttl(prefix + ".ttl", p.getTtl());
-      b.defaultTtl(p.getTtl());
-    }
-    check(prefix + ".max-attempts", p.getMaxAttempts(), b::maxAttempts, 1, 20);
-    quota(prefix + ".failed-attempts-per-hour", p.getFailedAttemptsPerHour(), q -> b.failedAttemptsQuota(q));
-    Duration cooldown = p.getCooldown();
-    if (cooldown != null) {
-      if (!cooldown.isZero() && (cooldown.compareTo(Duration.ofSeconds(1)) < 0
-          || cooldown.compareTo(Duration.ofHours(1)) > 0)) {
-        throw new InvalidConfigurationPropertyValueException(prefix + ".cooldown", cooldown,
-            "must be 0 (off) or between 1s and 1h");
-      }
-      b.cooldown(cooldown);
-    }
-    quota(prefix + ".sends-per-address-per-hour", p.getSendsPerAddressPerHour(), q -> b.perAddressQuota(q));
-    quota(prefix + ".sends-per-client-per-hour", p.getSendsPerClientPerHour(), q -> b.perClientQuota(q));
-    if (p.getTokenTtl() != null) {
-      ttl(prefix + ".token-ttl", p.getTokenTtl());
-      b.tokenTtl(p.getTokenTtl());
-    }
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(prefix, "(policy)", e.getMessage());
-    }
+    set(b, prefix + ".code-length", p.getCodeLength(), b::codeLength);
+    set(b, prefix + ".alphabet", p.getAlphabet(), b::alphabet);
+    set(b, prefix + ".ttl", p.getTtl(), b::defaultTtl);
+    set(b, prefix + ".max-attempts", p.getMaxAttempts(), b::maxAttempts);
+    set(b, prefix + ".failed-attempts-per-hour", p.getFailedAttemptsPerHour(),
+        n -> b.failedAttemptsQuota(Quota.perHour(n)));
+    set(b, prefix + ".cooldown", p.getCooldown(), b::cooldown);
+    set(b, prefix + ".sends-per-address-per-hour", p.getSendsPerAddressPerHour(),
+        n -> b.perAddressQuota(Quota.perHour(n)));
+    set(b, prefix + ".sends-per-client-per-hour", p.getSendsPerClientPerHour(),
+        n -> b.perClientQuota(Quota.perHour(n)));
+    set(b, prefix + ".token-ttl", p.getTokenTtl(), b::tokenTtl);
+    return b.build();
   }
 
-  private static void ttl(String name, Duration ttl) {
-    try {
-      VerificationPolicy.checkTtl(ttl, name);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(name, ttl, "must be between 1m and 24h");
-    }
-  }
-
-  private static void check(String name, @Nullable Integer value, IntConsumer setter, int min, int max) {
+  private static <T> void set(VerificationPolicy.Builder b, String name, @Nullable T value, Consumer<T> setter) {
     if (value == null) {
       return;
     }
-    if (value < min || value > max) {
-      throw new InvalidConfigurationPropertyValueException(name, value, "must be " + min + "-" + max);
-    }
-    setter.accept(value);
-  }
-
-  private static void quota(String name, @Nullable Integer perHour, java.util.function.Consumer<Quota> setter) {
-    if (perHour == null) {
-      return;
-    }
     try {
-      setter.accept(Quota.perHour(perHour));
+      setter.accept(value);
+      b.build();
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(name, perHour, e.getMessage());
+      throw new InvalidConfigurationPropertyValueException(name, value, e.getMessage());
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.mailverify.spring;
 
 import dev.mailverify.core.CodeAlphabet;
+import dev.mailverify.smtp.SmtpSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,12 +16,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Settings of the mailverify starter, bound from {@code mailverify.*}.
  *
  * <p>Every setting has a safe default, so an application with no {@code mailverify.*} property
- * at all gets a working service that prints mail to the console. The seed's environment names
- * ({@code USE_REAL_EMAIL}, {@code EMAIL_HOST}, {@code EMAIL_PORT}, {@code EMAIL_HOST_USER},
- * {@code EMAIL_HOST_PASSWORD}, {@code DEFAULT_FROM_EMAIL}, {@code EMAIL_USE_TLS},
- * {@code EMAIL_USE_SSL}, {@code EMAIL_TIMEOUT}, {@code EMAIL_SSL_CAFILE}) are read as fallbacks
- * when the matching {@code mailverify.*} property is not set. Values are checked when the
- * application starts; a bad value fails start-up with the property's name.
+ * at all gets a working service that prints mail to the console (and says so at start-up). SMTP
+ * settings have one model, the library's {@code SmtpEnvironment}: each {@code mailverify.smtp.*}
+ * property stands for one of the seed's variables ({@code EMAIL_HOST}, {@code EMAIL_PORT},
+ * {@code EMAIL_HOST_USER}, {@code EMAIL_HOST_PASSWORD}, {@code DEFAULT_FROM_EMAIL},
+ * {@code EMAIL_USE_TLS}/{@code EMAIL_USE_SSL}, {@code EMAIL_TIMEOUT}, {@code EMAIL_SSL_CAFILE},
+ * {@code EMAIL_DKIM_*}), which is read when the property is not set, and Spring Boot's
+ * {@code spring.mail.*} after that. Unset numbers are the library builders' defaults. Values are
+ * checked when the application starts; a bad value fails start-up with the property's name.
  */
 @ConfigurationProperties(MailVerifyProperties.PREFIX)
 public class MailVerifyProperties {
@@ -47,9 +50,6 @@ public class MailVerifyProperties {
 
   /** Earlier secrets, still accepted for codes issued before a rotation. */
   private List<String> previousSecrets = new ArrayList<>();
-
-  /** The From of verification mail, a name and address as in DEFAULT_FROM_EMAIL; defaults to the SMTP from. */
-  private @Nullable String from;
 
   /** Application name shown in the mail. */
   private @Nullable String appName;
@@ -160,24 +160,6 @@ public class MailVerifyProperties {
    */
   public void setPreviousSecrets(List<String> previousSecrets) {
     this.previousSecrets = previousSecrets;
-  }
-
-  /**
-   * Returns the From address.
-   *
-   * @return the From, or null
-   */
-  public @Nullable String getFrom() {
-    return from;
-  }
-
-  /**
-   * Sets the From address.
-   *
-   * @param from the From
-   */
-  public void setFrom(@Nullable String from) {
-    this.from = from;
   }
 
   /**
@@ -323,7 +305,7 @@ public class MailVerifyProperties {
 
   /** SMTP server settings; each falls back to the seed's EMAIL_* variable. */
   public static class Smtp {
-    /** Provider preset setting host, port and security: qq-mail, qq-mail-ssl, tencent-exmail, gmail, outlook. */
+    /** Provider preset (an SmtpPreset, such as qq-mail or gmail) setting host, port and security; an unknown name lists them all. */
     private @Nullable String preset;
 
     /** Host name (EMAIL_HOST). */
@@ -332,8 +314,8 @@ public class MailVerifyProperties {
     /** Port (EMAIL_PORT); defaults to the security mode's port. */
     private @Nullable Integer port;
 
-    /** Security: starttls (587), implicit-tls (465) or plain (local test servers only). */
-    private @Nullable String security;
+    /** Security: starttls (587), implicit-tls (465) or plain (local test servers only) (EMAIL_USE_TLS, EMAIL_USE_SSL). */
+    private @Nullable SmtpSecurity security;
 
     /** Login user (EMAIL_HOST_USER). */
     private @Nullable String username;
@@ -341,7 +323,10 @@ public class MailVerifyProperties {
     /** Password or provider authorization code (EMAIL_HOST_PASSWORD). */
     private @Nullable String password;
 
-    /** From address (DEFAULT_FROM_EMAIL); defaults to the user. */
+    /**
+     * The From of every mail, with an optional name, such as Roamio &lt;noreply@example.com&gt;
+     * (DEFAULT_FROM_EMAIL): the one setting for the sender, of every transport; defaults to the username.
+     */
     private @Nullable String from;
 
     /** Connect, read and write timeout at once (EMAIL_TIMEOUT); 10s by default. */
@@ -356,7 +341,7 @@ public class MailVerifyProperties {
     /** Write timeout; overrides timeout. */
     private @Nullable Duration writeTimeout;
 
-    /** PEM file of CA certificates to trust in addition to the JDK's (EMAIL_SSL_CAFILE). */
+    /** PEM file of the CA certificates to trust instead of the JDK's, for a private CA (EMAIL_SSL_CAFILE). */
     private @Nullable Path trustedCertificates;
 
     /** Most pooled connections. */
@@ -364,6 +349,12 @@ public class MailVerifyProperties {
 
     /** SMTP protocol trace on standard output; it prints message bodies, codes included. */
     private boolean debug;
+
+    /** DKIM signing. */
+    private final Dkim dkim = new Dkim();
+
+    /** Trust through an SSL bundle. */
+    private final Ssl ssl = new Ssl();
 
     /**
      * Returns the preset.
@@ -424,7 +415,7 @@ public class MailVerifyProperties {
      *
      * @return the security mode, or null
      */
-    public @Nullable String getSecurity() {
+    public @Nullable SmtpSecurity getSecurity() {
       return security;
     }
 
@@ -433,7 +424,7 @@ public class MailVerifyProperties {
      *
      * @param security the security mode
      */
-    public void setSecurity(@Nullable String security) {
+    public void setSecurity(@Nullable SmtpSecurity security) {
       this.security = security;
     }
 
@@ -615,6 +606,114 @@ public class MailVerifyProperties {
      */
     public void setDebug(boolean debug) {
       this.debug = debug;
+    }
+
+    /**
+     * Returns the DKIM signing settings.
+     *
+     * @return the DKIM settings, never null
+     */
+    public Dkim getDkim() {
+      return dkim;
+    }
+
+    /**
+     * Returns the SSL settings.
+     *
+     * @return the SSL settings, never null
+     */
+    public Ssl getSsl() {
+      return ssl;
+    }
+  }
+
+  /** DKIM signing of every message; the three settings go together (EMAIL_DKIM_*). */
+  public static class Dkim {
+    /** Signing domain (d=), normally the From domain (EMAIL_DKIM_DOMAIN). */
+    private @Nullable String domain;
+
+    /** Selector (s=): the public key is published at selector._domainkey.domain (EMAIL_DKIM_SELECTOR). */
+    private @Nullable String selector;
+
+    /** Private key file, PKCS#8 PEM, RSA 2048 bits or more, or Ed25519 (EMAIL_DKIM_KEY_FILE). */
+    private @Nullable Path keyFile;
+
+    /**
+     * Returns the signing domain.
+     *
+     * @return the domain, or null
+     */
+    public @Nullable String getDomain() {
+      return domain;
+    }
+
+    /**
+     * Sets the signing domain.
+     *
+     * @param domain the domain
+     */
+    public void setDomain(@Nullable String domain) {
+      this.domain = domain;
+    }
+
+    /**
+     * Returns the selector.
+     *
+     * @return the selector, or null
+     */
+    public @Nullable String getSelector() {
+      return selector;
+    }
+
+    /**
+     * Sets the selector.
+     *
+     * @param selector the selector
+     */
+    public void setSelector(@Nullable String selector) {
+      this.selector = selector;
+    }
+
+    /**
+     * Returns the private key file.
+     *
+     * @return the file, or null
+     */
+    public @Nullable Path getKeyFile() {
+      return keyFile;
+    }
+
+    /**
+     * Sets the private key file.
+     *
+     * @param keyFile the file
+     */
+    public void setKeyFile(@Nullable Path keyFile) {
+      this.keyFile = keyFile;
+    }
+  }
+
+  /** Trust for the SMTP server's certificate through a Spring Boot SSL bundle. */
+  public static class Ssl {
+    /** Name of a spring.ssl.bundle.* whose trust store holds the CA certificates to trust instead of the JDK's. */
+    private @Nullable String bundle;
+
+    /**
+     * Returns the bundle name.
+     *
+     * @return the name, or null
+     */
+    public @Nullable String getBundle() {
+      return bundle;
+    }
+
+    /**
+     * Sets the bundle name.
+     *
+     * @param bundle the name
+     */
+    public void setBundle(@Nullable String bundle) {
+      this.bundle = bundle;
     }
   }
 
@@ -947,14 +1046,14 @@ public class MailVerifyProperties {
     /** Send mail from a bounded queue on worker threads; the request returns before delivery. */
     private boolean enabled;
 
-    /** Worker threads. */
-    private int workers = 2;
+    /** Worker threads; unset: the library's default (AsyncMailTransport). */
+    private @Nullable Integer workers;
 
-    /** Queue capacity; a full queue refuses a send with a typed result. */
-    private int queueSize = 1000;
+    /** Queue capacity; a full queue refuses a send with a typed result; unset: the library's default. */
+    private @Nullable Integer queueSize;
 
-    /** How long closing the application waits for the queue to drain. */
-    private Duration drainTimeout = Duration.ofSeconds(10);
+    /** How long closing the application waits for the queue to drain; unset: the library's default. */
+    private @Nullable Duration drainTimeout;
 
     /**
      * Returns whether delivery is asynchronous.
@@ -979,7 +1078,7 @@ public class MailVerifyProperties {
      *
      * @return the workers
      */
-    public int getWorkers() {
+    public @Nullable Integer getWorkers() {
       return workers;
     }
 
@@ -988,7 +1087,7 @@ public class MailVerifyProperties {
      *
      * @param workers the workers
      */
-    public void setWorkers(int workers) {
+    public void setWorkers(@Nullable Integer workers) {
       this.workers = workers;
     }
 
@@ -997,7 +1096,7 @@ public class MailVerifyProperties {
      *
      * @return the capacity
      */
-    public int getQueueSize() {
+    public @Nullable Integer getQueueSize() {
       return queueSize;
     }
 
@@ -1006,7 +1105,7 @@ public class MailVerifyProperties {
      *
      * @param queueSize the capacity
      */
-    public void setQueueSize(int queueSize) {
+    public void setQueueSize(@Nullable Integer queueSize) {
       this.queueSize = queueSize;
     }
 
@@ -1015,7 +1114,7 @@ public class MailVerifyProperties {
      *
      * @return the timeout
      */
-    public Duration getDrainTimeout() {
+    public @Nullable Duration getDrainTimeout() {
       return drainTimeout;
     }
 
@@ -1024,28 +1123,28 @@ public class MailVerifyProperties {
      *
      * @param drainTimeout the timeout
      */
-    public void setDrainTimeout(Duration drainTimeout) {
+    public void setDrainTimeout(@Nullable Duration drainTimeout) {
       this.drainTimeout = drainTimeout;
     }
   }
 
   /** Retry settings for transient delivery failures. */
   public static class Retry {
-    /** Retries after the first try (2); 0 turns retries off. */
-    private int maxRetries = 2;
+    /** Retries after the first try; 0 turns retries off; unset: the library's default (RetryPolicy). */
+    private @Nullable Integer maxRetries;
 
-    /** Wait before the first retry. */
-    private Duration initialBackoff = Duration.ofSeconds(1);
+    /** Wait before the first retry; unset: the library's default (RetryPolicy). */
+    private @Nullable Duration initialBackoff;
 
-    /** Longest wait between retries. */
-    private Duration maxBackoff = Duration.ofSeconds(30);
+    /** Longest wait between retries; unset: the library's default (RetryPolicy). */
+    private @Nullable Duration maxBackoff;
 
     /**
      * Returns the retry count.
      *
      * @return the retries
      */
-    public int getMaxRetries() {
+    public @Nullable Integer getMaxRetries() {
       return maxRetries;
     }
 
@@ -1054,7 +1153,7 @@ public class MailVerifyProperties {
      *
      * @param maxRetries the retries
      */
-    public void setMaxRetries(int maxRetries) {
+    public void setMaxRetries(@Nullable Integer maxRetries) {
       this.maxRetries = maxRetries;
     }
 
@@ -1063,7 +1162,7 @@ public class MailVerifyProperties {
      *
      * @return the back-off
      */
-    public Duration getInitialBackoff() {
+    public @Nullable Duration getInitialBackoff() {
       return initialBackoff;
     }
 
@@ -1072,7 +1171,7 @@ public class MailVerifyProperties {
      *
      * @param initialBackoff the back-off
      */
-    public void setInitialBackoff(Duration initialBackoff) {
+    public void setInitialBackoff(@Nullable Duration initialBackoff) {
       this.initialBackoff = initialBackoff;
     }
 
@@ -1081,7 +1180,7 @@ public class MailVerifyProperties {
      *
      * @return the back-off
      */
-    public Duration getMaxBackoff() {
+    public @Nullable Duration getMaxBackoff() {
       return maxBackoff;
     }
 
@@ -1090,7 +1189,7 @@ public class MailVerifyProperties {
      *
      * @param maxBackoff the back-off
      */
-    public void setMaxBackoff(Duration maxBackoff) {
+    public void setMaxBackoff(@Nullable Duration maxBackoff) {
       this.maxBackoff = maxBackoff;
     }
   }
@@ -1100,11 +1199,11 @@ public class MailVerifyProperties {
     /** Fallback SMTP servers, in order; each has the fields of mailverify.smtp (no seed fallbacks). */
     private List<Smtp> servers = new ArrayList<>();
 
-    /** Consecutive failures after which a server is skipped for a while. */
-    private int suspendAfter = 3;
+    /** Consecutive failures after which a server is skipped for a while; unset: the library's default (FailoverMailTransport). */
+    private @Nullable Integer suspendAfter;
 
-    /** How long a failing server is skipped. */
-    private Duration suspension = Duration.ofSeconds(30);
+    /** How long a failing server is skipped; unset: the library's default (FailoverMailTransport). */
+    private @Nullable Duration suspension;
 
     /**
      * Returns the fallback servers.
@@ -1129,7 +1228,7 @@ public class MailVerifyProperties {
      *
      * @return the count
      */
-    public int getSuspendAfter() {
+    public @Nullable Integer getSuspendAfter() {
       return suspendAfter;
     }
 
@@ -1138,7 +1237,7 @@ public class MailVerifyProperties {
      *
      * @param suspendAfter the count
      */
-    public void setSuspendAfter(int suspendAfter) {
+    public void setSuspendAfter(@Nullable Integer suspendAfter) {
       this.suspendAfter = suspendAfter;
     }
 
@@ -1147,7 +1246,7 @@ public class MailVerifyProperties {
      *
      * @return the suspension
      */
-    public Duration getSuspension() {
+    public @Nullable Duration getSuspension() {
       return suspension;
     }
 
@@ -1156,7 +1255,7 @@ public class MailVerifyProperties {
      *
      * @param suspension the suspension
      */
-    public void setSuspension(Duration suspension) {
+    public void setSuspension(@Nullable Duration suspension) {
       this.suspension = suspension;
     }
   }
@@ -1232,17 +1331,17 @@ public class MailVerifyProperties {
     /** auto, memory, redis or jdbc; auto picks redis, then jdbc, then memory by what the application has. */
     private StoreType type = StoreType.AUTO;
 
-    /** Timeout of each store call (2s). */
-    private Duration timeout = Duration.ofSeconds(2);
+    /** Timeout of each store call; unset: the store's default (C29). */
+    private @Nullable Duration timeout;
 
-    /** Key prefix in Redis. */
-    private String redisKeyPrefix = "mailverify:";
+    /** Key prefix in Redis; unset: the store's default. */
+    private @Nullable String redisKeyPrefix;
 
-    /** Table name prefix in SQL. */
-    private String jdbcTablePrefix = "mailverify_";
+    /** Table name prefix in SQL; unset: the store's default. */
+    private @Nullable String jdbcTablePrefix;
 
-    /** Create the SQL tables when they are missing. */
-    private boolean jdbcCreateTables = true;
+    /** Create the SQL tables when they are missing; unset: the store's default (off: apply the schema). */
+    private @Nullable Boolean jdbcCreateTables;
 
     /**
      * Returns the store type.
@@ -1267,7 +1366,7 @@ public class MailVerifyProperties {
      *
      * @return the timeout
      */
-    public Duration getTimeout() {
+    public @Nullable Duration getTimeout() {
       return timeout;
     }
 
@@ -1276,7 +1375,7 @@ public class MailVerifyProperties {
      *
      * @param timeout the timeout
      */
-    public void setTimeout(Duration timeout) {
+    public void setTimeout(@Nullable Duration timeout) {
       this.timeout = timeout;
     }
 
@@ -1285,7 +1384,7 @@ public class MailVerifyProperties {
      *
      * @return the prefix
      */
-    public String getRedisKeyPrefix() {
+    public @Nullable String getRedisKeyPrefix() {
       return redisKeyPrefix;
     }
 
@@ -1294,7 +1393,7 @@ public class MailVerifyProperties {
      *
      * @param redisKeyPrefix the prefix
      */
-    public void setRedisKeyPrefix(String redisKeyPrefix) {
+    public void setRedisKeyPrefix(@Nullable String redisKeyPrefix) {
       this.redisKeyPrefix = redisKeyPrefix;
     }
 
@@ -1303,7 +1402,7 @@ public class MailVerifyProperties {
      *
      * @return the prefix
      */
-    public String getJdbcTablePrefix() {
+    public @Nullable String getJdbcTablePrefix() {
       return jdbcTablePrefix;
     }
 
@@ -1312,7 +1411,7 @@ public class MailVerifyProperties {
      *
      * @param jdbcTablePrefix the prefix
      */
-    public void setJdbcTablePrefix(String jdbcTablePrefix) {
+    public void setJdbcTablePrefix(@Nullable String jdbcTablePrefix) {
       this.jdbcTablePrefix = jdbcTablePrefix;
     }
 
@@ -1321,7 +1420,7 @@ public class MailVerifyProperties {
      *
      * @return true when created
      */
-    public boolean isJdbcCreateTables() {
+    public @Nullable Boolean getJdbcCreateTables() {
       return jdbcCreateTables;
     }
 
@@ -1330,7 +1429,7 @@ public class MailVerifyProperties {
      *
      * @param jdbcCreateTables true to create them
      */
-    public void setJdbcCreateTables(boolean jdbcCreateTables) {
+    public void setJdbcCreateTables(@Nullable Boolean jdbcCreateTables) {
       this.jdbcCreateTables = jdbcCreateTables;
     }
   }
@@ -1338,7 +1437,7 @@ public class MailVerifyProperties {
   /** Health contributor settings. */
   public static class Health {
     /** How long a health result is reused before the server is asked again. */
-    private Duration cacheFor = Duration.ofSeconds(30);
+    private Duration cacheFor = HealthProbe.DEFAULT_CACHE_FOR;
 
     /**
      * Returns the cache duration.

@@ -58,8 +58,8 @@ public class MailVerifyStoreAutoConfiguration {
       AbstractRedisClient client = nativeClient(factory);
       RedisCodeStore.Builder b = client instanceof RedisClusterClient cluster
           ? RedisCodeStore.builder(cluster) : RedisCodeStore.builder((RedisClient) client);
-      Transports.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), b::keyPrefix);
-      Transports.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
+      PropertySetter.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), b::keyPrefix);
+      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
       return b.build();
     }
 
@@ -70,8 +70,8 @@ public class MailVerifyStoreAutoConfiguration {
       AbstractRedisClient client = nativeClient(factory);
       RedisRateLimiter.Builder b = client instanceof RedisClusterClient cluster
           ? RedisRateLimiter.builder(cluster) : RedisRateLimiter.builder((RedisClient) client);
-      Transports.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), b::keyPrefix);
-      Transports.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
+      PropertySetter.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), b::keyPrefix);
+      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
       return b.build();
     }
 
@@ -100,9 +100,11 @@ public class MailVerifyStoreAutoConfiguration {
     JdbcCodeStore mailVerifySharedCodeStore(DataSource dataSource, MailVerifyProperties properties) {
       MailVerifyProperties.Store s = properties.getStore();
       JdbcCodeStore.Builder b = JdbcCodeStore.builder(dataSource);
-      Transports.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), b::tablePrefix);
-      Transports.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
-      return b.createTablesIfMissing(s.isJdbcCreateTables()).build();
+      PropertySetter.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), b::tablePrefix);
+      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
+      PropertySetter.apply(PREFIX + ".jdbc-create-tables", s.getJdbcCreateTables(),
+          b::createTablesIfMissing);
+      return b.build();
     }
 
     @Bean(name = MailVerifyStoreConfiguration.SHARED_RATE_LIMITER)
@@ -110,9 +112,11 @@ public class MailVerifyStoreAutoConfiguration {
     JdbcRateLimiter mailVerifySharedRateLimiter(DataSource dataSource, MailVerifyProperties properties) {
       MailVerifyProperties.Store s = properties.getStore();
       JdbcRateLimiter.Builder b = JdbcRateLimiter.builder(dataSource);
-      Transports.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), b::tablePrefix);
-      Transports.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
-      return b.createTablesIfMissing(s.isJdbcCreateTables()).build();
+      PropertySetter.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), b::tablePrefix);
+      PropertySetter.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
+      PropertySetter.apply(PREFIX + ".jdbc-create-tables", s.getJdbcCreateTables(),
+          b::createTablesIfMissing);
+      return b.build();
     }
   }
 

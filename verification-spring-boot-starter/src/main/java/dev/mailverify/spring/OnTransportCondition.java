@@ -16,7 +16,7 @@ final class OnTransportCondition extends SpringBootCondition {
     Map<String, @Nullable Object> attributes = Objects.requireNonNull(
         metadata.getAnnotationAttributes(ConditionalOnTransport.class.getName()), "attributes");
     TransportType wanted = (TransportType) attributes.get("value");
-    TransportType actual = Transports.resolve(context.getEnvironment());
+    TransportType actual = TransportChoice.resolve(context.getEnvironment()).type();
     return actual == wanted
         ? ConditionOutcome.match("mailverify transport is " + actual)
         : ConditionOutcome.noMatch("mailverify transport is " + actual + ", not " + wanted);

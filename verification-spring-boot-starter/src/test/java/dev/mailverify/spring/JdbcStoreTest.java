@@ -36,7 +36,8 @@ class JdbcStoreTest {
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(MailVerifyStoreAutoConfiguration.class, MailVerifyAutoConfiguration.class))
       .withUserConfiguration(Postgres.class)
-      .withPropertyValues("mailverify.transport=outbox", "mailverify.store.jdbc-table-prefix=" + prefix);
+      .withPropertyValues("mailverify.transport=outbox", "mailverify.store.jdbc-table-prefix=" + prefix,
+          "mailverify.store.jdbc-create-tables=true");
 
   @Configuration(proxyBeanMethods = false)
   static class Postgres {

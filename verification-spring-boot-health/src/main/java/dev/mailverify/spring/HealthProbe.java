@@ -14,13 +14,34 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
 
 /**
  * A health check whose answer is reused for a while, so a probe every few seconds does not open a
  * connection each time. One check runs at a time; callers during a check wait for its answer.
  * Each check is bounded by the timeouts of what it asks (SMTP settings, store timeout).
+ *
+ * <p>Independent of the Spring Boot line: the health indicators of Boot 3.5
+ * ({@code MailVerifyBoot3HealthAutoConfiguration}) and of Boot 4.0
+ * ({@code MailVerifyHealthAutoConfiguration}) both wrap it.
  */
 final class HealthProbe {
+  /** How long an answer is reused when {@value #CACHE_FOR} is not set. */
+  static final Duration DEFAULT_CACHE_FOR = Duration.ofSeconds(30);
+
+  /** The property that sets how long an answer is reused. */
+  static final String CACHE_FOR = "mailverify.health.cache-for";
+
+  /** Bean name of a shared (Redis or SQL) code store made by the starter: only a shared store gets a health check. */
+  static final String SHARED_STORE_BEAN = "mailVerifySharedCodeStore";
+
+  /** The health indicator bean of the SMTP server; actuator shows it as {@code mailVerifySmtp}. */
+  static final String SMTP_INDICATOR = "mailVerifySmtpHealthIndicator";
+
+  /** The health indicator bean of the shared store; actuator shows it as {@code mailVerifyStore}. */
+  static final String STORE_INDICATOR = "mailVerifyStoreHealthIndicator";
+
   /** The answer of one check: up or down, with details free of secrets. */
   record Result(boolean up, Map<String, Object> details) {
     Result {
@@ -39,6 +60,16 @@ final class HealthProbe {
     this.check = Objects.requireNonNull(check, "check");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.cacheFor = Objects.requireNonNull(cacheFor, "cacheFor");
+  }
+
+  /**
+   * How long answers are reused: {@value #CACHE_FOR}, bound the way the starter binds it.
+   *
+   * @param environment the application's environment
+   * @return the duration, {@link #DEFAULT_CACHE_FOR} when not set
+   */
+  static Duration cacheFor(Environment environment) {
+    return Binder.get(environment).bind(CACHE_FOR, Duration.class).orElse(DEFAULT_CACHE_FOR);
   }
 
   synchronized Result result() {
