@@ -3,6 +3,7 @@ package dev.mailverify.bench.smtp;
 import dev.mailverify.bench.CommandLine;
 import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.spi.EmailMessage;
+import org.jspecify.annotations.Nullable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -298,7 +299,7 @@ public final class SmtpDistance {
     byCell.forEach((k, cs) -> {
       Cell first = cs.get(0);
       double[] rates = cs.stream().mapToDouble(Cell::perSecond).sorted().toArray();
-      double m = median.get(k);
+      double m = medianOf(rates);
       String prefix = first.rtt + "|" + first.mode + "|" + first.connections + "|";
       Double vertx = median.get(prefix + VertxMail.NAME);
       Double jakarta = median.get(prefix + JakartaSharedConnections.NAME);
@@ -329,7 +330,7 @@ public final class SmtpDistance {
     return v[v.length / 2];
   }
 
-  private static String ratio(double value, Double base) {
+  private static String ratio(double value, @Nullable Double base) {
     return base == null || base == 0 ? "-" : String.format(Locale.ROOT, "%.2f", value / base);
   }
 

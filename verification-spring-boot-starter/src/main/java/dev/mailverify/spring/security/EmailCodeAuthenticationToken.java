@@ -93,7 +93,7 @@ public final class EmailCodeAuthenticationToken extends AbstractAuthenticationTo
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return super.equals(o);
+    return o != null && super.equals(o);
   }
 
   @Override
