@@ -114,6 +114,17 @@ class SharedRedisServicesTest {
   }
 
   @Test
+  @DisplayName("C28: one send leaves its code and the address's buckets in one hash slot")
+  void oneSendsKeysShareOneSlot() {
+    assertThat(a.sendVerificationCode("slot@example.com", TYPE, TTL)).isInstanceOf(SendResult.Sent.class);
+    try (StatefulRedisConnection<String, String> c = clientA.connect()) {
+      List<String> keys = RedisServers.keys(c.sync(), prefix);
+      assertThat(keys).hasSize(4).allSatisfy(k -> assertThat(k).endsWith("{slot@example.com}"));
+      assertThat(keys.stream().map(k -> c.sync().clusterKeyslot(k)).distinct()).hasSize(1);
+    }
+  }
+
+  @Test
   @DisplayName("C10, C28: 20 concurrent sends across both instances inside one cooldown deliver exactly one mail")
   void cooldownAcrossInstances() throws Exception {
     List<SendResult> results = Race.run(20,
