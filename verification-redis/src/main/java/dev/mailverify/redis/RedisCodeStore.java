@@ -38,11 +38,17 @@ import org.jspecify.annotations.Nullable;
  *     .transport(transport).store(store).secret(secretFromVault).build();
  * }</pre>
  *
- * <p><b>Keys.</b> A pending code is one hash, {@code <prefix>code:{<type>:<address>}}, with the
+ * <p><b>Keys.</b> A pending code is one hash, {@code <prefix>code:<type>:{<address>}}, with the
  * HMAC of the code (hex), its expiry, its try limit and its tries; a token is one hash,
  * {@code <prefix>token:{<token hash>}}, with the address, type and times. Only keyed hashes of
- * codes and hashes of tokens are stored (C14). The part in braces is the Redis Cluster hash
- * tag.
+ * codes and hashes of tokens are stored (C14). The part in braces is the Redis Cluster hash tag:
+ * a code shares its address's tag with the address's limit buckets (see {@link RedisRateLimiter}).
+ *
+ * <p><b>Limits in the same round trip.</b> This store is a {@link LimitingCodeStore}: with a
+ * {@link RedisRateLimiter} on the same Redis and key prefix, the service sends a code and takes
+ * the address's cooldown and caps in one script, and counts a wrong try against the code and the
+ * failed-tries budget in one script, so a send or a wrong try is one round trip and a failure
+ * leaves nothing half done (C29).
  *
  * <p><b>Time.</b> Expiry is decided with the {@code now} the service passes, never with Redis's
  * clock. Redis TTLs only clean up: a record is kept for the {@linkplain Builder#gracePeriod grace

@@ -28,6 +28,10 @@ import org.junit.jupiter.api.Test;
  * fails at the store counts no try against the failed-tries budget. Every limit is set to one
  * permit, so a permit left behind would refuse the next request.
  *
+ * <p>Cut so that a failed call never reaches the server ({@link TcpProxy#blackHole()}, not
+ * {@link TcpProxy#pause()}): a paused call may still run once the proxy resumes, and a call that
+ * timed out but ran is the one case C29 cannot undo (see {@code docs/stores.md}).
+ *
  * <p>Extend it with a store whose calls can be cut (a failing wrapper, a loopback {@link TcpProxy}
  * in front of the server) and the limiter the application would use with it: a limiter on a
  * connection that stays up shows that the service gives back what it took before the store failed;
@@ -38,8 +42,8 @@ import org.junit.jupiter.api.Test;
  * class ProxiedRedisNothingLeftBehindTest extends NothingLeftBehindContract {
  *   protected CodeStore store() { return storeThroughProxy; }
  *   protected RateLimiter limiter() { return limiterOnDirectConnection; }
- *   protected void cut() { proxy.pause(); }
- *   protected void restore() { proxy.resume(); }
+ *   protected void cut() { proxy.blackHole(); } // cut commands never reach the server
+ *   protected void restore() throws Exception { proxy.restore(); awaitStoreWorking(); }
  * }
  * }</pre>
  */
