@@ -1,5 +1,7 @@
 package dev.mailverify.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailverify.core.StoreUnavailableException;
 import dev.mailverify.core.VerificationType;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Nested;
  * C29 on PostgreSQL and MariaDB: the store reaches the database through a loopback proxy that
  * drops every byte (a black hole: a cut statement never reaches the server), the limiter through a
  * pool of its own that stays up, on the same tables. The limit is taken, then the store dies; the
- * service gives back every permit and counts no try.
+ * service gives back every permit and counts no try. On PostgreSQL once more with one pool for
+ * both, where the store takes the address's permits in its own statement (all or nothing).
  */
 class JdbcNothingLeftBehindTest {
   /** No bound is tested here: long enough that a call that works never runs out on a loaded machine. */
@@ -37,6 +40,11 @@ class JdbcNothingLeftBehindTest {
 
     abstract TestDatabase database();
 
+    /** Whether the limiter uses the store's (proxied) pool: then the store takes the address's permits itself. */
+    boolean sharedPool() {
+      return false;
+    }
+
     @BeforeEach
     void start() throws Exception {
       TestDatabase db = database();
@@ -44,9 +52,10 @@ class JdbcNothingLeftBehindTest {
       direct = db.pool("nlb-direct", db.port(), 2, 2_000);
       proxy = new TcpProxy(db.port());
       proxied = db.pool("nlb-proxied", proxy.port(), 2, TIMEOUT.toMillis());
-      limiter = JdbcRateLimiter.builder(direct).tablePrefix(prefix).timeout(TIMEOUT).createTablesIfMissing(true).build();
       JdbcCodeStore.builder(direct).tablePrefix(prefix).createTablesIfMissing(true).build();
+      limiter = JdbcRateLimiter.builder(sharedPool() ? proxied : direct).tablePrefix(prefix).timeout(TIMEOUT).build();
       store = JdbcCodeStore.builder(proxied).tablePrefix(prefix).timeout(TIMEOUT).build();
+      assertEquals(sharedPool(), store.sharesBucketsWith(limiter), "the path under test");
     }
 
     @AfterEach
@@ -103,6 +112,20 @@ class JdbcNothingLeftBehindTest {
     @Override
     TestDatabase database() {
       return TestDatabase.POSTGRESQL;
+    }
+  }
+
+  @Nested
+  @DisplayName("PostgreSQL, one pool: the address's permits taken with the code")
+  class PostgreSqlOneStatement extends ThroughProxy {
+    @Override
+    TestDatabase database() {
+      return TestDatabase.POSTGRESQL;
+    }
+
+    @Override
+    boolean sharedPool() {
+      return true;
     }
   }
 
