@@ -385,7 +385,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
    * Takes the permits and stores the code in one round trip and one commit (PostgreSQL): the
    * buckets' advisory locks, in a fixed order, then one CTE that finds the first full bucket and,
    * if there is none, inserts a permit into each and upserts the code; all in one implicit
-   * transaction.
+   * transaction. A replay (the same code already stored) takes nothing.
    *
    * @throws UnsupportedOperationException on MariaDB, MySQL and H2, where
    *     {@link #sharesBucketsWith} is false and the service never calls this
@@ -415,6 +415,8 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         for (long lock : ordered) {
           ps.setLong(p++, lock);
         }
+        ps.setString(p++, key.asString());
+        ps.setBytes(p++, mac);
         for (int i = 0; i < n; i++) {
           Permit permit = permits.get(i);
           ps.setString(p++, buckets[i]);
@@ -458,7 +460,9 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     for (int i = 0; i < n; i++) {
       sql.append("SELECT pg_advisory_xact_lock(?);\n");
     }
-    sql.append("WITH ");
+    // a replay (this very code already stored: a retry of a call that timed out) takes nothing
+    sql.append("WITH replay AS (SELECT 1 FROM ").append(codesTable)
+        .append(" WHERE code_key = CAST(? AS VARCHAR) AND mac = CAST(? AS BYTEA)), ");
     for (int i = 0; i < n; i++) {
       sql.append("b").append(i).append(" AS (SELECT taken_at FROM ").append(permitsTable)
           .append(" WHERE bucket_key = ? AND taken_at > ? ORDER BY taken_at DESC, id DESC")
@@ -472,7 +476,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
       sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(" AS i, taken_at AS blocking FROM b")
           .append(i);
     }
-    sql.append(") AS u ORDER BY i LIMIT 1), ");
+    sql.append(") AS u WHERE NOT EXISTS (SELECT 1 FROM replay) ORDER BY i LIMIT 1), ");
     sql.append("taken AS (INSERT INTO ").append(permitsTable).append(" (bucket_key, taken_at, expires_at) SELECT v.k, ")
         .append("CAST(? AS BIGINT), v.e FROM (VALUES ");
     if (n == 0) {
@@ -481,10 +485,11 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     for (int i = 0; i < n; i++) {
       sql.append(i == 0 ? "" : ", ").append("(CAST(? AS VARCHAR), CAST(? AS BIGINT))");
     }
-    sql.append(") AS v(k, e) WHERE v.k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM refused) RETURNING 1), ");
+    sql.append(") AS v(k, e) WHERE v.k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM refused)")
+        .append(" AND NOT EXISTS (SELECT 1 FROM replay) RETURNING 1), ");
     sql.append("code AS (INSERT INTO ").append(codesTable).append(" (code_key, mac, expires_at, max_attempts, attempts)")
         .append(" SELECT CAST(? AS VARCHAR), CAST(? AS BYTEA), CAST(? AS BIGINT), CAST(? AS INTEGER),")
-        .append(" CAST(? AS INTEGER) WHERE NOT EXISTS (SELECT 1 FROM refused)")
+        .append(" CAST(? AS INTEGER) WHERE NOT EXISTS (SELECT 1 FROM refused) AND NOT EXISTS (SELECT 1 FROM replay)")
         .append(" ON CONFLICT (code_key) DO UPDATE SET mac = EXCLUDED.mac, expires_at = EXCLUDED.expires_at,")
         .append(" max_attempts = EXCLUDED.max_attempts, attempts = EXCLUDED.attempts RETURNING 1) ")
         .append("SELECT (SELECT i FROM refused), (SELECT blocking FROM refused), (SELECT count(*) FROM taken),")

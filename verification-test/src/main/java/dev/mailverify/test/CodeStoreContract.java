@@ -426,6 +426,22 @@ public abstract class CodeStoreContract {
   }
 
   @Test
+  @DisplayName("C29: a limiting issue replayed after a timeout (the same code) takes no second permit")
+  void limitingIssueReplayTakesNothing() {
+    LimitingCodeStore s = limiting();
+    CodeKey k = key("replay@example.com");
+    List<LimitingCodeStore.Permit> permits = List.of(permit("address:register:replay@example.com", 2,
+        Duration.ofHours(1)));
+    PendingCode first = new PendingCode(mac("111111"), T0.plus(TTL), 5, 0);
+    assertEquals(Optional.empty(), s.issue(k, first, permits, T0));
+    assertEquals(Optional.empty(), s.issue(k, first, permits, T0), "the replay is answered as done");
+    // one permit of two was taken: one more code, then the cap refuses
+    assertEquals(Optional.empty(), s.issue(k, new PendingCode(mac("222222"), T0.plus(TTL), 5, 0), permits, T0));
+    assertTrue(s.issue(k, new PendingCode(mac("333333"), T0.plus(TTL), 5, 0), permits, T0).isPresent());
+    assertEquals(Outcome.MATCHED, attempt(k, "222222", T0).outcome());
+  }
+
+  @Test
   @DisplayName("C13, C28: the shared limiter sees and releases the permits a limiting issue took")
   void limitingIssuePermitsAreTheLimiters() {
     LimitingCodeStore s = limiting();
