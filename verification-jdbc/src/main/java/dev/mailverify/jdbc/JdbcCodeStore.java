@@ -61,6 +61,13 @@ import org.jspecify.annotations.Nullable;
  * clock, so expiry follows the service, never the database's clock. Expired codes stay (they
  * answer EXPIRED) until {@link #cleanup(Instant, int)}, which the application schedules.
  *
+ * <p><b>Limits in the same statement (PostgreSQL).</b> This store is a {@link LimitingCodeStore}:
+ * with a {@link JdbcRateLimiter} on the same {@link DataSource} object and table prefix, on
+ * PostgreSQL, the service sends a code and takes the address's cooldown and caps in one round trip
+ * and one commit, and counts a wrong try against the code and the failed-tries budget in one; a
+ * failure leaves nothing half done (C29). On MariaDB, MySQL and H2 the service calls the limiter and
+ * the store separately.
+ *
  * <p><b>Failures (C29).</b> Each call borrows a connection, is bounded as a whole by
  * {@link Builder#timeout(Duration)} (the query timeout and the connection's network timeout are set
  * to the time left before every statement) and turns every {@link SQLException} into a
