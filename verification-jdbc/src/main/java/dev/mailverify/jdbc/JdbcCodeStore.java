@@ -525,10 +525,9 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     long window = failedTries.quota().window().toMillis();
     return db.autoCommit("verifying a code within the failed-tries budget", s -> {
       for (int round = 1; ; round++) {
-        Optional<AttemptResult> r =
-            limitedAttemptOnce(s, k, bucket, window, failedTries.quota().limit(), candidates, nowMillis);
+        LimitedTry r = limitedAttemptOnce(s, k, bucket, window, failedTries.quota().limit(), candidates, nowMillis);
         if (r != null) {
-          return r;
+          return Optional.ofNullable(r.result());
         }
         if (round == RETRIES) {
           return Optional.of(AttemptResult.notFound());
@@ -537,8 +536,13 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     });
   }
 
+  /** What one limited try found: its result, or none when the budget was used up. */
+  private record LimitedTry(@Nullable AttemptResult result) {
+    static final LimitedTry BUDGET_USED_UP = new LimitedTry(null);
+  }
+
   /** One try; null when nothing was counted yet the row is countable (a resend replaced it): try again. */
-  private @Nullable Optional<AttemptResult> limitedAttemptOnce(Database.Session s, String k, String bucket,
+  private @Nullable LimitedTry limitedAttemptOnce(Database.Session s, String k, String bucket,
       long window, int limit, List<byte[]> candidates, long now) throws SQLException {
     byte[] mac;
     int attempts;
@@ -562,16 +566,16 @@ public final class JdbcCodeStore implements LimitingCodeStore {
       try (ResultSet rs = ps.getResultSet()) {
         rs.next();
         if (rs.getLong(1) > 0) {
-          return Optional.empty(); // the budget is used up: nothing compared, nothing counted
+          return LimitedTry.BUDGET_USED_UP; // the budget is used up: nothing compared, nothing counted
         }
         if (rs.getLong(2) == 0) {
           int rowAttempts = rs.getInt(7);
           if (rs.wasNull()) {
             PendingCode.macMatchesAny(null, candidates); // a missing record costs the same work (C15)
-            return Optional.of(AttemptResult.notFound());
+            return new LimitedTry(AttemptResult.notFound());
           }
           AttemptResult r = classify(rowAttempts, rs.getInt(8), rs.getLong(9), now);
-          return r != null ? Optional.of(r) : null;
+          return r != null ? new LimitedTry(r) : null;
         }
         mac = rs.getBytes(3);
         attempts = rs.getInt(4);
@@ -580,7 +584,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
       }
     }
     if (!PendingCode.macMatchesAny(mac, candidates)) {
-      return Optional.of(AttemptResult.mismatched(Math.max(0, maxAttempts - attempts)));
+      return new LimitedTry(AttemptResult.mismatched(Math.max(0, maxAttempts - attempts)));
     }
     try (PreparedStatement ps = s.prepare(consumeAndGiveBackSql)) {
       ps.setString(1, k);
@@ -590,7 +594,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
       int consumed = ps.getUpdateCount();
       ps.getMoreResults();
       // another right try consumed it first, or a resend replaced it: this try matched nothing
-      return Optional.of(consumed == 1 ? AttemptResult.matched() : AttemptResult.notFound());
+      return new LimitedTry(consumed == 1 ? AttemptResult.matched() : AttemptResult.notFound());
     }
   }
 
