@@ -1,6 +1,7 @@
 package dev.mailverify.core;
 
 import dev.mailverify.core.spi.CodeKey;
+import dev.mailverify.core.spi.LimitingCodeStore;
 import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.spi.RecipientCheck;
 import java.time.Instant;
@@ -46,16 +47,76 @@ final class Admission {
   /**
    * Takes a permit of every limit a send is subject to, in order: cooldown, cap per address and
    * type, cap per address, cap per client key, custom caps. The first refusal gives back the
-   * permits taken before it.
+   * permits taken before it; so does a limiter that fails half-way (C29), before its exception
+   * propagates.
    */
   Permits admit(CodeKey key, SendRequest request, VerificationPolicy policy, Instant now) {
-    Permits permits = new Permits(policy.cooldown().isZero() ? null : limitKey("cooldown", key));
-    String cooldownKey = permits.cooldownKey;
-    if (cooldownKey != null) {
-      permits.acquire(cooldownKey, new Quota(1, policy.cooldown()), now, SendResult.Limit.COOLDOWN);
+    Permits permits = new Permits(cooldownKey(key, policy));
+    try {
+      String cooldownKey = permits.cooldownKey;
+      if (cooldownKey != null) {
+        permits.acquire(cooldownKey, new Quota(1, policy.cooldown()), now, SendResult.Limit.COOLDOWN);
+      }
+      permits.acquire(limitKey("address", key), policy.perAddressQuota(), now, SendResult.Limit.ADDRESS_QUOTA);
+      permits.acquire(totalKey(key), perAddressTotalQuota, now, SendResult.Limit.ADDRESS_TOTAL_QUOTA);
+      acquireUnshared(permits, request, policy, now);
+    } catch (RuntimeException e) {
+      permits.giveBackAfter(e, now);
+      throw e;
     }
-    permits.acquire(limitKey("address", key), policy.perAddressQuota(), now, SendResult.Limit.ADDRESS_QUOTA);
-    permits.acquire("address-all:" + key.address(), perAddressTotalQuota, now, SendResult.Limit.ADDRESS_TOTAL_QUOTA);
+    if (permits.refusal != null) {
+      permits.giveBack(now);
+    }
+    return permits;
+  }
+
+  /**
+   * Takes, through the limiter, only the permits a {@link LimitingCodeStore} does not take with
+   * the code: the per-client cap and the custom caps. The permits of the address's own buckets,
+   * {@link #addressPermits}, are taken by the store when it stores the code; the cooldown is still
+   * lifted through the limiter after a failed mail (C13).
+   */
+  Permits admitUnshared(CodeKey key, SendRequest request, VerificationPolicy policy, Instant now) {
+    Permits permits = new Permits(cooldownKey(key, policy));
+    try {
+      acquireUnshared(permits, request, policy, now);
+    } catch (RuntimeException e) {
+      permits.giveBackAfter(e, now);
+      throw e;
+    }
+    if (permits.refusal != null) {
+      permits.giveBack(now);
+    }
+    return permits;
+  }
+
+  /**
+   * The permits of the address's own buckets, in the order {@link #admit} takes them, for a
+   * {@link LimitingCodeStore} to take with the code; {@link #refusal} names the one it refuses.
+   */
+  List<LimitingCodeStore.Permit> addressPermits(CodeKey key, VerificationPolicy policy) {
+    List<LimitingCodeStore.Permit> list = new ArrayList<>(3);
+    String cooldownKey = cooldownKey(key, policy);
+    if (cooldownKey != null) {
+      list.add(new LimitingCodeStore.Permit(cooldownKey, new Quota(1, policy.cooldown())));
+    }
+    list.add(new LimitingCodeStore.Permit(limitKey("address", key), policy.perAddressQuota()));
+    list.add(new LimitingCodeStore.Permit(totalKey(key), perAddressTotalQuota));
+    return list;
+  }
+
+  /** The answer for a refusal of one of {@link #addressPermits}. */
+  static SendResult.RateLimited refusal(VerificationPolicy policy, LimitingCodeStore.Refusal refusal) {
+    int index = policy.cooldown().isZero() ? refusal.index() + 1 : refusal.index();
+    SendResult.Limit limit = switch (index) {
+      case 0 -> SendResult.Limit.COOLDOWN;
+      case 1 -> SendResult.Limit.ADDRESS_QUOTA;
+      default -> SendResult.Limit.ADDRESS_TOTAL_QUOTA;
+    };
+    return new SendResult.RateLimited(limit, refusal.retryAfter());
+  }
+
+  private void acquireUnshared(Permits permits, SendRequest request, VerificationPolicy policy, Instant now) {
     String clientKey = request.clientKey();
     if (clientKey != null) {
       permits.acquire("client:" + clientKey, policy.perClientQuota(), now, SendResult.Limit.CLIENT_QUOTA);
@@ -66,10 +127,14 @@ final class Admission {
         permits.acquire("custom:" + e.getKey() + ":" + e.getValue(), quota, now, SendResult.Limit.CUSTOM_QUOTA);
       }
     }
-    if (permits.refusal != null) {
-      permits.giveBack(now);
-    }
-    return permits;
+  }
+
+  private static @Nullable String cooldownKey(CodeKey key, VerificationPolicy policy) {
+    return policy.cooldown().isZero() ? null : limitKey("cooldown", key);
+  }
+
+  private static String totalKey(CodeKey key) {
+    return "address-all:" + key.address();
   }
 
   /** Runs the recipient check, failing open when it throws (C30); null when the address may be used. */
@@ -100,6 +165,23 @@ final class Admission {
   /** Gives back the permit of {@link #takeFailedTry}: the try was not a wrong code. */
   void giveBackFailedTry(CodeKey key, Instant now) {
     limiter.release(limitKey("failures", key), now);
+  }
+
+  /**
+   * Gives back the permit of {@link #takeFailedTry} after the store failed (C29: a verify that
+   * fails at the store counts no try); a failure to give it back is added to the store's.
+   */
+  void giveBackFailedTryAfter(RuntimeException failure, CodeKey key, Instant now) {
+    try {
+      giveBackFailedTry(key, now);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** The failed-tries budget of an address and type (C7), for a {@link LimitingCodeStore}. */
+  LimitingCodeStore.Permit failedTries(CodeKey key, VerificationPolicy policy) {
+    return new LimitingCodeStore.Permit(limitKey("failures", key), policy.failedAttemptsQuota());
   }
 
   /** The limiter key for an address and type: {@code kind:type:address}, built in one concatenation. */
@@ -143,6 +225,23 @@ final class Admission {
       for (String k : taken) {
         limiter.release(k, now);
       }
+      taken.clear();
+    }
+
+    /**
+     * Gives back every permit taken after a failure (the limiter's or the store's), so that the
+     * send that did not happen leaves nothing behind (C29); a failure to give one back is added
+     * to the original one, which the caller rethrows.
+     */
+    void giveBackAfter(RuntimeException failure, Instant now) {
+      for (String k : taken) {
+        try {
+          limiter.release(k, now);
+        } catch (RuntimeException e) {
+          failure.addSuppressed(e);
+        }
+      }
+      taken.clear();
     }
 
     /** Gives back the cooldown only: the mail failed (C13), the caps still count. */

@@ -6,6 +6,7 @@ import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.core.spi.LimitingCodeStore;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.TokenRecord;
 import java.time.Clock;
@@ -29,6 +30,8 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
 
   private final ServiceSettings settings;
   private final CodeStore store;
+  /** The store, when it takes the limiter's permits with its own operations; else null. */
+  private final @Nullable LimitingCodeStore limitingStore;
   private final Clock clock;
   private final Secrets secrets;
   private final Admission admission;
@@ -40,6 +43,7 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
   DefaultVerificationCodeService(ServiceSettings settings) {
     this.settings = settings;
     this.store = settings.store();
+    this.limitingStore = store instanceof LimitingCodeStore l && l.sharesBucketsWith(settings.limiter()) ? l : null;
     this.clock = settings.clock();
     this.secrets = settings.secrets();
     this.events = new ServiceEvents(settings.listeners());
@@ -78,7 +82,10 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     }
     CodeKey key = CodeKey.of(request.type(), address);
 
-    Admission.Permits permits = admission.admit(key, request, policy, now); // C10-C12
+    LimitingCodeStore limiting = limitingStore;
+    Admission.Permits permits = limiting == null
+        ? admission.admit(key, request, policy, now) // C10-C12
+        : admission.admitUnshared(key, request, policy, now); // the rest is taken with the code
     SendResult.RateLimited limited = permits.refusal();
     if (limited != null) {
       return answer(now, request, address, limited);
@@ -100,7 +107,25 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
       throw e;
     }
     DeliveryTracker.Ticket ticket = delivery.track(key, request, address, permits, now);
-    store.issue(key, new PendingCode(secrets.mac(key, code), expiresAt, policy.maxAttempts(), 0), now);
+    PendingCode pending = new PendingCode(secrets.mac(key, code), expiresAt, policy.maxAttempts(), 0);
+    try {
+      if (limiting == null) {
+        store.issue(key, pending, now);
+      } else {
+        Optional<LimitingCodeStore.Refusal> refusal =
+            limiting.issue(key, pending, admission.addressPermits(key, policy), now);
+        if (refusal.isPresent()) {
+          delivery.untrack(ticket);
+          permits.giveBack(now);
+          return answer(now, request, address, Admission.refusal(policy, refusal.get()));
+        }
+      }
+    } catch (RuntimeException e) {
+      // C29: the code was not stored, so no mail goes out and no permit stays taken
+      delivery.untrack(ticket);
+      permits.giveBackAfter(e, now);
+      throw e;
+    }
 
     DeliveryTracker.Handover handover = delivery.handOver(ticket, message, expiresAt);
     answer(now, request, address, handover.result());
@@ -129,17 +154,12 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     VerificationPolicy policy = settings.policy(type);
     CodeKey key = CodeKey.of(type, address);
 
-    // C7: failed tries per address and type across codes. Take a permit now, give it back
-    // unless the try turns out wrong.
-    if (!admission.takeFailedTry(key, policy, now)) {
-      events.verify(now, type, address, new VerifyResult.Locked(), Reason.FAILED_ATTEMPTS_QUOTA);
-      return new VerifyResult.Locked();
-    }
     String normalized = normalizeCode(code, policy);
     List<byte[]> candidates = secrets.candidates(key, normalized != null ? normalized : "\u0000");
-    AttemptResult attempt = store.attempt(key, normalized != null ? candidates : List.of(), now);
-    if (attempt.outcome() != AttemptResult.Outcome.MISMATCHED) {
-      admission.giveBackFailedTry(key, now);
+    AttemptResult attempt = attempt(key, normalized != null ? candidates : List.of(), policy, now);
+    if (attempt == null) {
+      events.verify(now, type, address, new VerifyResult.Locked(), Reason.FAILED_ATTEMPTS_QUOTA);
+      return new VerifyResult.Locked();
     }
     VerifyResult result = switch (attempt.outcome()) {
       case MATCHED -> redeemable(address, type, now, policy);
@@ -151,6 +171,34 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     boolean malformed = normalized == null && attempt.outcome() == AttemptResult.Outcome.MISMATCHED;
     events.verify(now, type, address, result, malformed ? Reason.MALFORMED_INPUT : null);
     return result;
+  }
+
+  /**
+   * One try within the failed-tries budget of the address and type (C7), counted only if wrong;
+   * null if the budget is used up. With a {@link LimitingCodeStore} that is one store operation;
+   * otherwise a permit is taken first and given back unless the try turns out wrong, or the store
+   * fails (C29: a verify that fails at the store counts no try).
+   */
+  private @Nullable AttemptResult attempt(CodeKey key, List<byte[]> candidates, VerificationPolicy policy,
+      Instant now) {
+    LimitingCodeStore limiting = limitingStore;
+    if (limiting != null) {
+      return limiting.attempt(key, candidates, admission.failedTries(key, policy), now).orElse(null);
+    }
+    if (!admission.takeFailedTry(key, policy, now)) {
+      return null;
+    }
+    AttemptResult attempt;
+    try {
+      attempt = store.attempt(key, candidates, now);
+    } catch (RuntimeException e) {
+      admission.giveBackFailedTryAfter(e, key, now);
+      throw e;
+    }
+    if (attempt.outcome() != AttemptResult.Outcome.MISMATCHED) {
+      admission.giveBackFailedTry(key, now);
+    }
+    return attempt;
   }
 
   /** Issues the token a right code earns (C9) and stores its hash. */

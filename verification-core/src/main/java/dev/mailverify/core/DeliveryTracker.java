@@ -49,8 +49,21 @@ final class DeliveryTracker {
    */
   Ticket track(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits, Instant now) {
     Ticket ticket = new Ticket(key, request, address, permits, now);
-    inFlight.put(key, ticket);
+    ticket.previous = inFlight.put(key, ticket);
     return ticket;
+  }
+
+  /**
+   * Forgets a send whose code was not stored (refused by a limit the store checks, or failed at
+   * the store), putting back the send it displaced, whose mail may still fail and kill its code.
+   */
+  void untrack(Ticket ticket) {
+    Ticket previous = ticket.previous;
+    if (previous != null) {
+      inFlight.replace(ticket.key, ticket, previous);
+    } else {
+      inFlight.remove(ticket.key, ticket);
+    }
   }
 
   /**
@@ -58,6 +71,7 @@ final class DeliveryTracker {
    * cooldown lifted before this returns.
    */
   Handover handOver(Ticket ticket, EmailMessage message, Instant expiresAt) {
+    ticket.previous = null; // its code is stored: the displaced send is history
     CompletableFuture<DeliveryReceipt> outcome = new CompletableFuture<>();
     try {
       transport.sendAsync(message).whenComplete((receipt, error) -> {
@@ -155,6 +169,8 @@ final class DeliveryTracker {
     private final EmailAddress address;
     private final Admission.Permits permits;
     private final Instant queuedAt;
+    /** The send this one displaced, until this one's code is stored (set once, by {@link #track}). */
+    private @Nullable Ticket previous;
 
     private Ticket(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits,
         Instant queuedAt) {

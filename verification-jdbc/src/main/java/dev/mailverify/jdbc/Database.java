@@ -53,6 +53,11 @@ final class Database {
   private volatile String where = "the database of the DataSource";
   private volatile boolean networkTimeoutUnsupported;
 
+  /** The DataSource, for a store that checks whether a limiter uses the same one. */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   Database(DataSource dataSource, @Nullable JdbcDialect dialect, Duration timeout) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.dialect = dialect;

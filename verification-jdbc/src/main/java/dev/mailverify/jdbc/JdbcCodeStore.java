@@ -5,13 +5,16 @@ import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.LimitingCodeStore;
 import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.spi.TokenRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -58,6 +61,13 @@ import org.jspecify.annotations.Nullable;
  * clock, so expiry follows the service, never the database's clock. Expired codes stay (they
  * answer EXPIRED) until {@link #cleanup(Instant, int)}, which the application schedules.
  *
+ * <p><b>Limits in the same statement (PostgreSQL).</b> This store is a {@link LimitingCodeStore}:
+ * with a {@link JdbcRateLimiter} on the same {@link DataSource} object and table prefix, on
+ * PostgreSQL, the service sends a code and takes the address's cooldown and caps in one round trip
+ * and one commit, and counts a wrong try against the code and the failed-tries budget in one; a
+ * failure leaves nothing half done (C29). On MariaDB, MySQL and H2 the service calls the limiter and
+ * the store separately.
+ *
  * <p><b>Failures (C29).</b> Each call borrows a connection, is bounded as a whole by
  * {@link Builder#timeout(Duration)} (the query timeout and the connection's network timeout are set
  * to the time left before every statement) and turns every {@link SQLException} into a
@@ -68,7 +78,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe; holds no connection between calls.
  */
-public final class JdbcCodeStore implements CodeStore {
+public final class JdbcCodeStore implements LimitingCodeStore {
   /** How often an attempt re-reads a row that a concurrent resend keeps changing. */
   private static final int RETRIES = 3;
 
@@ -91,6 +101,13 @@ public final class JdbcCodeStore implements CodeStore {
   private final String deleteTokenSql;
   private final String cleanupCodesSql;
   private final String cleanupTokensSql;
+  private final String prefix;
+  private final String codesTable;
+  private final String permitsTable;
+  /** PostgreSQL: the budget's lock, then budget check, conditional count and permit in one CTE. */
+  private final String limitedAttemptSql;
+  /** PostgreSQL: consume a matched code and give back the budget permit its try took. */
+  private final String consumeAndGiveBackSql;
 
   private JdbcCodeStore(Builder b) {
     this.db = b.settings.open();
@@ -98,6 +115,24 @@ public final class JdbcCodeStore implements CodeStore {
     this.cleanupGrace = b.cleanupGrace;
     String codes = b.settings.tablePrefix() + "codes";
     String tokens = b.settings.tablePrefix() + "tokens";
+    String permits = b.settings.tablePrefix() + "permits";
+    this.prefix = b.settings.tablePrefix();
+    this.codesTable = codes;
+    this.permitsTable = permits;
+    this.limitedAttemptSql = "SELECT pg_advisory_xact_lock(?);\n"
+        + "WITH full_ AS (SELECT taken_at FROM " + permits + " WHERE bucket_key = ? AND taken_at > ?"
+        + " ORDER BY taken_at DESC, id DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY),"
+        + " counted AS (UPDATE " + codes + " SET attempts = attempts + 1 WHERE code_key = ?"
+        + " AND attempts < max_attempts AND expires_at > ? AND NOT EXISTS (SELECT 1 FROM full_)"
+        + " RETURNING mac, attempts, max_attempts),"
+        + " permit AS (INSERT INTO " + permits + " (bucket_key, taken_at, expires_at) SELECT ?, ?, ? FROM counted"
+        + " RETURNING id)"
+        + " SELECT (SELECT count(*) FROM full_), (SELECT count(*) FROM counted), (SELECT mac FROM counted),"
+        + " (SELECT attempts FROM counted), (SELECT max_attempts FROM counted), (SELECT id FROM permit),"
+        + " c.attempts, c.max_attempts, c.expires_at"
+        + " FROM (SELECT 1) AS one LEFT JOIN " + codes + " c ON c.code_key = ?";
+    this.consumeAndGiveBackSql = "DELETE FROM " + codes + " WHERE code_key = ? AND mac = ?;\n"
+        + "DELETE FROM " + permits + " WHERE id = ?";
     String columns = "(code_key, mac, expires_at, max_attempts, attempts) VALUES (?, ?, ?, ?, ?)";
     this.issueSql = switch (dialect) {
       case POSTGRESQL -> "INSERT INTO " + codes + " " + columns + " ON CONFLICT (code_key) DO UPDATE SET"
@@ -337,6 +372,237 @@ public final class JdbcCodeStore implements CodeStore {
       ps.executeUpdate();
     }
     return match ? AttemptResult.matched() : AttemptResult.mismatched(maxAttempts - attempts - 1);
+  }
+
+  /**
+   * Tells whether the limiter keeps its permits in this store's database and tables: a
+   * {@link JdbcRateLimiter} on the same {@link DataSource} object, with the same table prefix, on
+   * PostgreSQL. On MariaDB, MySQL and H2 the answer is {@code false}, and the service calls the
+   * limiter and the store separately.
+   */
+  @Override
+  public boolean sharesBucketsWith(RateLimiter limiter) {
+    Objects.requireNonNull(limiter, "limiter");
+    return dialect == JdbcDialect.POSTGRESQL && limiter instanceof JdbcRateLimiter l
+        && l.dialect() == JdbcDialect.POSTGRESQL && l.tablePrefix().equals(prefix)
+        && l.database().dataSource() == db.dataSource();
+  }
+
+  /**
+   * Takes the permits and stores the code in one round trip and one commit (PostgreSQL): the
+   * buckets' advisory locks, in a fixed order, then one CTE that finds the first full bucket and,
+   * if there is none, inserts a permit into each and upserts the code; all in one implicit
+   * transaction. A replay (the same code already stored) takes nothing.
+   *
+   * @throws UnsupportedOperationException on MariaDB, MySQL and H2, where
+   *     {@link #sharesBucketsWith} is false and the service never calls this
+   */
+  @Override
+  public Optional<Refusal> issue(CodeKey key, PendingCode code, List<Permit> permits, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(permits, "permits");
+    Objects.requireNonNull(now, "now");
+    requirePostgreSql();
+    int n = permits.size();
+    String[] buckets = new String[n];
+    long[] locks = new long[n];
+    for (int i = 0; i < n; i++) {
+      buckets[i] = JdbcRateLimiter.storedKey(permits.get(i).bucket());
+      locks[i] = JdbcRateLimiter.lockId(prefix, buckets[i]);
+    }
+    long[] ordered = locks.clone();
+    Arrays.sort(ordered); // one order for every caller: no deadlock between sends
+    String sql = limitedIssueSql(n);
+    long nowMillis = now.toEpochMilli();
+    byte[] mac = code.mac();
+    return db.autoCommit("storing a code and taking its permits", s -> {
+      try (PreparedStatement ps = s.prepare(sql)) {
+        int p = 1;
+        for (long lock : ordered) {
+          ps.setLong(p++, lock);
+        }
+        ps.setString(p++, key.asString());
+        ps.setBytes(p++, mac);
+        for (int i = 0; i < n; i++) {
+          Permit permit = permits.get(i);
+          ps.setString(p++, buckets[i]);
+          ps.setLong(p++, nowMillis - permit.quota().window().toMillis());
+          ps.setInt(p++, permit.quota().limit() - 1);
+        }
+        ps.setLong(p++, nowMillis);
+        for (int i = 0; i < n; i++) {
+          ps.setString(p++, buckets[i]);
+          ps.setLong(p++, nowMillis + permits.get(i).quota().window().toMillis());
+        }
+        ps.setString(p++, key.asString());
+        ps.setBytes(p++, mac);
+        ps.setLong(p++, code.expiresAt().toEpochMilli());
+        ps.setInt(p++, code.maxAttempts());
+        ps.setInt(p, code.attempts());
+        boolean rows = ps.execute();
+        for (int i = 0; i < n; i++) {
+          rows = ps.getMoreResults();
+        }
+        if (!rows) {
+          throw new SQLException("expected the issue's result after the locks");
+        }
+        try (ResultSet rs = ps.getResultSet()) {
+          rs.next();
+          int refused = rs.getInt(1);
+          if (rs.wasNull()) {
+            return Optional.<Refusal>empty();
+          }
+          long blocking = rs.getLong(2);
+          long wait = blocking + permits.get(refused).quota().window().toMillis() - nowMillis;
+          return Optional.of(new Refusal(refused, Duration.ofMillis(Math.max(0, wait))));
+        }
+      }
+    });
+  }
+
+  /** The SQL of {@link #issue(CodeKey, PendingCode, List, Instant)} for n permits. */
+  private String limitedIssueSql(int n) {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sql.append("SELECT pg_advisory_xact_lock(?);\n");
+    }
+    // a replay (this very code already stored: a retry of a call that timed out) takes nothing
+    sql.append("WITH replay AS (SELECT 1 FROM ").append(codesTable)
+        .append(" WHERE code_key = CAST(? AS VARCHAR) AND mac = CAST(? AS BYTEA)), ");
+    for (int i = 0; i < n; i++) {
+      sql.append("b").append(i).append(" AS (SELECT taken_at FROM ").append(permitsTable)
+          .append(" WHERE bucket_key = ? AND taken_at > ? ORDER BY taken_at DESC, id DESC")
+          .append(" OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY), ");
+    }
+    sql.append("refused AS (SELECT i, blocking FROM (");
+    if (n == 0) {
+      sql.append("SELECT 0 AS i, CAST(NULL AS BIGINT) AS blocking WHERE FALSE");
+    }
+    for (int i = 0; i < n; i++) {
+      sql.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(" AS i, taken_at AS blocking FROM b")
+          .append(i);
+    }
+    sql.append(") AS u WHERE NOT EXISTS (SELECT 1 FROM replay) ORDER BY i LIMIT 1), ");
+    sql.append("taken AS (INSERT INTO ").append(permitsTable).append(" (bucket_key, taken_at, expires_at) SELECT v.k, ")
+        .append("CAST(? AS BIGINT), v.e FROM (VALUES ");
+    if (n == 0) {
+      sql.append("(CAST(NULL AS VARCHAR), CAST(NULL AS BIGINT))");
+    }
+    for (int i = 0; i < n; i++) {
+      sql.append(i == 0 ? "" : ", ").append("(CAST(? AS VARCHAR), CAST(? AS BIGINT))");
+    }
+    sql.append(") AS v(k, e) WHERE v.k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM refused)")
+        .append(" AND NOT EXISTS (SELECT 1 FROM replay) RETURNING 1), ");
+    sql.append("code AS (INSERT INTO ").append(codesTable).append(" (code_key, mac, expires_at, max_attempts, attempts)")
+        .append(" SELECT CAST(? AS VARCHAR), CAST(? AS BYTEA), CAST(? AS BIGINT), CAST(? AS INTEGER),")
+        .append(" CAST(? AS INTEGER) WHERE NOT EXISTS (SELECT 1 FROM refused) AND NOT EXISTS (SELECT 1 FROM replay)")
+        .append(" ON CONFLICT (code_key) DO UPDATE SET mac = EXCLUDED.mac, expires_at = EXCLUDED.expires_at,")
+        .append(" max_attempts = EXCLUDED.max_attempts, attempts = EXCLUDED.attempts RETURNING 1) ")
+        .append("SELECT (SELECT i FROM refused), (SELECT blocking FROM refused), (SELECT count(*) FROM taken),")
+        .append(" (SELECT count(*) FROM code)");
+    return sql.toString();
+  }
+
+  /**
+   * Checks the budget, counts the try and takes the budget's permit in one round trip and one
+   * commit (PostgreSQL; the permit is taken with the count, before the MACs are compared in Java);
+   * a match then consumes the code and gives the permit back in a second one.
+   *
+   * @throws UnsupportedOperationException on MariaDB, MySQL and H2, where
+   *     {@link #sharesBucketsWith} is false and the service never calls this
+   */
+  @Override
+  public Optional<AttemptResult> attempt(CodeKey key, List<byte[]> candidates, Permit failedTries, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(candidates, "candidates");
+    Objects.requireNonNull(failedTries, "failedTries");
+    Objects.requireNonNull(now, "now");
+    requirePostgreSql();
+    String k = key.asString();
+    String bucket = JdbcRateLimiter.storedKey(failedTries.bucket());
+    long nowMillis = now.toEpochMilli();
+    long window = failedTries.quota().window().toMillis();
+    return db.autoCommit("verifying a code within the failed-tries budget", s -> {
+      for (int round = 1; ; round++) {
+        LimitedTry r = limitedAttemptOnce(s, k, bucket, window, failedTries.quota().limit(), candidates, nowMillis);
+        if (r != null) {
+          return Optional.ofNullable(r.result());
+        }
+        if (round == RETRIES) {
+          return Optional.of(AttemptResult.notFound());
+        }
+      }
+    });
+  }
+
+  /** What one limited try found: its result, or none when the budget was used up. */
+  private record LimitedTry(@Nullable AttemptResult result) {
+    static final LimitedTry BUDGET_USED_UP = new LimitedTry(null);
+  }
+
+  /** One try; null when nothing was counted yet the row is countable (a resend replaced it): try again. */
+  private @Nullable LimitedTry limitedAttemptOnce(Database.Session s, String k, String bucket,
+      long window, int limit, List<byte[]> candidates, long now) throws SQLException {
+    byte[] mac;
+    int attempts;
+    int maxAttempts;
+    long permitId;
+    try (PreparedStatement ps = s.prepare(limitedAttemptSql)) {
+      ps.setLong(1, JdbcRateLimiter.lockId(prefix, bucket));
+      ps.setString(2, bucket);
+      ps.setLong(3, now - window);
+      ps.setInt(4, limit - 1);
+      ps.setString(5, k);
+      ps.setLong(6, now);
+      ps.setString(7, bucket);
+      ps.setLong(8, now);
+      ps.setLong(9, now + window);
+      ps.setString(10, k);
+      ps.execute(); // the lock's result
+      if (!ps.getMoreResults()) {
+        throw new SQLException("expected the attempt's result after the lock");
+      }
+      try (ResultSet rs = ps.getResultSet()) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          return LimitedTry.BUDGET_USED_UP; // the budget is used up: nothing compared, nothing counted
+        }
+        if (rs.getLong(2) == 0) {
+          int rowAttempts = rs.getInt(7);
+          if (rs.wasNull()) {
+            PendingCode.macMatchesAny(null, candidates); // a missing record costs the same work (C15)
+            return new LimitedTry(AttemptResult.notFound());
+          }
+          AttemptResult r = classify(rowAttempts, rs.getInt(8), rs.getLong(9), now);
+          return r != null ? new LimitedTry(r) : null;
+        }
+        mac = rs.getBytes(3);
+        attempts = rs.getInt(4);
+        maxAttempts = rs.getInt(5);
+        permitId = rs.getLong(6);
+      }
+    }
+    if (!PendingCode.macMatchesAny(mac, candidates)) {
+      return new LimitedTry(AttemptResult.mismatched(Math.max(0, maxAttempts - attempts)));
+    }
+    try (PreparedStatement ps = s.prepare(consumeAndGiveBackSql)) {
+      ps.setString(1, k);
+      ps.setBytes(2, mac);
+      ps.setLong(3, permitId);
+      ps.execute();
+      int consumed = ps.getUpdateCount();
+      ps.getMoreResults();
+      // another right try consumed it first, or a resend replaced it: this try matched nothing
+      return new LimitedTry(consumed == 1 ? AttemptResult.matched() : AttemptResult.notFound());
+    }
+  }
+
+  private void requirePostgreSql() {
+    if (dialect != JdbcDialect.POSTGRESQL) {
+      throw new UnsupportedOperationException("taking rate-limit permits with a code is implemented on PostgreSQL"
+          + " only; on " + dialect.displayName() + " sharesBucketsWith is false and the service calls the limiter");
+    }
   }
 
   @Override

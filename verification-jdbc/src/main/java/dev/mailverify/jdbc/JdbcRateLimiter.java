@@ -298,6 +298,11 @@ public final class JdbcRateLimiter implements RateLimiter {
 
   /** The advisory lock of a key: 64-bit FNV-1a of the table prefix and the key. */
   private long lockId(String k) {
+    return lockId(prefix, k);
+  }
+
+  /** The PostgreSQL advisory lock of a stored bucket key under a table prefix (FNV-1a, 64 bits). */
+  static long lockId(String prefix, String k) {
     long h = 0xcbf29ce484222325L;
     for (int i = 0; i < prefix.length(); i++) {
       h = (h ^ prefix.charAt(i)) * 0x100000001b3L;
@@ -307,6 +312,15 @@ public final class JdbcRateLimiter implements RateLimiter {
       h = (h ^ k.charAt(i)) * 0x100000001b3L;
     }
     return h;
+  }
+
+  /** The connection source, for a {@link JdbcCodeStore} that checks whether it shares it. */
+  Database database() {
+    return db;
+  }
+
+  String tablePrefix() {
+    return prefix;
   }
 
   @Override

@@ -1,11 +1,18 @@
 package dev.mailverify.jdbc;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.LimitingCodeStore;
+import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.test.CodeStoreContract;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.TestInstance;
 
@@ -45,6 +52,19 @@ class JdbcCodeStoreContractTests {
         throw new AssertionError(e);
       }
       return store;
+    }
+
+    @Override
+    protected RateLimiter sharedLimiter(CodeStore store) {
+      return JdbcRateLimiter.builder(pool).tablePrefix(prefix).timeout(TestDatabase.CONTRACT_TIMEOUT).build();
+    }
+
+    @Test
+    @DisplayName("C28: the store takes the limiter's permits itself exactly on PostgreSQL, with the same pool and prefix")
+    void sharesBucketsOnPostgreSqlOnly() {
+      LimitingCodeStore s = (LimitingCodeStore) store;
+      assertEquals(database == TestDatabase.POSTGRESQL, s.sharesBucketsWith(sharedLimiter(store)));
+      assertFalse(s.sharesBucketsWith(JdbcRateLimiter.builder(pool).tablePrefix("other_").build()));
     }
 
     @Override

@@ -5,13 +5,17 @@ import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.LimitingCodeStore;
+import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.TokenRecord;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,11 +38,17 @@ import org.jspecify.annotations.Nullable;
  *     .transport(transport).store(store).secret(secretFromVault).build();
  * }</pre>
  *
- * <p><b>Keys.</b> A pending code is one hash, {@code <prefix>code:{<type>:<address>}}, with the
+ * <p><b>Keys.</b> A pending code is one hash, {@code <prefix>code:<type>:{<address>}}, with the
  * HMAC of the code (hex), its expiry, its try limit and its tries; a token is one hash,
  * {@code <prefix>token:{<token hash>}}, with the address, type and times. Only keyed hashes of
- * codes and hashes of tokens are stored (C14). The part in braces is the Redis Cluster hash
- * tag.
+ * codes and hashes of tokens are stored (C14). The part in braces is the Redis Cluster hash tag:
+ * a code shares its address's tag with the address's limit buckets (see {@link RedisRateLimiter}).
+ *
+ * <p><b>Limits in the same round trip.</b> This store is a {@link LimitingCodeStore}: with a
+ * {@link RedisRateLimiter} on the same Redis and key prefix, the service sends a code and takes
+ * the address's cooldown and caps in one script, and counts a wrong try against the code and the
+ * failed-tries budget in one script, so a send or a wrong try is one round trip and a failure
+ * leaves nothing half done (C29).
  *
  * <p><b>Time.</b> Expiry is decided with the {@code now} the service passes, never with Redis's
  * clock. Redis TTLs only clean up: a record is kept for the {@linkplain Builder#gracePeriod grace
@@ -53,7 +64,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. {@link #close()} closes the connection if this store opened it; a connection or
  * client the application passed in stays open.
  */
-public final class RedisCodeStore implements CodeStore, AutoCloseable {
+public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
 
   /** Stores a pending code: replaces the record, expires it a grace period after its expiry. */
   static final LuaScript ISSUE = LuaScript.of("issue", """
@@ -88,6 +99,74 @@ public final class RedisCodeStore implements CodeStore, AutoCloseable {
       return max - tries - 1
       """);
 
+  /**
+   * Takes a permit of every bucket and stores the code, or, if a bucket is full, takes nothing and
+   * answers which. KEYS: the code, then the buckets. ARGV: MAC, expiry (µs), try limit, tries,
+   * keep (ms), now (ms), skew (ms), permit member, then window (ms) and limit per bucket. Answers
+   * -1 when stored, otherwise wait (ms) * 100 + the refused bucket's index. A replay of the same
+   * issue (the same MAC already stored, as after a retry of a call that timed out) takes nothing
+   * and answers -1.
+   */
+  static final LuaScript ISSUE_LIMITED = LuaScript.of("issueLimited", """
+      if redis.call('HGET', KEYS[1], 'm') == ARGV[1] then return -1 end
+      local now = tonumber(ARGV[6])
+      for i = 2, #KEYS do
+        local window = tonumber(ARGV[7 + 2 * (i - 1)])
+        local limit = tonumber(ARGV[8 + 2 * (i - 1)])
+        redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+        local n = redis.call('ZCARD', KEYS[i])
+        if n >= limit then
+          local oldest = redis.call('ZRANGE', KEYS[i], n - limit, n - limit, 'WITHSCORES')
+          return (tonumber(oldest[2]) + window - now) * 100 + i - 2
+        end
+      end
+      for i = 2, #KEYS do
+        redis.call('ZADD', KEYS[i], now, ARGV[8])
+        local keep = tonumber(ARGV[7 + 2 * (i - 1)]) + tonumber(ARGV[7])
+        if redis.call('PTTL', KEYS[i]) < keep then
+          redis.call('PEXPIRE', KEYS[i], keep)
+        end
+      end
+      redis.call('DEL', KEYS[1])
+      redis.call('HSET', KEYS[1], 'm', ARGV[1], 'e', ARGV[2], 'x', ARGV[3], 'a', ARGV[4])
+      redis.call('PEXPIRE', KEYS[1], ARGV[5])
+      return -1
+      """);
+
+  /**
+   * {@link #ATTEMPT} within a failed-tries budget: a full budget answers -5 and nothing is compared
+   * or counted; a mismatch also takes a permit of the budget. KEYS: the code, the budget. ARGV: now
+   * (µs), now (ms), window (ms), limit, skew (ms), permit member, then the candidates.
+   */
+  static final LuaScript ATTEMPT_LIMITED = LuaScript.of("attemptLimited", """
+      local now = tonumber(ARGV[2])
+      local window = tonumber(ARGV[3])
+      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+      if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return -5 end
+      local r = redis.call('HMGET', KEYS[1], 'm', 'e', 'x', 'a')
+      local stored = r[1] or ''
+      local matched = false
+      for i = 7, #ARGV do
+        if ARGV[i] == stored then matched = true end
+      end
+      if not r[1] then return -1 end
+      if tonumber(ARGV[1]) >= tonumber(r[2]) then return -2 end
+      local max = tonumber(r[3])
+      local tries = tonumber(r[4])
+      if tries >= max then return -3 end
+      if matched then
+        redis.call('DEL', KEYS[1])
+        return -4
+      end
+      redis.call('HINCRBY', KEYS[1], 'a', 1)
+      redis.call('ZADD', KEYS[2], now, ARGV[6])
+      local keep = window + tonumber(ARGV[5])
+      if redis.call('PTTL', KEYS[2]) < keep then
+        redis.call('PEXPIRE', KEYS[2], keep)
+      end
+      return max - tries - 1
+      """);
+
   /** Stores a token record. */
   static final LuaScript STORE_TOKEN = LuaScript.of("storeToken", """
       redis.call('DEL', KEYS[1])
@@ -109,6 +188,11 @@ public final class RedisCodeStore implements CodeStore, AutoCloseable {
       """);
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Makes this store's permit members unique across instances, as the limiter's are. */
+  private final String instanceId = Long.toUnsignedString(RANDOM.nextLong(), 36);
+  private final AtomicLong permitCounter = new AtomicLong();
 
   private final RedisEndpoint redis;
   private final String codePrefix;
@@ -119,7 +203,7 @@ public final class RedisCodeStore implements CodeStore, AutoCloseable {
   private RedisCodeStore(Builder b, RedisEndpoint redis) {
     this.redis = redis;
     this.keyPrefix = b.keyPrefix;
-    this.codePrefix = b.keyPrefix + "code:{";
+    this.codePrefix = b.keyPrefix + "code:";
     this.tokenPrefix = b.keyPrefix + "token:{";
     this.gracePeriod = b.gracePeriod;
   }
@@ -182,7 +266,7 @@ public final class RedisCodeStore implements CodeStore, AutoCloseable {
   }
 
   String codeKey(CodeKey key) {
-    return codePrefix + key.type().name() + ':' + key.address() + '}';
+    return codePrefix + key.type().name() + ":{" + key.address() + '}';
   }
 
   String tokenKey(String tokenHash) {
@@ -229,7 +313,10 @@ public final class RedisCodeStore implements CodeStore, AutoCloseable {
       args[i + 1] = HEX.formatHex(candidates.get(i));
     }
     Long answer = redis.eval(ATTEMPT, ScriptOutputType.INTEGER, new String[] {codeKey(key)}, args);
-    long r = answer == null ? -1 : answer;
+    return attemptResult(answer == null ? -1 : answer);
+  }
+
+  private AttemptResult attemptResult(long r) {
     if (r >= 0) {
       return AttemptResult.mismatched((int) r);
     }
@@ -241,6 +328,96 @@ public final class RedisCodeStore implements CodeStore, AutoCloseable {
       default -> throw new StoreUnavailableException(redis.where() + " answered attempt with " + r
           + ", which this version does not know; is another mailverify version using the same key prefix?", null);
     };
+  }
+
+  /**
+   * Tells whether the limiter is a {@link RedisRateLimiter} with the same key prefix on the same
+   * Redis (and database): a marker key written through this store's connection must be readable
+   * through the limiter's. Asked once, when the service is built; if Redis cannot be reached then,
+   * the answer is {@code false} and the service calls the limiter and the store separately.
+   */
+  @Override
+  public boolean sharesBucketsWith(RateLimiter limiter) {
+    Objects.requireNonNull(limiter, "limiter");
+    if (!(limiter instanceof RedisRateLimiter other) || !other.keyPrefix().equals(keyPrefix)) {
+      return false;
+    }
+    String marker = Long.toUnsignedString(RANDOM.nextLong(), 36);
+    String probe = keyPrefix + "probe:{" + marker + '}';
+    try {
+      redis.call("probe", c -> c.set(probe, marker, SetArgs.Builder.px(60_000)));
+      try {
+        return marker.equals(other.endpoint().call("probe", c -> c.get(probe)));
+      } finally {
+        redis.call("probe", c -> c.del(probe));
+      }
+    } catch (StoreUnavailableException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Takes the permits and stores the code in one script ({@link #ISSUE_LIMITED}): one round trip.
+   * Every key is in the address's hash slot (see {@link RedisRateLimiter}), so this works on Redis
+   * Cluster too.
+   */
+  @Override
+  public Optional<Refusal> issue(CodeKey key, PendingCode code, List<Permit> permits, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(permits, "permits");
+    Objects.requireNonNull(now, "now");
+    String[] keys = new String[permits.size() + 1];
+    keys[0] = codeKey(key);
+    String[] args = new String[8 + 2 * permits.size()];
+    args[0] = HEX.formatHex(code.mac());
+    args[1] = Long.toString(micros(code.expiresAt()));
+    args[2] = Integer.toString(code.maxAttempts());
+    args[3] = Integer.toString(code.attempts());
+    args[4] = Long.toString(keepMillis(code.expiresAt(), now));
+    args[5] = Long.toString(now.toEpochMilli());
+    args[6] = Long.toString(RedisRateLimiter.SKEW_MILLIS);
+    args[7] = newPermitMember();
+    for (int i = 0; i < permits.size(); i++) {
+      Permit p = permits.get(i);
+      keys[i + 1] = RedisKeys.bucketKey(keyPrefix, p.bucket());
+      args[8 + 2 * i] = Long.toString(p.quota().window().toMillis());
+      args[9 + 2 * i] = Integer.toString(p.quota().limit());
+    }
+    Long answer = redis.eval(ISSUE_LIMITED, ScriptOutputType.INTEGER, keys, args);
+    long r = answer == null ? -1 : answer;
+    if (r < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new Refusal((int) (r % 100), Duration.ofMillis(r / 100)));
+  }
+
+  /** Checks the budget, makes the attempt and counts a wrong try in one script ({@link #ATTEMPT_LIMITED}). */
+  @Override
+  public Optional<AttemptResult> attempt(CodeKey key, List<byte[]> candidates, Permit failedTries, Instant now) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(candidates, "candidates");
+    Objects.requireNonNull(failedTries, "failedTries");
+    Objects.requireNonNull(now, "now");
+    String[] args = new String[candidates.size() + 6];
+    args[0] = Long.toString(micros(now));
+    args[1] = Long.toString(now.toEpochMilli());
+    args[2] = Long.toString(failedTries.quota().window().toMillis());
+    args[3] = Integer.toString(failedTries.quota().limit());
+    args[4] = Long.toString(RedisRateLimiter.SKEW_MILLIS);
+    args[5] = newPermitMember();
+    for (int i = 0; i < candidates.size(); i++) {
+      args[i + 6] = HEX.formatHex(candidates.get(i));
+    }
+    Long answer = redis.eval(ATTEMPT_LIMITED, ScriptOutputType.INTEGER,
+        new String[] {codeKey(key), RedisKeys.bucketKey(keyPrefix, failedTries.bucket())}, args);
+    long r = answer == null ? -1 : answer;
+    return r == -5 ? Optional.empty() : Optional.of(attemptResult(r));
+  }
+
+  /** A permit member no other permit of any instance has, as {@link RedisRateLimiter} makes them. */
+  private String newPermitMember() {
+    return Long.toString(permitCounter.incrementAndGet(), 36) + '.' + instanceId;
   }
 
   @Override

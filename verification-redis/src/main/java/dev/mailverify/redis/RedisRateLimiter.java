@@ -26,9 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  *
  * <p><b>Keys.</b> A bucket is an exact sliding log: one sorted set
- * {@code <prefix>limit:{<bucket>}} of permit times (epoch milliseconds as scores; each member is
- * unique: a counter and a random id of the limiter instance that took it). The part in braces is
- * the Redis Cluster hash tag. It expires one window plus one minute (for clock skew between
+ * {@code <prefix>limit:<kind>:<type>:{<address>}} of permit times (epoch milliseconds as scores;
+ * each member is unique: a counter and a random id of the limiter instance that took it). The part
+ * in braces, the bucket name's last {@code :}-separated part, is the Redis Cluster hash tag, so
+ * every bucket of an address is in the slot of that address's code and a {@link RedisCodeStore}
+ * on the same Redis and key prefix can take them in its own scripts. It expires one window plus one minute (for clock skew between
  * instances) after the newest permit, and a release that empties it removes it.
  *
  * <p><b>Time.</b> Decisions use the {@code now} the service passes, never Redis's clock.
@@ -78,13 +80,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
   private final RedisEndpoint redis;
   private final String keyPrefix;
-  private final String bucketPrefix;
   private final String skew = Long.toString(SKEW_MILLIS);
 
   private RedisRateLimiter(Builder b, RedisEndpoint redis) {
     this.redis = redis;
     this.keyPrefix = b.keyPrefix;
-    this.bucketPrefix = b.keyPrefix + "limit:{";
   }
 
   /**
@@ -142,7 +142,21 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   }
 
   String[] keys(String bucket) {
-    return new String[] {bucketPrefix + bucket + '}'};
+    return new String[] {RedisKeys.bucketKey(keyPrefix, bucket)};
+  }
+
+  /** The connection, for a {@link RedisCodeStore} that checks whether it shares it. */
+  RedisEndpoint endpoint() {
+    return redis;
+  }
+
+  String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /** A member no other permit of any instance has: a counter and this instance's random id. */
+  String newPermitMember() {
+    return Long.toString(permits.incrementAndGet(), 36) + '.' + instanceId;
   }
 
   @Override
@@ -155,7 +169,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         Long.toString(quota.window().toMillis()),
         Integer.toString(quota.limit()),
         skew,
-        Long.toString(permits.incrementAndGet(), 36) + '.' + instanceId);
+        newPermitMember());
     if (wait == null || wait < 0) {
       return Decision.grant();
     }

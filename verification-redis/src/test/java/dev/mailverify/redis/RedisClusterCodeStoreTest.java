@@ -1,6 +1,7 @@
 package dev.mailverify.redis;
 
 import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.test.CodeStoreContract;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -31,6 +32,13 @@ class RedisClusterCodeStoreTest extends CodeStoreContract {
   }
 
   @Override
+  protected RateLimiter sharedLimiter(CodeStore store) {
+    RedisRateLimiter limiter = RedisRateLimiter.builder(client).keyPrefix(prefix).build();
+    opened.add(limiter);
+    return limiter;
+  }
+
+  @Override
   protected String dump(CodeStore store) {
     return RedisServers.dump(inspect.sync(), prefix);
   }
@@ -41,6 +49,7 @@ class RedisClusterCodeStoreTest extends CodeStoreContract {
       c.close();
     }
     if (inspect != null) {
+      RedisServers.deleteAll(inspect.sync(), prefix);
       inspect.close();
     }
     if (client != null) {

@@ -8,6 +8,7 @@ import dev.mailverify.core.spi.AttemptResult.Outcome;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.spi.TokenRecord;
 import dev.mailverify.test.CodeStoreContract;
 import io.lettuce.core.RedisClient;
@@ -28,6 +29,7 @@ class RedisCodeStoreTest extends CodeStoreContract {
   private static StatefulRedisConnection<String, String> inspect;
 
   private final List<RedisCodeStore> opened = new ArrayList<>();
+  private final List<RedisRateLimiter> limiters = new ArrayList<>();
   private String prefix;
 
   static synchronized RedisClient client() {
@@ -57,6 +59,13 @@ class RedisCodeStoreTest extends CodeStoreContract {
   }
 
   @Override
+  protected RateLimiter sharedLimiter(CodeStore store) {
+    RedisRateLimiter limiter = RedisRateLimiter.builder(client()).keyPrefix(prefix).build();
+    limiters.add(limiter);
+    return limiter;
+  }
+
+  @Override
   protected String dump(CodeStore store) {
     return RedisServers.dump(inspect.sync(), prefix);
   }
@@ -64,6 +73,7 @@ class RedisCodeStoreTest extends CodeStoreContract {
   @AfterEach
   void closeStores() {
     opened.forEach(RedisCodeStore::close);
+    limiters.forEach(RedisRateLimiter::close);
     if (prefix != null && inspect != null) {
       RedisServers.deleteAll(inspect.sync(), prefix);
     }
@@ -116,12 +126,16 @@ class RedisCodeStoreTest extends CodeStoreContract {
   }
 
   @Test
-  @DisplayName("C28: keys share a cluster hash tag per verification; the default prefix is mailverify:")
+  @DisplayName("C28: a verification's code and limit buckets share the address's cluster hash tag; the default prefix is mailverify:")
   void keyLayout() {
     RedisCodeStore s = RedisCodeStore.builder(client()).build();
     opened.add(s);
     assertThat(s.codeKey(new CodeKey(VerificationType.REGISTER, "a@example.com")))
-        .isEqualTo("mailverify:code:{register:a@example.com}");
+        .isEqualTo("mailverify:code:register:{a@example.com}");
+    assertThat(RedisKeys.bucketKey("mailverify:", "cooldown:register:a@example.com"))
+        .isEqualTo("mailverify:limit:cooldown:register:{a@example.com}");
+    assertThat(RedisKeys.bucketKey("mailverify:", "address-all:a@example.com"))
+        .isEqualTo("mailverify:limit:address-all:{a@example.com}");
     assertThat(s.tokenKey("abc")).isEqualTo("mailverify:token:{abc}");
     assertThat(s.toString()).contains("127.0.0.1:6379").contains("mailverify:");
   }

@@ -69,7 +69,7 @@ class RedisRateLimiterTest extends RateLimiterContract {
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     limiter.tryAcquire("cooldown:register:a@example.com", new Quota(1, Duration.ofSeconds(60)), t0);
     String[] keys = ((RedisRateLimiter) limiter).keys("cooldown:register:a@example.com");
-    assertThat(keys).containsExactly(prefix + "limit:{cooldown:register:a@example.com}");
+    assertThat(keys).containsExactly(prefix + "limit:cooldown:register:{a@example.com}");
     for (String k : keys) {
       assertThat(inspect.sync().pttl(k)).isBetween(100_000L, 120_000L);
     }

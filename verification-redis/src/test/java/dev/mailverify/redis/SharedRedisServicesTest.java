@@ -14,6 +14,7 @@ import dev.mailverify.test.MutableClock;
 import dev.mailverify.test.Race;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,6 +112,17 @@ class SharedRedisServicesTest {
     assertThat(redeemed.stream().filter(Optional::isPresent)).hasSize(1);
     assertThat(redeemed.stream().flatMap(Optional::stream).findFirst().orElseThrow().email())
         .isEqualToIgnoringCase("ann@example.com");
+  }
+
+  @Test
+  @DisplayName("C28: one send leaves its code and the address's buckets in one hash slot")
+  void oneSendsKeysShareOneSlot() {
+    assertThat(a.sendVerificationCode("slot@example.com", TYPE, TTL)).isInstanceOf(SendResult.Sent.class);
+    try (StatefulRedisConnection<String, String> c = clientA.connect()) {
+      List<String> keys = RedisServers.keys(c.sync(), prefix);
+      assertThat(keys).hasSize(4).allSatisfy(k -> assertThat(k).endsWith("{slot@example.com}"));
+      assertThat(keys.stream().map(SlotHash::getSlot).distinct()).hasSize(1);
+    }
   }
 
   @Test

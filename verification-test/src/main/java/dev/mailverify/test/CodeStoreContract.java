@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mailverify.core.Quota;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.AttemptResult.Outcome;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.LimitingCodeStore;
 import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.spi.TokenRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -356,6 +360,172 @@ public abstract class CodeStoreContract {
         i -> store.takeToken("hash-addr", i % 2 == 0 ? "a@example.com" : "x" + i + "@example.com", T0));
     assertEquals(1, count(results, Optional::isPresent));
     assertTrue(store.takeToken("hash-addr", null, T0).isEmpty());
+  }
+
+  // ---- LimitingCodeStore: permits taken with the store operation (run when the store is one) ----
+
+  /**
+   * Returns a limiter that keeps its buckets where the store does, so that
+   * {@link LimitingCodeStore#sharesBucketsWith} holds for it (for Redis: a limiter with the same
+   * key prefix on the same server). Called only when the store is a {@link LimitingCodeStore};
+   * such a store's test must override it.
+   *
+   * @param store the store from {@link #createStore()}
+   * @return the limiter; not null
+   */
+  protected RateLimiter sharedLimiter(CodeStore store) {
+    throw new AssertionError(store.getClass().getName() + " is a LimitingCodeStore: its test must override"
+        + " CodeStoreContract.sharedLimiter to return the limiter that shares its buckets");
+  }
+
+  /**
+   * The store as a {@link LimitingCodeStore}, if it is one and shares its buckets with
+   * {@link #sharedLimiter}; otherwise the calling test is skipped (the service would call the
+   * limiter and the store separately, which the other tests cover).
+   */
+  private LimitingCodeStore limiting() {
+    assumeTrue(store instanceof LimitingCodeStore, "the store takes no permits itself; the service calls the limiter");
+    LimitingCodeStore s = (LimitingCodeStore) store;
+    assumeTrue(s.sharesBucketsWith(sharedLimiter(store)),
+        "the store takes permits only with a limiter whose buckets it shares, which it does not here");
+    return s;
+  }
+
+  private static LimitingCodeStore.Permit permit(String bucket, int limit, Duration window) {
+    return new LimitingCodeStore.Permit(bucket, new Quota(limit, window));
+  }
+
+  @Test
+  @DisplayName("C28: a LimitingCodeStore never shares buckets with an in-memory limiter")
+  void limitingStoreKnowsItsLimiter() {
+    assumeTrue(store instanceof LimitingCodeStore, "the store takes no permits itself; the service calls the limiter");
+    assertFalse(((LimitingCodeStore) store).sharesBucketsWith(RateLimiter.inMemory()));
+  }
+
+  @Test
+  @DisplayName("C10, C11, C29: a limiting issue takes every permit with the code, or, refused, none and keeps the old code")
+  void limitingIssueTakesAllOrNothing() {
+    LimitingCodeStore s = limiting();
+    RateLimiter limiter = sharedLimiter(store);
+    CodeKey k = key("lim@example.com");
+    String cooldown = "cooldown:register:lim@example.com";
+    String cap = "address:register:lim@example.com";
+    List<LimitingCodeStore.Permit> permits =
+        List.of(permit(cooldown, 1, Duration.ofSeconds(60)), permit(cap, 3, Duration.ofHours(1)));
+
+    assertEquals(Optional.empty(), s.issue(k, new PendingCode(mac("111111"), T0.plus(TTL), 5, 0), permits, T0));
+    Optional<LimitingCodeStore.Refusal> refused =
+        s.issue(k, new PendingCode(mac("222222"), T0.plus(TTL), 5, 0), permits, T0.plusSeconds(10));
+    assertEquals(0, refused.map(LimitingCodeStore.Refusal::index).orElse(-1), "the cooldown refuses");
+    assertEquals(Duration.ofSeconds(50), refused.map(LimitingCodeStore.Refusal::retryAfter).orElse(Duration.ZERO));
+    // the refused issue took no permit of the cap (1 of 3 taken) and left the first code in place
+    assertTrue(limiter.tryAcquire(cap, new Quota(3, Duration.ofHours(1)), T0.plusSeconds(11)).granted());
+    assertTrue(limiter.tryAcquire(cap, new Quota(3, Duration.ofHours(1)), T0.plusSeconds(11)).granted());
+    assertFalse(limiter.tryAcquire(cap, new Quota(3, Duration.ofHours(1)), T0.plusSeconds(11)).granted());
+    assertEquals(Outcome.MATCHED, attempt(k, "111111", T0.plusSeconds(12)).outcome());
+  }
+
+  @Test
+  @DisplayName("C29: a limiting issue replayed after a timeout (the same code) takes no second permit")
+  void limitingIssueReplayTakesNothing() {
+    LimitingCodeStore s = limiting();
+    CodeKey k = key("replay@example.com");
+    List<LimitingCodeStore.Permit> permits = List.of(permit("address:register:replay@example.com", 2,
+        Duration.ofHours(1)));
+    PendingCode first = new PendingCode(mac("111111"), T0.plus(TTL), 5, 0);
+    assertEquals(Optional.empty(), s.issue(k, first, permits, T0));
+    assertEquals(Optional.empty(), s.issue(k, first, permits, T0), "the replay is answered as done");
+    // one permit of two was taken: one more code, then the cap refuses
+    assertEquals(Optional.empty(), s.issue(k, new PendingCode(mac("222222"), T0.plus(TTL), 5, 0), permits, T0));
+    assertTrue(s.issue(k, new PendingCode(mac("333333"), T0.plus(TTL), 5, 0), permits, T0).isPresent());
+    assertEquals(Outcome.MATCHED, attempt(k, "222222", T0).outcome());
+  }
+
+  @Test
+  @DisplayName("C13, C28: the shared limiter sees and releases the permits a limiting issue took")
+  void limitingIssuePermitsAreTheLimiters() {
+    LimitingCodeStore s = limiting();
+    RateLimiter limiter = sharedLimiter(store);
+    CodeKey k = key("lift@example.com");
+    String cooldown = "cooldown:register:lift@example.com";
+    List<LimitingCodeStore.Permit> permits = List.of(permit(cooldown, 1, Duration.ofSeconds(60)));
+    assertEquals(Optional.empty(), s.issue(k, new PendingCode(mac("111111"), T0.plus(TTL), 5, 0), permits, T0));
+    assertFalse(limiter.tryAcquire(cooldown, new Quota(1, Duration.ofSeconds(60)), T0).granted());
+    limiter.release(cooldown, T0); // a failed mail lifts the cooldown (C13)
+    assertEquals(Optional.empty(), s.issue(k, new PendingCode(mac("222222"), T0.plus(TTL), 5, 0), permits, T0));
+    assertEquals(Outcome.MATCHED, attempt(k, "222222", T0).outcome());
+    // no permits at all: a plain issue
+    assertEquals(Optional.empty(), s.issue(k, new PendingCode(mac("333333"), T0.plus(TTL), 5, 0), List.of(), T0));
+    assertEquals(Outcome.MATCHED, attempt(k, "333333", T0).outcome());
+  }
+
+  @Test
+  @DisplayName("C7: a limited attempt counts only a wrong try against the budget; a used-up budget compares nothing")
+  void limitedAttemptCountsOnlyWrongTries() {
+    LimitingCodeStore s = limiting();
+    RateLimiter limiter = sharedLimiter(store);
+    CodeKey k = key("budget@example.com");
+    String failures = "failures:register:budget@example.com";
+    LimitingCodeStore.Permit budget = permit(failures, 2, Duration.ofHours(1));
+    assertEquals(Optional.of(Outcome.NOT_FOUND), s.attempt(k, List.of(mac("111111")), budget, T0)
+        .map(AttemptResult::outcome), "nothing pending: no try counted");
+    issue(k, "123456", 5);
+    assertEquals(Optional.of(AttemptResult.mismatched(4)), s.attempt(k, List.of(mac("000000")), budget, T0));
+    issue(k, "123456", 5);
+    assertEquals(Optional.of(AttemptResult.mismatched(4)), s.attempt(k, List.of(), budget, T0));
+    assertEquals(Optional.empty(), s.attempt(k, List.of(mac("123456")), budget, T0), "budget used up");
+    // the right code was not compared, so it is still pending; the limiter sees the full budget
+    assertFalse(limiter.tryAcquire(failures, new Quota(2, Duration.ofHours(1)), T0).granted());
+    assertEquals(Outcome.MATCHED, attempt(k, "123456", T0).outcome());
+    // once the window has passed, the budget is back
+    store.issue(k, new PendingCode(mac("123456"), T0.plus(Duration.ofHours(2)), 5, 0), T0);
+    assertEquals(Optional.of(AttemptResult.mismatched(4)), s.attempt(k, List.of(mac("000000")), budget,
+        T0.plus(Duration.ofHours(1)).plusMillis(1)));
+  }
+
+  @Test
+  @DisplayName("C7, C8: a right try takes no permit of the budget, a matched code is gone")
+  void limitedAttemptRightCodeTakesNoPermit() {
+    LimitingCodeStore s = limiting();
+    CodeKey k = key("right@example.com");
+    LimitingCodeStore.Permit budget = permit("failures:register:right@example.com", 1, Duration.ofHours(1));
+    issue(k, "123456", 5);
+    assertEquals(Optional.of(AttemptResult.matched()), s.attempt(k, List.of(mac("123456")), budget, T0));
+    issue(k, "654321", 5);
+    assertEquals(Optional.of(AttemptResult.matched()), s.attempt(k, List.of(mac("654321")), budget, T0));
+    assertEquals(Optional.of(Outcome.NOT_FOUND), s.attempt(k, List.of(mac("654321")), budget, T0)
+        .map(AttemptResult::outcome));
+  }
+
+  @Test
+  @DisplayName("C8, C10: 20 threads issuing within one cooldown at once - exactly one code is stored")
+  void raceLimitingIssue() throws Exception {
+    LimitingCodeStore s = limiting();
+    CodeKey k = key("raceissue@example.com");
+    List<LimitingCodeStore.Permit> permits =
+        List.of(permit("cooldown:register:raceissue@example.com", 1, Duration.ofSeconds(60)));
+    List<Optional<LimitingCodeStore.Refusal>> results =
+        race(20, i -> s.issue(k, new PendingCode(mac("code" + i), T0.plus(TTL), 5, 0), permits, T0));
+    assertEquals(1, count(results, Optional::isEmpty));
+    int winner = -1;
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i).isEmpty()) {
+        winner = i;
+      }
+    }
+    assertEquals(Outcome.MATCHED, attempt(k, "code" + winner, T0).outcome());
+  }
+
+  @Test
+  @DisplayName("C7, C8: 30 threads guessing wrong within a budget of 10 at once - exactly 10 are counted")
+  void raceLimitedAttempts() throws Exception {
+    LimitingCodeStore s = limiting();
+    LimitingCodeStore.Permit budget = permit("failures:register:racebudget@example.com", 10, Duration.ofHours(1));
+    CodeKey k = key("racebudget@example.com");
+    store.issue(k, new PendingCode(mac("123456"), T0.plus(TTL), 100, 0), T0);
+    List<Optional<AttemptResult>> results = race(30, i -> s.attempt(k, List.of(mac("w" + i)), budget, T0));
+    assertEquals(10, count(results, r -> r.map(a -> a.outcome() == Outcome.MISMATCHED).orElse(false)));
+    assertEquals(20, count(results, Optional::isEmpty));
   }
 
   private static <T> List<T> race(int threads, Race.Task<T> task) throws Exception {

@@ -21,8 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@link #blackHole()}: connections stay open, nothing is forwarded either way (the bytes are
  *       dropped) and new connections are accepted and never answered, as when a network path drops
  *       packets;
- *   <li>{@link #refuse()}: the listening socket and every connection are closed, so new
- *       connections are refused.
+ *   <li>{@link #refuse()}: every connection is closed and every new one is reset as soon as it is
+ *       accepted, so to a client the server refuses connections (the port stays bound: a closed
+ *       port in the ephemeral range could be taken by another socket before the restore).
  * </ul>
  *
  * <p>{@link #restore()} undoes any of them as a restarted server would: it closes every connection
@@ -45,6 +46,7 @@ public final class TcpProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
   private volatile boolean blackHole;
+  private volatile boolean refusing;
   private boolean paused;
 
   /**
@@ -91,32 +93,29 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * Closes the listening socket and every connection: new connections are refused until
-   * {@link #restore()}.
+   * Closes every connection and resets every new one at once (a TCP reset as soon as it is
+   * accepted), until {@link #restore()}: to a client, the server refuses connections. The port
+   * stays bound, so that no other socket (such as a client's reconnect that the kernel happens to
+   * give the same local port) can take it before {@link #restore()}.
    *
-   * @throws IOException if the listening socket cannot be closed
+   * @throws IOException never; declared for compatibility
    */
   public void refuse() throws IOException {
-    server.close();
+    refusing = true;
     closeConnections();
   }
 
   /**
-   * Ends a pause, black hole or refusal as a restarted server would: closes every connection,
-   * listens again on the same port if it was refusing, and forwards new connections.
+   * Ends a pause, black hole or refusal as a restarted server would: closes every connection and
+   * forwards new connections.
    *
-   * @throws IOException if the port cannot be bound again
+   * @throws IOException never; declared for compatibility
    */
   public void restore() throws IOException {
     closeConnections();
     blackHole = false;
+    refusing = false;
     resume();
-    if (server.isClosed()) {
-      ServerSocket s = new ServerSocket();
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      listen(s);
-    }
   }
 
   private void listen(ServerSocket s) {
@@ -133,6 +132,15 @@ public final class TcpProxy implements AutoCloseable {
         client = s.accept();
       } catch (IOException e) {
         return; // closed
+      }
+      if (refusing) {
+        try {
+          client.setSoLinger(true, 0); // close with a reset: the connection is refused
+        } catch (IOException e) {
+          // closed either way
+        }
+        closeQuietly(client);
+        continue;
       }
       sockets.add(client);
       if (blackHole) {
@@ -204,6 +212,7 @@ public final class TcpProxy implements AutoCloseable {
   @Override
   public void close() throws IOException {
     resume();
-    refuse();
+    server.close();
+    closeConnections();
   }
 }

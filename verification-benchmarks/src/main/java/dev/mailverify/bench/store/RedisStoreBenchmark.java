@@ -50,11 +50,11 @@ import org.openjdk.jmh.infra.ThreadParams;
  * right code, and {@code sendVerificationCode} into the in-memory outbox, on 1 and 8 threads,
  * beside the floor: a bare Lettuce {@code EVALSHA} of {@code return 1} on the same client.
  *
- * <p>Round trips per call (each one {@code EVALSHA}, atomic on the server): wrong code 2 (the
- * failed-tries limiter's {@code tryAcquire}, the store's {@code attempt}); right code 4
- * ({@code tryAcquire}, {@code attempt}, the limiter's {@code release}, the store's
- * {@code storeToken}); send with the relaxed policy 2 (the per-address quota's
- * {@code tryAcquire}, the store's {@code issue}; the production policy adds the cooldown's).
+ * <p>Round trips per call (each one {@code EVALSHA}, atomic on the server; store and limiter share
+ * the client and prefix, so the store takes the address's permits in its own scripts): wrong code
+ * 1 (budget, try and count in one script); right code 2 (the attempt, the token); send 1 (the
+ * limits and the code in one script). {@code RedisClusterRoundTripsTest} counts them on the
+ * server.
  *
  * <p>Codes to verify are issued into the store directly, outside measured time (the same keyed
  * hash the service stores): each thread keeps a pool, a wrong code is tried at most 19 times
@@ -279,7 +279,7 @@ public class RedisStoreBenchmark {
   }
 
   /**
-   * A wrong code on one thread: 2 round trips.
+   * A wrong code on one thread: 1 round trip.
    *
    * @param p this thread's codes
    * @return the result
@@ -303,7 +303,7 @@ public class RedisStoreBenchmark {
   }
 
   /**
-   * The right code on one thread: 4 round trips.
+   * The right code on one thread: 2 round trips.
    *
    * @param p this thread's codes
    * @return the result
@@ -327,7 +327,7 @@ public class RedisStoreBenchmark {
   }
 
   /**
-   * A send into the outbox on one thread: 2 round trips.
+   * A send into the outbox on one thread: 1 round trip.
    *
    * @param p this thread's addresses
    * @return the result

@@ -32,6 +32,10 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>A store that keeps the rate limiter's buckets too (one Redis, one SQL database) can also
+ * implement {@link LimitingCodeStore}, so that a send or a wrong try is one round trip and a
+ * failure half-way leaves no permit behind (C29).
+ *
  * <p>The built-in {@link #inMemory()} runs on Caffeine.
  */
 public interface CodeStore {

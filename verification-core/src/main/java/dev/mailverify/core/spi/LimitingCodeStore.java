@@ -1,0 +1,118 @@
+package dev.mailverify.core.spi;
+
+import dev.mailverify.core.Quota;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@link CodeStore} that can take rate-limit permits in the same atomic operation as its own
+ * work, because it keeps the limiter's buckets itself (one Redis script, one SQL statement). With
+ * such a store, a send is one round trip that checks and takes the limits and stores the code, and
+ * a wrong try is one round trip that counts it against the code and against the failed-tries
+ * budget (C7). Nothing is left behind by a failure half-way (C29): either the whole operation
+ * happened or none of it.
+ *
+ * <p>The service uses these methods only when {@link #sharesBucketsWith(RateLimiter)} says that
+ * the configured {@link RateLimiter} reads and writes the same buckets, so that a permit taken
+ * here is the permit the limiter sees (it still lifts a cooldown with
+ * {@link RateLimiter#release}). Otherwise it calls the limiter and the store separately.
+ *
+ * <p>Only permits of buckets scoped to the verification's address are passed here (cooldown, cap
+ * per address and type, cap per address, failed-tries budget), so that a store partitioned by
+ * address (Redis Cluster: one hash slot per address) can take them all on one node. The per-client
+ * and custom caps are taken through the limiter, before.
+ *
+ * <p>Implementations must pass {@code dev.mailverify.test.CodeStoreContract}, whose tests of these
+ * methods run when the store implements this interface.
+ */
+public interface LimitingCodeStore extends CodeStore {
+
+  /**
+   * Tells whether the limiter keeps its buckets where this store does, under the same names, so
+   * that the permits this store takes are the limiter's.
+   *
+   * @param limiter the configured limiter; not null
+   * @return {@code true} if the service may use this store's permit-taking operations
+   */
+  boolean sharesBucketsWith(RateLimiter limiter);
+
+  /**
+   * Takes one permit of each bucket and stores the code, atomically: if any bucket is full, no
+   * permit is taken, the earlier code (if any) stays as it was, and the first full bucket is
+   * named. Otherwise every permit is taken and the code replaces any earlier one, as
+   * {@link #issue(CodeKey, PendingCode, Instant)} does.
+   *
+   * @param key the address and type
+   * @param code the new code
+   * @param permits the permits to take, in the order a refusal is reported; may be empty
+   * @param now the current time
+   * @return empty if the code was stored, otherwise the first permit that was refused
+   * @throws dev.mailverify.core.StoreUnavailableException if the store cannot be reached in time
+   */
+  Optional<Refusal> issue(CodeKey key, PendingCode code, List<Permit> permits, Instant now);
+
+  /**
+   * Makes one verification attempt within a failed-tries budget, atomically: if the budget's bucket
+   * is full, nothing is compared or counted and empty is returned; otherwise the attempt is made
+   * exactly as {@link #attempt(CodeKey, List, Instant)} makes it, and a
+   * {@link AttemptResult.Outcome#MISMATCHED} outcome also takes one permit of the budget.
+   *
+   * @param key the address and type
+   * @param candidates the MACs of the typed code under each active secret; empty for input that
+   *     cannot match
+   * @param failedTries the failed-tries budget of the address and type (C7)
+   * @param now the current time
+   * @return the outcome, or empty if the budget is used up
+   * @throws dev.mailverify.core.StoreUnavailableException if the store cannot be reached in time
+   */
+  Optional<AttemptResult> attempt(CodeKey key, List<byte[]> candidates, Permit failedTries, Instant now);
+
+  /**
+   * One permit to take: the bucket, named as the service names it for
+   * {@link RateLimiter#tryAcquire}, and its quota.
+   *
+   * @param bucket the bucket's name; not empty
+   * @param quota the limit and window
+   */
+  record Permit(String bucket, Quota quota) {
+    /**
+     * Checks the parts.
+     *
+     * @param bucket the bucket's name; not empty
+     * @param quota the limit and window
+     * @throws IllegalArgumentException if the bucket is empty
+     */
+    public Permit {
+      Objects.requireNonNull(bucket, "bucket");
+      Objects.requireNonNull(quota, "quota");
+      if (bucket.isEmpty()) {
+        throw new IllegalArgumentException("bucket must not be empty");
+      }
+    }
+  }
+
+  /**
+   * The permit that stopped an {@link #issue(CodeKey, PendingCode, List, Instant)}.
+   *
+   * @param index the position of the refused permit in the list passed in
+   * @param retryAfter how long until a permit of that bucket frees; not negative
+   */
+  record Refusal(int index, Duration retryAfter) {
+    /**
+     * Checks the parts.
+     *
+     * @param index the position of the refused permit in the list passed in
+     * @param retryAfter how long until a permit of that bucket frees; not negative
+     * @throws IllegalArgumentException if the index or the wait is negative
+     */
+    public Refusal {
+      Objects.requireNonNull(retryAfter, "retryAfter");
+      if (index < 0 || retryAfter.isNegative()) {
+        throw new IllegalArgumentException("index and retryAfter must not be negative");
+      }
+    }
+  }
+}

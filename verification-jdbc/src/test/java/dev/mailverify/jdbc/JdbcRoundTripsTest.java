@@ -1,0 +1,133 @@
+package dev.mailverify.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.mailverify.core.MailTransport;
+import dev.mailverify.core.SendResult;
+import dev.mailverify.core.VerificationCodeService;
+import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.VerifyResult;
+import dev.mailverify.core.transport.InMemoryOutbox;
+import dev.mailverify.test.MutableClock;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Round trips per service call on PostgreSQL, counted at the driver: every statement execution
+ * (one {@code execute} of several statements is one round trip) through a DataSource that counts
+ * them, shared by the store and the limiter as an application shares its pool. Commits are those
+ * executions, in auto-commit: the store never calls {@code commit()} on PostgreSQL (counted too).
+ */
+class JdbcRoundTripsTest {
+  private static final VerificationType TYPE = VerificationType.REGISTER;
+  private static final Set<String> EXECUTIONS = Set.of("execute", "executeQuery", "executeUpdate", "executeBatch",
+      "executeLargeUpdate");
+
+  private final String prefix = TestDatabase.freshPrefix();
+  private final AtomicInteger executions = new AtomicInteger();
+  private final AtomicInteger commits = new AtomicInteger();
+  private final MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+  private final InMemoryOutbox outbox = MailTransport.inMemory();
+  private HikariDataSource pool;
+  private VerificationCodeService service;
+
+  @BeforeEach
+  void start() {
+    TestDatabase.POSTGRESQL.require();
+    pool = TestDatabase.POSTGRESQL.pool("round-trips", TestDatabase.POSTGRESQL.port(), 2, 5_000);
+    DataSource counted = counting(pool);
+    JdbcCodeStore store = JdbcCodeStore.builder(counted).tablePrefix(prefix).createTablesIfMissing(true).build();
+    JdbcRateLimiter limiter = JdbcRateLimiter.builder(counted).tablePrefix(prefix).build();
+    service = VerificationCodeService.builder().transport(outbox).store(store).rateLimiter(limiter).clock(clock)
+        .secret("round trips counted at the driver, 32+ bytes".getBytes(StandardCharsets.US_ASCII)).build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (pool != null) {
+      TestDatabase.drop(pool, prefix);
+      pool.close();
+    }
+  }
+
+  private DataSource counting(DataSource target) {
+    return proxy(DataSource.class, target, (r, name) -> name.equals("getConnection") ? proxy(Connection.class,
+        (Connection) r, (r2, name2) -> {
+          if (name2.equals("commit")) {
+            commits.incrementAndGet();
+          }
+          return r2 instanceof Statement st && !(r2 instanceof Connection) ? countingStatement(st) : r2;
+        }) : r);
+  }
+
+  private Object countingStatement(Statement st) {
+    Class<?> type = st instanceof java.sql.PreparedStatement ? java.sql.PreparedStatement.class : Statement.class;
+    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, (p, m, args) -> {
+      if (EXECUTIONS.contains(m.getName())) {
+        executions.incrementAndGet();
+      }
+      try {
+        return m.invoke(st, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    });
+  }
+
+  /** Wraps an object so that every result passes through {@code after}. */
+  private <T> T proxy(Class<T> type, Object target, java.util.function.BiFunction<Object, String, Object> after) {
+    InvocationHandler h = (p, m, args) -> {
+      Object result;
+      try {
+        result = m.invoke(target, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+      return result == null ? null : after.apply(result, m.getName());
+    };
+    return type.cast(Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {type}, h));
+  }
+
+  private <T> String cost(String what, Supplier<T> call, Class<?> expected) {
+    int e0 = executions.get();
+    int c0 = commits.get();
+    assertThat(call.get()).as(what).isInstanceOf(expected);
+    String cost = (executions.get() - e0) + " round trips, " + (commits.get() - c0) + " commit() calls";
+    System.err.println("[mailverify] PostgreSQL, " + what + ": " + cost);
+    return cost;
+  }
+
+  @Test
+  @DisplayName("C28: on PostgreSQL a send and a wrong verify are one round trip each, a right verify three, a redeem one")
+  void roundTripsPerCall() {
+    assertThat(cost("send", () -> service.sendVerificationCode("rt@example.com", TYPE, Duration.ofMinutes(10)),
+        SendResult.Sent.class)).isEqualTo("1 round trips, 0 commit() calls");
+    String code = outbox.latestCode("rt@example.com").orElseThrow();
+    String wrong = code.equals("000000") ? "111111" : "000000";
+    assertThat(cost("wrong verify", () -> service.verifyCode("rt@example.com", TYPE, wrong),
+        VerifyResult.Invalid.class)).isEqualTo("1 round trips, 0 commit() calls");
+    VerifyResult[] right = new VerifyResult[1];
+    assertThat(cost("right verify", () -> right[0] = service.verifyCode("rt@example.com", TYPE, code),
+        VerifyResult.Verified.class)).as("count, consume, token").isEqualTo("3 round trips, 0 commit() calls");
+    String token = ((VerifyResult.Verified) right[0]).token();
+    assertThat(cost("redeem", () -> service.redeem(token, TYPE).orElseThrow(), Object.class))
+        .isEqualTo("1 round trips, 0 commit() calls");
+    assertThat(cost("send refused by the cooldown", () -> service.sendVerificationCode("rt@example.com", TYPE,
+        Duration.ofMinutes(10)), SendResult.RateLimited.class)).isEqualTo("1 round trips, 0 commit() calls");
+  }
+}
