@@ -21,6 +21,8 @@ import dev.mailverify.core.VerifyResult;
 import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.DeliveryContext;
+import dev.mailverify.core.spi.DeliveryOutcome;
 import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.spi.PendingCode;
@@ -126,6 +128,7 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
         })
         .expireAfter(Expiry.<String, CompletableFuture<SendResult>>creating((k, v) -> MAX_TTL))
         .build();
+    transport.adoptOutcomes(this::adopted); // C31: mails this instance finishes for a stopped one
   }
 
   private VerificationPolicy policy(VerificationType type) {
@@ -262,7 +265,7 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     store.issue(key, new PendingCode(secrets.mac(key, code), expiresAt, policy.maxAttempts(), 0), now);
     CompletableFuture<DeliveryReceipt> outcome = new CompletableFuture<>();
     try {
-      transport.sendAsync(message).whenComplete((receipt, error) -> {
+      transport.sendAsync(message, new DeliveryContext(key, request.clientKey(), now)).whenComplete((receipt, error) -> {
         if (error != null) {
           outcome.completeExceptionally(error);
         } else {
@@ -298,7 +301,8 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
   /** Whether a completed stage failed before the mail was tried at all (a full or closed queue). */
   private boolean refusedAtIntake(CompletableFuture<DeliveryReceipt> done) {
     DeliveryException failure = failureOf(done);
-    return failure != null && failure.attempts() == 0;
+    return failure != null && failure.attempts() == 0
+        && failure.category() != DeliveryException.Category.OUTCOME_UNKNOWN;
   }
 
   /** The failure of a completed stage as a DeliveryException, or null if it succeeded. */
@@ -336,14 +340,17 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
       return;
     }
     DeliveryException failure = asDeliveryException(error);
+    boolean mayArrive = failure.category() == DeliveryException.Category.OUTCOME_UNKNOWN; // C27: keep its code
     try {
       inFlight.computeIfPresent(key, (k, current) -> {
         if (current != ticket) {
           return current;
         }
-        store.invalidate(k); // under the map's lock for this key, so a newer send's issue waits for it
-        if (!policy.cooldown().isZero()) {
-          limiter.release(cooldownKey, at);
+        if (!mayArrive) {
+          store.invalidate(k); // under the map's lock for this key, so a newer send's issue waits for it
+          if (!policy.cooldown().isZero()) {
+            limiter.release(cooldownKey, at);
+          }
         }
         return null;
       });
@@ -352,6 +359,44 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
     }
     publish(event(at, Action.DELIVER, type, address, clientKey, Outcome.DELIVERY_FAILED, failure.category().name())
         .attempts(failure.attempts()).elapsed(elapsed));
+  }
+
+  /**
+   * Reports the final outcome of a mail another instance queued and this one finished from the
+   * durable outbox (C31), like {@link #delivered}: a failure invalidates the code and lifts the
+   * cooldown, unless this instance issued a newer code for the key since.
+   */
+  private void adopted(DeliveryOutcome outcome) {
+    DeliveryContext context = outcome.entry().context();
+    CodeKey key = context.codeKey();
+    EmailAddress address = outcome.entry().message().to();
+    Instant at = clock.instant();
+    Duration elapsed = at.isBefore(context.queuedAt()) ? Duration.ZERO : Duration.between(context.queuedAt(), at);
+    VerificationType type = key != null ? key.type() : VerificationType.of("unknown");
+    DeliveryException failure = outcome.failure();
+    if (failure == null) {
+      publish(event(at, Action.DELIVER, type, address, context.clientKey(), Outcome.DELIVERED, null)
+          .attempts(outcome.receipt().attempts()).elapsed(elapsed));
+      return;
+    }
+    if (key != null && failure.category() != DeliveryException.Category.OUTCOME_UNKNOWN) {
+      try {
+        VerificationPolicy policy = policy(key.type());
+        inFlight.compute(key, (k, current) -> {
+          if (current == null) { // no newer send for this key on this instance
+            store.invalidate(k);
+            if (!policy.cooldown().isZero()) {
+              limiter.release(limitKey("cooldown", k), at);
+            }
+          }
+          return current;
+        });
+      } catch (RuntimeException e) {
+        LOG.warn("could not invalidate the code of a failed mail to {}: {}", address.masked(), e.toString());
+      }
+    }
+    publish(event(at, Action.DELIVER, type, address, context.clientKey(), Outcome.DELIVERY_FAILED,
+        failure.category().name()).attempts(Math.max(1, failure.attempts())).elapsed(elapsed));
   }
 
   /** Runs the recipient check, failing open when it throws (C30). */
