@@ -88,6 +88,8 @@ final class OutboxDriver {
   private volatile boolean closed;
   private volatile boolean stopped;
   private volatile boolean storeDown;
+  /** Set while closing once a claim found nothing due and nothing was held. */
+  private volatile boolean drainedDue;
 
   private record Local(CompletableFuture<DeliveryReceipt> stage, Instant forgetAt) {}
 
@@ -194,6 +196,7 @@ final class OutboxDriver {
       while (!stopped) {
         acknowledgeLeftovers();
         forgetExpired();
+        boolean claimsAfterClose = closed;
         int room = batch - held.size();
         int claimed = 0;
         if (room > 0) {
@@ -209,6 +212,10 @@ final class OutboxDriver {
               ready.add(w);
             }
             claimed = claims.size();
+            if (claimsAfterClose && claimed == 0 && held.isEmpty()) {
+              drainedDue = true; // closing, and nothing is due or held: the rest belongs to other instances
+              wake();
+            }
           } catch (RuntimeException e) {
             if (!storeDown) {
               storeDown = true;
@@ -472,8 +479,9 @@ final class OutboxDriver {
     lock.lock();
     try {
       long left;
-      while (pending.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
-        wakeUp = false;
+      wakeUp = true;
+      changed.signalAll(); // the poller claims once more now, so an idle outbox is known at once
+      while (pending.get() > 0 && !drainedDue && (left = deadline - System.nanoTime()) > 0) {
         changed.awaitNanos(left);
       }
     } catch (InterruptedException e) {
@@ -501,6 +509,12 @@ final class OutboxDriver {
       }
     }
     List<String> open = new ArrayList<>(local.keySet());
+    if (drainedDue && held.isEmpty()) {
+      // nothing due was left in the outbox: each of these was finished, or is held, by another
+      // instance, which reports it; reporting it here too would report it twice
+      open.forEach(this::forget);
+      open.clear();
+    }
     for (String id : open) {
       Local l = forget(id);
       if (l != null) {
