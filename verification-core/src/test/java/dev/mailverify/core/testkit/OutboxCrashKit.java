@@ -174,6 +174,9 @@ public abstract class OutboxCrashKit {
         byRecipient.forEach((to, mails) -> assertThat(mails).extracting(Arrival::messageId).as(to)
             .containsOnly(mails.get(0).messageId()));
         long duplicated = byRecipient.values().stream().filter(m -> m.size() > 1).count();
+        System.out.println("[crash kit] " + storesClass().getSimpleName() + ": " + atKill + " of " + MAILS
+            + " arrived before the kill, " + (all.size() - atKill) + " after it (second instance), " + duplicated
+            + " duplicated (on the wire at the kill), " + byRecipient.size() + " distinct recipients");
         assertThat(duplicated).as("only mails on the wire at the kill (at most one per worker) arrive twice")
             .isLessThanOrEqualTo(CHILD_WORKERS);
         for (Arrival a : all) {
