@@ -161,7 +161,7 @@ class DurableOutboxDeliveryTest {
   @DisplayName("C31: a mail on the wire when its instance stopped is sent by another instance after the lease, with"
       + " the same Message-ID, reported there once; the code still verifies")
   void strandedMailIsTakenOver() throws Exception {
-    Instance a = new Instance("a", true, Duration.ofSeconds(30));
+    Instance a = new Instance("a", true, Duration.ofSeconds(1));
     a.service.sendVerificationCode("user@example.com", VerificationType.REGISTER, TTL);
     a.delegate.awaitEntered(); // a holds it on the wire, then dies
     a.connection.kill();
@@ -187,7 +187,7 @@ class DurableOutboxDeliveryTest {
   @DisplayName("C25, C31: a permanent failure on the instance that took a mail over invalidates the code in the"
       + " shared store and is reported there")
   void permanentFailureOnAdoptingInstanceInvalidates() throws Exception {
-    Instance a = new Instance("a", true, Duration.ofSeconds(30));
+    Instance a = new Instance("a", true, Duration.ofSeconds(1));
     a.service.sendVerificationCode("user@example.com", VerificationType.REGISTER, TTL);
     a.delegate.awaitEntered();
     a.connection.kill();
@@ -207,7 +207,7 @@ class DurableOutboxDeliveryTest {
   @Test
   @DisplayName("C31: a mail whose code expired while it waited is not sent, and is reported as EXPIRED")
   void expiredMailIsNotSent() throws Exception {
-    Instance a = new Instance("a", true, Duration.ofSeconds(30));
+    Instance a = new Instance("a", true, Duration.ofSeconds(1));
     a.service.sendVerificationCode("first@example.com", VerificationType.REGISTER, TTL);
     a.delegate.awaitEntered();
     a.service.sendVerificationCode("user@example.com", VerificationType.REGISTER, Duration.ofMinutes(1));

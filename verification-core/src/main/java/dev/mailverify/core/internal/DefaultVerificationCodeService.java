@@ -396,7 +396,7 @@ public final class DefaultVerificationCodeService implements VerificationCodeSer
       }
     }
     publish(event(at, Action.DELIVER, type, address, context.clientKey(), Outcome.DELIVERY_FAILED,
-        failure.category().name()).attempts(Math.max(1, failure.attempts())).elapsed(elapsed));
+        failure.category().name()).attempts(failure.attempts()).elapsed(elapsed));
   }
 
   /** Runs the recipient check, failing open when it throws (C30). */

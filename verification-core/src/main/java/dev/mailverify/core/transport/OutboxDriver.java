@@ -56,6 +56,8 @@ final class OutboxDriver {
   private static final long IDLE_CHECK_MILLIS = 100;
   /** How long close() waits for a claim in progress (bounded by the store's own timeout). */
   private static final long POLLER_STOP_SECONDS = 30;
+  /** How often stages of mails finished elsewhere are looked for. */
+  private static final long FORGET_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final MailOutbox outbox;
   private final MailTransport delegate;
@@ -90,6 +92,7 @@ final class OutboxDriver {
   private volatile boolean storeDown;
   /** Set while closing once a claim found nothing due and nothing was held. */
   private volatile boolean drainedDue;
+  private long lastForget = System.nanoTime(); // poller thread only
 
   private record Local(CompletableFuture<DeliveryReceipt> stage, Instant forgetAt) {}
 
@@ -418,6 +421,11 @@ final class OutboxDriver {
   }
 
   private void forgetExpired() {
+    long tick = System.nanoTime();
+    if (tick - lastForget < FORGET_EVERY_NANOS) {
+      return; // a walk over every waiting stage: not on every claim
+    }
+    lastForget = tick;
     Instant now = clock.instant();
     for (Map.Entry<String, Local> e : local.entrySet()) {
       if (!now.isBefore(e.getValue().forgetAt())) {
