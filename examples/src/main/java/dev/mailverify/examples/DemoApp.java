@@ -7,10 +7,9 @@ import dev.mailverify.core.MailVerifyException;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.MailTransport;
+import dev.mailverify.dns.SenderDomainCheck;
 import dev.mailverify.smtp.DiagnosticReport;
 import dev.mailverify.smtp.EnvironmentSource;
-import dev.mailverify.smtp.MailTransports;
-import dev.mailverify.smtp.SenderDomainCheck;
 import dev.mailverify.smtp.SmtpConfigurationException;
 import dev.mailverify.smtp.SmtpDiagnostics;
 import dev.mailverify.smtp.SmtpEnvironment;
@@ -207,7 +206,7 @@ public final class DemoApp implements Callable<Integer> {
       }
       app.out.println("Settings read from " + app.origin());
       // console unless USE_REAL_EMAIL=1; a missing variable is reported now, not at the first send
-      MailTransport transport = MailTransports.fromEnvironment(app.environment(), MailTransports.Mode.DEVELOPMENT);
+      MailTransport transport = SmtpEnvironment.createTransport(app.environment(), SmtpEnvironment.Mode.DEVELOPMENT);
       // STORE, MAILVERIFY_SECRET, SEND_ASYNC, CHECK_MX, DNS_SERVER; a bad value is one ✘ line
       DemoBackend backend = DemoBackend.open(app.environment(), transport);
       CountDownLatch stop = new CountDownLatch(1);
@@ -353,18 +352,13 @@ public final class DemoApp implements Callable<Integer> {
         return 1;
       }
       SmtpSettings settings = env.get().requireSettings();
-      // DNS_SERVER, as for serve's MX check, also answers the sender checks (SPF, DMARC, MX) of a run
-      // without --to (SmtpDiagnostics has no public method for a test send with a chosen resolver)
+      // the sender's DNS checks (SPF, DMARC, DKIM key, MX; verification-dns) ask DNS_SERVER when it is
+      // set, as serve's MX check does, with and without --to
       Optional<DemoBackend.DnsServer> dns = DemoBackend.DnsServer.parse(app.environment().get(DemoBackend.DnsServer.VARIABLE));
-      DiagnosticReport report;
-      if (recipient != null) {
-        report = SmtpDiagnostics.check(settings, recipient);
-      } else if (dns.isPresent()) {
-        report = SmtpDiagnostics.check(settings,
-            SenderDomainCheck.builder().resolver(dns.get().host(), dns.get().port()).build());
-      } else {
-        report = SmtpDiagnostics.check(settings);
-      }
+      SenderDomainCheck.Builder senderCheck = SenderDomainCheck.builder();
+      dns.ifPresent(d -> senderCheck.resolver(d.host(), d.port()));
+      SmtpDiagnostics doctor = SmtpDiagnostics.builder(settings).senderCheck(senderCheck.build()).build();
+      DiagnosticReport report = recipient == null ? doctor.run() : doctor.run(recipient);
       report = report.withWarnings(env.get().warnings());
       app.out.println(report);
       return report.passed() ? 0 : 1;

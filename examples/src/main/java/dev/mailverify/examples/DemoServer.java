@@ -13,7 +13,7 @@ import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifiedEmail;
 import dev.mailverify.core.VerifyResult;
-import dev.mailverify.smtp.DomainSuggestions;
+import dev.mailverify.dns.DomainSuggestions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -131,6 +131,18 @@ class CommandsTest {
   }
 
   @Test
+  @DisplayName("doctor --to asks DNS_SERVER for the sender checks, as doctor without --to does, not the system's resolver")
+  void doctorWithTestSendAsksDnsServer() {
+    int exit = run(env(greenMail.getSmtp().getPort()), "doctor", "--to", "someone@example.com");
+    assertThat(exit).as(printed()).isZero();
+    assertThat(greenMail.getReceivedMessages()).hasSize(1);
+    // the closed DNS_SERVER port answers nothing: the hint names that resolver, not "the system's resolver"
+    assertThat(printed()).contains("✔ test send").contains("⚠ sender SPF: SPF skipped: DNS did not answer")
+        .contains("⚠ sender MX: MX skipped").contains("the resolver (127.0.0.1:" + CLOSED_UDP_PORT + ")")
+        .doesNotContain("the system's resolver").doesNotContain(SECRET);
+  }
+
+  @Test
   @DisplayName("doctor against a closed port marks the connect step failed and exits 1")
   void doctorClosedPort() throws Exception {
     int exit = run(env(closedPort()), "doctor");

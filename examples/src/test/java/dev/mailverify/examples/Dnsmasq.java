@@ -1,7 +1,7 @@
 package dev.mailverify.examples;
 
 import dev.mailverify.core.EmailAddress;
-import dev.mailverify.smtp.MxRecipientCheck;
+import dev.mailverify.dns.MxRecipientCheck;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * Debian's dnsmasq on 127.0.0.1 and a free port, answering only from its own configuration for
  * names under {@code .test} and {@code .invalid} (anything unknown there is NXDOMAIN) and REFUSED
  * for the rest: the demo's MX check is tested without the internet. (The same approach as
- * verification-smtp's DnsmasqServer.)
+ * verification-dns's DnsmasqServer.)
  */
 final class Dnsmasq implements AutoCloseable {
   private static final Path DNSMASQ = Path.of("/usr/sbin/dnsmasq");

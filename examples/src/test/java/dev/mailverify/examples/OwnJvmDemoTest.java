@@ -66,7 +66,7 @@ class OwnJvmDemoTest {
       Process p = start(List.of("serve", "--port", Integer.toString(busy.getLocalPort())), "USE_REAL_EMAIL", "1");
       String out = finish(p);
       assertThat(p.exitValue()).as(out).isEqualTo(1);
-      assertThat(out).containsPattern("\\[WARN\\] MailTransports - ")
+      assertThat(out).containsPattern("\\[WARN\\] SmtpEnvironment - ")
           .contains("USE_REAL_EMAIL=1: real mail is ON, but the SMTP configuration needs attention")
           .contains("EMAIL_HOST_PASSWORD is not set")
           .contains("✘ port " + busy.getLocalPort() + " on 127.0.0.1 is already in use");

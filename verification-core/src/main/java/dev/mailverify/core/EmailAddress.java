@@ -13,6 +13,11 @@ import java.util.Objects;
  * characters, an address over 254 characters, a domain without a dot or with an invalid label.
  * The check happens before any I/O, so a refused address never reaches a store or a server.
  *
+ * <p>These are the rules for <em>recipients</em>, the addresses users type. A sender the
+ * application configures ({@link Mailbox}, such as {@code DEFAULT_FROM_EMAIL}) follows the same
+ * rules except that its domain may be a single label such as {@code localhost}, for local test
+ * servers; a recipient's domain always needs a dot.
+ *
  * <p>{@link #address()} is the form mail is sent to (the local part as typed, the domain
  * lower-cased). {@link #key()} is the fully lower-cased form that codes, tokens and rate limits
  * are keyed on, so that {@code User@Example.COM} and {@code user@example.com} share one bucket
@@ -91,7 +96,23 @@ public final class EmailAddress {
    * @throws NullPointerException if {@code raw} is null
    */
   public static EmailAddress parse(String raw) {
-    return new EmailAddress(normalize(Objects.requireNonNull(raw, "email")));
+    return new EmailAddress(normalize(Objects.requireNonNull(raw, "email"), Domain.PUBLIC));
+  }
+
+  /**
+   * Normalizes a sender's address: the recipient rules, except that a single-label domain such as
+   * {@code localhost} is allowed (see {@link Mailbox}).
+   */
+  static String normalizeSender(String raw) {
+    return normalize(raw, Domain.PUBLIC_OR_SINGLE_LABEL);
+  }
+
+  /** Which domains an address may have. */
+  private enum Domain {
+    /** A name with at least one dot: what a user's mailbox on the internet has (recipients). */
+    PUBLIC,
+    /** Also a single label such as {@code localhost}: a local test server (configured senders). */
+    PUBLIC_OR_SINGLE_LABEL
   }
 
   /**
@@ -105,7 +126,7 @@ public final class EmailAddress {
       return false;
     }
     try {
-      normalize(raw);
+      normalize(raw, Domain.PUBLIC);
       return true;
     } catch (InvalidAddressException e) {
       return false;
@@ -141,7 +162,7 @@ public final class EmailAddress {
     return masked();
   }
 
-  private static String normalize(String raw) {
+  private static String normalize(String raw, Domain rule) {
     if (raw.length() > MAX_INPUT) {
       throw new InvalidAddressException(InvalidAddressReason.TOO_LONG, "address longer than 254 characters");
     }
@@ -170,7 +191,7 @@ public final class EmailAddress {
     String local = s.substring(0, at);
     String domain = s.substring(at + 1);
     checkLocal(local);
-    String asciiDomain = checkDomain(domain);
+    String asciiDomain = checkDomain(domain, rule);
     String address = local + "@" + asciiDomain;
     if (address.length() > 254) {
       throw new InvalidAddressException(InvalidAddressReason.TOO_LONG, "address longer than 254 characters");
@@ -204,7 +225,7 @@ public final class EmailAddress {
         || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
   }
 
-  private static String checkDomain(String domain) {
+  private static String checkDomain(String domain, Domain rule) {
     if (domain.isEmpty()) {
       throw new InvalidAddressException(InvalidAddressReason.EMPTY, "domain is empty");
     }
@@ -224,7 +245,7 @@ public final class EmailAddress {
     if (ascii.length() > 253) {
       throw new InvalidAddressException(InvalidAddressReason.TOO_LONG, "domain longer than 253 characters");
     }
-    if (ascii.indexOf('.') < 0) {
+    if (ascii.indexOf('.') < 0 && rule == Domain.PUBLIC) {
       throw new InvalidAddressException(InvalidAddressReason.INVALID_DOMAIN, "domain needs at least one dot");
     }
     int start = 0;

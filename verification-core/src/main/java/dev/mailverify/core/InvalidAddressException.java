@@ -8,7 +8,9 @@ import java.util.Objects;
  * {@link SendResult.InvalidAddress} instead.
  *
  * <p>{@link #reason()} is the rule that failed, as a constant to switch on; the message says the
- * same in English words and never echoes the input, so it is safe to log.
+ * same in English words and never echoes the input, so it is safe to log. The one exception is a
+ * builder refusing a configured sender ({@code from}): its message names the setting and quotes
+ * the value, which is the application's own configuration, not a user's address.
  */
 public final class InvalidAddressException extends MailVerifyException {
   private static final long serialVersionUID = 1L;

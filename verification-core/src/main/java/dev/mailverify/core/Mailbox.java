@@ -4,11 +4,20 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A sender or recipient with an optional display name, such as {@code Roamio <noreply@roamio.com>}.
+ * A sender with an optional display name, such as {@code Roamio <noreply@roamio.com>}: the From of
+ * a mail, set by the application ({@code DEFAULT_FROM_EMAIL}, {@code SmtpSettings.Builder.from},
+ * {@code VerificationCodeService.Builder.from}). Recipients are {@link EmailAddress}es.
  *
- * <p>The address is validated like any {@link EmailAddress}; the display name may be in any
- * language (transports encode it per RFC 2047) but must not contain CR, LF or other control
- * characters (contract C19).
+ * <p>The address is validated like an {@link EmailAddress} (C18), with one difference: its domain
+ * may be a single label such as {@code localhost} or {@code mailhog}, because local test servers
+ * (GreenMail, MailHog, aiosmtpd, a Docker service) are commonly addressed that way and the
+ * address is the application's own configuration, not a user's input. A recipient's domain
+ * always needs a dot, so a user can still not ask for a code at {@code user@localhost}. A public
+ * server refuses a dotless sender at {@code MAIL FROM}: the send fails with
+ * {@code SENDER_REJECTED}, never silently.
+ *
+ * <p>The display name may be in any language (transports encode it per RFC 2047) but must not
+ * contain CR, LF or other control characters (contract C19).
  *
  * @param address the normalized address
  * @param displayName the display name, or {@code null} for none
@@ -18,13 +27,15 @@ public record Mailbox(String address, @Nullable String displayName) {
   /**
    * Validates the parts.
    *
-   * @param address an address; normalized here
+   * @param address an address; normalized here (the domain may be a single label such as
+   *     {@code localhost})
    * @param displayName a display name or {@code null}
-   * @throws InvalidAddressException if the address is invalid
+   * @throws InvalidAddressException if the address is invalid; the message says which rule it
+   *     broke, without the address
    * @throws HeaderInjectionException if the display name contains a control character
    */
   public Mailbox {
-    address = EmailAddress.parse(Objects.requireNonNull(address, "address")).address();
+    address = EmailAddress.normalizeSender(Objects.requireNonNull(address, "address"));
     if (displayName != null) {
       displayName = displayName.strip();
       if (containsControl(displayName)) {

@@ -30,12 +30,7 @@ public final class SendRequest {
   private final Map<String, String> templateValues;
   private final @Nullable String idempotencyKey;
 
-  /**
-   * Validates the request.
-   *
-   * @throws NullPointerException naming a null field that must not be null
-   * @throws IllegalArgumentException if the TTL is outside 1 minute-24 hours or a key is invalid
-   */
+  /** Takes the builder's values, which its setters have checked. */
   private SendRequest(String email,
       VerificationType type,
       @Nullable Duration ttl,
@@ -44,17 +39,8 @@ public final class SendRequest {
       Map<String, String> limitKeys,
       Map<String, String> templateValues,
       @Nullable String idempotencyKey) {
-    Objects.requireNonNull(email, "email");
-    Objects.requireNonNull(type, "type");
-    if (ttl != null) {
-      VerificationPolicy.checkTtl(ttl, "ttl");
-    }
-    if (clientKey != null && (clientKey.isBlank() || clientKey.length() > 256)) {
-      throw new IllegalArgumentException("clientKey must be 1-256 non-blank characters");
-    }
-    limitKeys = copy(limitKeys, "limitKeys");
-    limitKeys.keySet().forEach(VerificationPolicy::checkKeyName);
-    templateValues = copy(templateValues, "templateValues");
+    limitKeys = Map.copyOf(limitKeys);
+    templateValues = Map.copyOf(templateValues);
     this.email = email;
     this.type = type;
     this.ttl = ttl;
@@ -63,15 +49,6 @@ public final class SendRequest {
     this.limitKeys = limitKeys;
     this.templateValues = templateValues;
     this.idempotencyKey = idempotencyKey;
-  }
-
-  private static Map<String, String> copy(Map<String, String> map, String name) {
-    Objects.requireNonNull(map, name);
-    map.forEach((k, v) -> {
-      Objects.requireNonNull(k, name + " key");
-      Objects.requireNonNull(v, name + " value for " + k);
-    });
-    return Map.copyOf(map);
   }
 
   /**
@@ -104,7 +81,11 @@ public final class SendRequest {
         + ", templateValues=" + templateValues.keySet() + (idempotencyKey == null ? "" : ", idempotencyKey=set") + "]";
   }
 
-  /** Builds a {@link SendRequest}. */
+  /**
+   * Builds a {@link SendRequest}. Like every builder in the library, each setter checks its
+   * argument at once and throws naming the setting; a setter may be called again, the last call
+   * wins (for {@code limitKey} and {@code templateValue}, per name).
+   */
   public static final class Builder {
     private final String email;
     private final VerificationType type;
@@ -125,9 +106,10 @@ public final class SendRequest {
      *
      * @param value 1 minute-24 hours; not null
      * @return this builder
+     * @throws IllegalArgumentException naming {@code ttl} when outside 1 minute-24 hours
      */
     public Builder ttl(Duration value) {
-      ttl = Objects.requireNonNull(value, "ttl");
+      ttl = VerificationPolicy.checkTtl(value, "ttl");
       return this;
     }
 
@@ -145,11 +127,17 @@ public final class SendRequest {
     /**
      * Sets the client key for the per-client cap, usually the caller's IP address.
      *
-     * @param value 1-256 characters; not null
+     * @param value 1-256 characters, not blank; not null
      * @return this builder
+     * @throws IllegalArgumentException naming {@code clientKey} when blank or longer than 256 characters
      */
     public Builder clientKey(String value) {
-      clientKey = Objects.requireNonNull(value, "clientKey");
+      Objects.requireNonNull(value, "clientKey");
+      if (value.isBlank() || value.length() > 256) {
+        throw new IllegalArgumentException("clientKey must be 1-256 non-blank characters, was "
+            + (value.isBlank() ? "blank" : value.length() + " characters"));
+      }
+      clientKey = value;
       return this;
     }
 
@@ -157,12 +145,14 @@ public final class SendRequest {
      * Names the bucket of a custom quota, for example {@code limitKey("tenant", "acme")}. The
      * policy must define a quota with that key name.
      *
-     * @param keyName the quota's key name; not null
+     * @param keyName the quota's key name, {@code [a-z][a-z0-9_-]{0,31}}; not null
      * @param value the bucket; not null
      * @return this builder
+     * @throws IllegalArgumentException naming {@code limitKey keyName} when the name does not match
      */
     public Builder limitKey(String keyName, String value) {
-      limitKeys.put(Objects.requireNonNull(keyName, "keyName"), Objects.requireNonNull(value, "value"));
+      VerificationPolicy.checkKeyName(keyName, "limitKey keyName");
+      limitKeys.put(keyName, Objects.requireNonNull(value, "limitKey value"));
       return this;
     }
 
@@ -174,7 +164,8 @@ public final class SendRequest {
      * @return this builder
      */
     public Builder templateValue(String name, String value) {
-      templateValues.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      templateValues.put(Objects.requireNonNull(name, "templateValue name"),
+          Objects.requireNonNull(value, "templateValue value"));
       return this;
     }
 

@@ -1,6 +1,5 @@
 package dev.mailverify.core;
 
-import dev.mailverify.core.internal.DefaultVerificationCodeService;
 import dev.mailverify.core.internal.InMemoryCodeStore;
 import dev.mailverify.core.internal.Secrets;
 import dev.mailverify.core.spi.CodeStore;
@@ -328,13 +327,22 @@ public interface VerificationCodeService {
      * Sets the sender of every mail. Without it the transport's own sender is used (the SMTP
      * transport's {@code DEFAULT_FROM_EMAIL}).
      *
-     * @param value a mailbox such as {@code Roamio <noreply@roamio.com>}
+     * @param value a mailbox such as {@code Roamio <noreply@roamio.com>}; the domain may be a single
+     *     label such as {@code localhost} for a local test server (see {@link Mailbox}); not null
      * @return this builder
-     * @throws InvalidAddressException if the address is invalid
+     * @throws InvalidAddressException naming {@code from} and quoting the value when the address is
+     *     invalid
+     * @throws HeaderInjectionException naming {@code from} when the text has control characters
      */
     public Builder from(String value) {
       Objects.requireNonNull(value, "from");
-      from = Mailbox.parse(value);
+      try {
+        from = Mailbox.parse(value);
+      } catch (InvalidAddressException e) {
+        throw new InvalidAddressException(e.reason(), "from: '" + value + "' is not a valid address: " + e.getMessage());
+      } catch (HeaderInjectionException e) {
+        throw new HeaderInjectionException("from");
+      }
       return this;
     }
 
@@ -386,7 +394,7 @@ public interface VerificationCodeService {
         }
         key = Secrets.randomSecret();
       }
-      return new DefaultVerificationCodeService(
+      return new DefaultVerificationCodeService(new ServiceSettings(
           transport,
           s,
           rateLimiter != null ? rateLimiter : RateLimiter.inMemory(),
@@ -400,7 +408,7 @@ public interface VerificationCodeService {
           appName,
           defaultLocale != null ? defaultLocale : Locale.ENGLISH,
           perAddressTotalQuota,
-          recipientCheck);
+          recipientCheck));
     }
   }
 }

@@ -3,12 +3,19 @@ package dev.mailverify.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One send, verify or redeem outcome, handed to every {@link VerificationListener} and written once
  * to the audit log (contract C17). It never holds a code or a token; {@link #toString()} masks the
  * address, while {@link #email()} gives the listener the real one for its own send log.
+ *
+ * <p>What more there is to say about an outcome is typed, so a listener can switch on it: the
+ * {@link #limit()} that refused a send, the {@link #deliveryCategory()} and {@link #replyCode()} of
+ * a failed delivery, the {@link #invalidAddressReason()} of a refused address, and the
+ * {@link #reason()} of a verify or redeem call. Each is {@code null} (or empty) when it does not
+ * apply. {@link #detail()} says the same in words, for logs.
  */
 public final class VerificationEvent {
   private final Instant at;
@@ -17,36 +24,32 @@ public final class VerificationEvent {
   private final @Nullable EmailAddress email;
   private final @Nullable String clientKey;
   private final Outcome outcome;
-  private final @Nullable String detail;
+  private final SendResult.@Nullable Limit limit;
+  private final DeliveryException.@Nullable Category deliveryCategory;
+  private final int replyCode;
+  private final @Nullable InvalidAddressReason invalidAddressReason;
+  private final @Nullable Reason reason;
+  private final @Nullable String note;
   private final int attempts;
   private final @Nullable Duration elapsed;
   private final @Nullable Instant expiresAt;
 
-  /** Checks for nulls. */
-  private VerificationEvent(Instant at,
-      Action action,
-      VerificationType type,
-      @Nullable EmailAddress email,
-      @Nullable String clientKey,
-      Outcome outcome,
-      @Nullable String detail,
-      int attempts,
-      @Nullable Duration elapsed,
-      @Nullable Instant expiresAt) {
-    Objects.requireNonNull(at, "at");
-    Objects.requireNonNull(action, "action");
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(outcome, "outcome");
-    this.at = at;
-    this.action = action;
-    this.type = type;
-    this.email = email;
-    this.clientKey = clientKey;
-    this.outcome = outcome;
-    this.detail = detail;
-    this.attempts = attempts;
-    this.elapsed = elapsed;
-    this.expiresAt = expiresAt;
+  private VerificationEvent(Builder b) {
+    this.at = b.at;
+    this.action = b.action;
+    this.type = b.type;
+    this.email = b.email;
+    this.clientKey = b.clientKey;
+    this.outcome = b.outcome;
+    this.limit = b.limit;
+    this.deliveryCategory = b.deliveryCategory;
+    this.replyCode = b.replyCode;
+    this.invalidAddressReason = b.invalidAddressReason;
+    this.reason = b.reason;
+    this.note = b.note;
+    this.attempts = b.attempts;
+    this.elapsed = b.elapsed;
+    this.expiresAt = b.expiresAt;
   }
 
   /**
@@ -73,7 +76,12 @@ public final class VerificationEvent {
     private final Outcome outcome;
     private @Nullable EmailAddress email;
     private @Nullable String clientKey;
-    private @Nullable String detail;
+    private SendResult.@Nullable Limit limit;
+    private DeliveryException.@Nullable Category deliveryCategory;
+    private int replyCode = -1;
+    private @Nullable InvalidAddressReason invalidAddressReason;
+    private @Nullable Reason reason;
+    private @Nullable String note;
     private int attempts;
     private @Nullable Duration elapsed;
     private @Nullable Instant expiresAt;
@@ -108,13 +116,87 @@ public final class VerificationEvent {
     }
 
     /**
-     * Sets more about the outcome.
+     * Sets the limit that refused a send (outcome {@link Outcome#RATE_LIMITED}).
      *
-     * @param value the detail (never a secret), or {@code null}
+     * @param value the limit, or {@code null}
+     * @return this builder
+     */
+    public Builder limit(SendResult.@Nullable Limit value) {
+      limit = value;
+      return this;
+    }
+
+    /**
+     * Sets the category of a failed delivery (outcome {@link Outcome#DELIVERY_FAILED}).
+     *
+     * @param value the category, or {@code null}
+     * @return this builder
+     */
+    public Builder deliveryCategory(DeliveryException.@Nullable Category value) {
+      deliveryCategory = value;
+      return this;
+    }
+
+    /**
+     * Sets the SMTP reply code of a failed delivery, when the server sent one.
+     *
+     * @param value 200-599, or a negative value for none (the default)
+     * @return this builder
+     * @throws IllegalArgumentException if 0-199 or over 599
+     */
+    public Builder replyCode(int value) {
+      if (value >= 0 && (value < 200 || value > 599)) {
+        throw new IllegalArgumentException("replyCode must be 200-599 or negative, was " + value);
+      }
+      replyCode = value;
+      return this;
+    }
+
+    /**
+     * Sets the category and the SMTP reply code of a failed delivery from its exception; same as
+     * {@code deliveryCategory(failure.category()).replyCode(failure.replyCode().orElse(-1))}.
+     *
+     * @param failure the failure; not null
+     * @return this builder
+     */
+    public Builder deliveryFailure(DeliveryException failure) {
+      Objects.requireNonNull(failure, "failure");
+      return deliveryCategory(failure.category()).replyCode(failure.replyCode().orElse(-1));
+    }
+
+    /**
+     * Sets why an address was refused (outcome {@link Outcome#INVALID_ADDRESS}).
+     *
+     * @param value the reason, or {@code null}
+     * @return this builder
+     */
+    public Builder invalidAddressReason(@Nullable InvalidAddressReason value) {
+      invalidAddressReason = value;
+      return this;
+    }
+
+    /**
+     * Sets why a verify or redeem call ended as it did, when the outcome alone does not say.
+     *
+     * @param value the reason, or {@code null}
+     * @return this builder
+     */
+    public Builder reason(@Nullable Reason value) {
+      reason = value;
+      return this;
+    }
+
+    /**
+     * Sets a free-text note, for events built by hand (tests, bridges from other systems). The
+     * service never sets one: it sets the typed fields ({@link #limit}, {@link #deliveryCategory},
+     * {@link #invalidAddressReason}, {@link #reason}). A note is shown by {@link VerificationEvent#detail()} in
+     * place of the typed fields; metrics never use its text.
+     *
+     * @param value the note (never a secret), or {@code null}
      * @return this builder
      */
     public Builder detail(@Nullable String value) {
-      detail = value;
+      note = value;
       return this;
     }
 
@@ -165,7 +247,7 @@ public final class VerificationEvent {
      * @return the event
      */
     public VerificationEvent build() {
-      return new VerificationEvent(at, action, type, email, clientKey, outcome, detail, attempts, elapsed, expiresAt);
+      return new VerificationEvent(this);
     }
   }
 
@@ -216,6 +298,42 @@ public final class VerificationEvent {
   }
 
   /**
+   * Why a verify or redeem call ended as it did, where the {@link Outcome} alone does not say
+   * ({@link VerificationEvent#reason()}). New constants may be added in later versions: keep a
+   * {@code default} branch.
+   */
+  public enum Reason {
+    /** The typed code cannot match: empty, too long, a foreign character (C2); it counts as a try. */
+    MALFORMED_INPUT("malformed input"),
+    /** The address and type used up their failed tries across codes (C7): {@link Outcome#LOCKED}. */
+    FAILED_ATTEMPTS_QUOTA("failed-attempts quota"),
+    /** The address given to verify is not a valid address: {@link Outcome#NOT_FOUND}. */
+    INVALID_ADDRESS("invalid address"),
+    /** The expected address given to redeem is not a valid address: {@link Outcome#REDEEM_FAILED}. */
+    INVALID_EXPECTED_ADDRESS("invalid expected address"),
+    /**
+     * A redeem with an expected address found no token for it: unknown, used, expired or issued
+     * to another address ({@link Outcome#REDEEM_FAILED}; the token stays usable for its address).
+     */
+    NO_TOKEN_FOR_ADDRESS("unknown, used, expired or for another address");
+
+    private final String description;
+
+    Reason(String description) {
+      this.description = description;
+    }
+
+    /**
+     * Returns the reason in plain words, as the audit line shows it.
+     *
+     * @return the description, for example {@code "malformed input"}
+     */
+    public String description() {
+      return description;
+    }
+  }
+
+  /**
    * Returns how many times the transport tried to deliver the mail: 1 or more for DELIVER events,
    * 0 for the others.
    *
@@ -250,7 +368,7 @@ public final class VerificationEvent {
   public String toString() {
     return "VerificationEvent[at=" + at + ", action=" + action + ", type=" + type + ", email="
         + (email == null ? "-" : email.masked()) + ", clientKey=" + clientKey + ", outcome=" + outcome
-        + (detail == null ? "" : ", detail=" + detail) + (attempts == 0 ? "" : ", attempts=" + attempts)
+        + (detail() == null ? "" : ", detail=" + detail()) + (attempts == 0 ? "" : ", attempts=" + attempts)
         + (elapsed == null ? "" : ", elapsed=" + elapsed) + "]";
   }
 
@@ -309,31 +427,100 @@ public final class VerificationEvent {
   }
 
   /**
-   * Returns more about the outcome (the limit, the delivery category), or {@code null}.
+   * Returns the limit that refused a send: set for outcome {@link Outcome#RATE_LIMITED},
+   * {@code null} for the others.
    *
-   * @return more about the outcome (the limit, the delivery category), or {@code null}
+   * @return the limit, or {@code null}
+   */
+  public SendResult.@Nullable Limit limit() {
+    return limit;
+  }
+
+  /**
+   * Returns the category of a failed delivery: set for outcome {@link Outcome#DELIVERY_FAILED}
+   * (actions SEND and DELIVER), {@code null} for the others.
+   *
+   * @return the category, or {@code null}
+   */
+  public DeliveryException.@Nullable Category deliveryCategory() {
+    return deliveryCategory;
+  }
+
+  /**
+   * Returns the SMTP reply code of a failed delivery, when the server sent one.
+   *
+   * @return the reply code (200-599), or empty
+   */
+  public OptionalInt replyCode() {
+    return replyCode > 0 ? OptionalInt.of(replyCode) : OptionalInt.empty();
+  }
+
+  /**
+   * Returns why an address was refused: set for outcome {@link Outcome#INVALID_ADDRESS},
+   * {@code null} for the others.
+   *
+   * @return the reason, or {@code null}
+   */
+  public @Nullable InvalidAddressReason invalidAddressReason() {
+    return invalidAddressReason;
+  }
+
+  /**
+   * Returns why a verify or redeem call ended as it did, where the outcome alone does not say: a
+   * malformed code, the failed-tries quota, an invalid address; {@code null} otherwise.
+   *
+   * @return the reason, or {@code null}
+   */
+  public @Nullable Reason reason() {
+    return reason;
+  }
+
+  /**
+   * Returns more about the outcome in words, as the audit line shows it: the name of the
+   * {@link #limit()}, of the {@link #deliveryCategory()} or of the {@link #invalidAddressReason()},
+   * or the {@link Reason#description() description} of the {@link #reason()}; a note set with
+   * {@link Builder#detail(String)} comes first. For code, switch on the typed accessors instead.
+   *
+   * @return the detail, or {@code null} when there is nothing more to say
    */
   public @Nullable String detail() {
-    return detail;
+    if (note != null) {
+      return note;
+    } else if (limit != null) {
+      return limit.name();
+    } else if (deliveryCategory != null) {
+      return deliveryCategory.name();
+    } else if (invalidAddressReason != null) {
+      return invalidAddressReason.name();
+    } else if (reason != null) {
+      return reason.description();
+    }
+    return null;
   }
 
   @Override
-  public boolean equals(@org.jspecify.annotations.Nullable Object other) {
+  public boolean equals(@Nullable Object other) {
     return other instanceof VerificationEvent o
-        && java.util.Objects.equals(at, o.at)
-        && java.util.Objects.equals(action, o.action)
-        && java.util.Objects.equals(type, o.type)
-        && java.util.Objects.equals(email, o.email)
-        && java.util.Objects.equals(clientKey, o.clientKey)
-        && java.util.Objects.equals(outcome, o.outcome)
-        && java.util.Objects.equals(detail, o.detail)
+        && at.equals(o.at)
+        && action == o.action
+        && type.equals(o.type)
+        && Objects.equals(email, o.email)
+        && Objects.equals(clientKey, o.clientKey)
+        && outcome == o.outcome
+        && limit == o.limit
+        && deliveryCategory == o.deliveryCategory
+        && replyCode == o.replyCode
+        && invalidAddressReason == o.invalidAddressReason
+        && reason == o.reason
+        && Objects.equals(note, o.note)
         && attempts == o.attempts
-        && java.util.Objects.equals(elapsed, o.elapsed)
-        && java.util.Objects.equals(expiresAt, o.expiresAt);
+        && Objects.equals(elapsed, o.elapsed)
+        && Objects.equals(expiresAt, o.expiresAt);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(at, action, type, email, clientKey, outcome, detail, attempts, elapsed, expiresAt);
+    return Objects.hash(at, action, type, email, clientKey, outcome, limit, deliveryCategory, replyCode,
+        invalidAddressReason, reason, note, attempts, elapsed, expiresAt);
   }
 }

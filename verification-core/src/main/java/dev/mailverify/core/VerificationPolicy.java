@@ -37,53 +37,19 @@ public final class VerificationPolicy {
   private static final VerificationPolicy DEFAULTS = new Builder().build();
 
   /**
-   * Validates every field.
-   *
-   * @throws IllegalArgumentException naming the field and its allowed range
-   * @throws NullPointerException naming a null field
+   * Takes the builder's values, which its setters have already checked one by one.
    */
-  private VerificationPolicy(int codeLength,
-      CodeAlphabet alphabet,
-      Duration defaultTtl,
-      int maxAttempts,
-      Quota failedAttemptsQuota,
-      Duration cooldown,
-      Quota perAddressQuota,
-      Quota perClientQuota,
-      Map<String, Quota> customQuotas,
-      Duration tokenTtl) {
-    if (codeLength < 4 || codeLength > 10) {
-      throw new IllegalArgumentException("codeLength must be 4-10, was " + codeLength);
-    }
-    Objects.requireNonNull(alphabet, "alphabet");
-    checkTtl(defaultTtl, "defaultTtl");
-    if (maxAttempts < 1 || maxAttempts > 20) {
-      throw new IllegalArgumentException("maxAttempts must be 1-20, was " + maxAttempts);
-    }
-    Objects.requireNonNull(failedAttemptsQuota, "failedAttemptsQuota");
-    Objects.requireNonNull(cooldown, "cooldown");
-    if (!cooldown.isZero() && (cooldown.compareTo(Duration.ofSeconds(1)) < 0 || cooldown.compareTo(Duration.ofHours(1)) > 0)) {
-      throw new IllegalArgumentException("cooldown must be zero (off) or 1s-1h, was " + cooldown);
-    }
-    Objects.requireNonNull(perAddressQuota, "perAddressQuota");
-    Objects.requireNonNull(perClientQuota, "perClientQuota");
-    Objects.requireNonNull(customQuotas, "customQuotas");
-    customQuotas.forEach((k, v) -> {
-      Objects.requireNonNull(v, "customQuotas value");
-      checkKeyName(k);
-    });
-    customQuotas = Map.copyOf(customQuotas);
-    checkTtl(tokenTtl, "tokenTtl");
-    this.codeLength = codeLength;
-    this.alphabet = alphabet;
-    this.defaultTtl = defaultTtl;
-    this.maxAttempts = maxAttempts;
-    this.failedAttemptsQuota = failedAttemptsQuota;
-    this.cooldown = cooldown;
-    this.perAddressQuota = perAddressQuota;
-    this.perClientQuota = perClientQuota;
-    this.customQuotas = customQuotas;
-    this.tokenTtl = tokenTtl;
+  private VerificationPolicy(Builder b) {
+    this.codeLength = b.codeLength;
+    this.alphabet = b.alphabet;
+    this.defaultTtl = b.defaultTtl;
+    this.maxAttempts = b.maxAttempts;
+    this.failedAttemptsQuota = b.failedAttemptsQuota;
+    this.cooldown = b.cooldown;
+    this.perAddressQuota = b.perAddressQuota;
+    this.perClientQuota = b.perClientQuota;
+    this.customQuotas = Map.copyOf(b.customQuotas);
+    this.tokenTtl = b.tokenTtl;
   }
 
   /**
@@ -130,14 +96,45 @@ public final class VerificationPolicy {
     return ttl;
   }
 
-  static void checkKeyName(String name) {
-    Objects.requireNonNull(name, "key name");
+  /**
+   * Checks the name of a custom limit key.
+   *
+   * @param name the name
+   * @param setting the setting to name in the message, such as {@code customQuota keyName}
+   * @throws IllegalArgumentException naming the setting when the name does not match
+   *     {@code [a-z][a-z0-9_-]{0,31}}
+   */
+  static void checkKeyName(String name, String setting) {
+    Objects.requireNonNull(name, setting);
     if (!name.matches("[a-z][a-z0-9_-]{0,31}")) {
-      throw new IllegalArgumentException("limit key names must match [a-z][a-z0-9_-]{0,31}, was '" + name + "'");
+      throw new IllegalArgumentException(setting + " must match [a-z][a-z0-9_-]{0,31} (limit key names), was '"
+          + name + "'");
     }
   }
 
-  /** Builds a {@link VerificationPolicy}; starts from the defaults. */
+  private static int checkRange(int value, int min, int max, String setting) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(setting + " must be " + min + "-" + max + ", was " + value);
+    }
+    return value;
+  }
+
+  private static Duration checkCooldown(Duration value) {
+    Objects.requireNonNull(value, "cooldown");
+    if (!value.isZero() && (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(Duration.ofHours(1)) > 0)) {
+      throw new IllegalArgumentException("cooldown must be zero (off) or 1s-1h, was " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Builds a {@link VerificationPolicy}; starts from the defaults (or from a policy, with
+   * {@link VerificationPolicy#toBuilder()}). Like every builder in the library, each setter checks
+   * its argument at once and throws naming the setting and its allowed range, so a bad value fails
+   * on the line that set it; a setter may be called again, the last call wins. Every combination of
+   * valid settings is a valid policy, so {@link #build()} has nothing left to refuse. Not
+   * thread-safe; {@code build()} may be called more than once.
+   */
   public static final class Builder {
     private int codeLength = 6;
     private CodeAlphabet alphabet = CodeAlphabet.DIGITS;
@@ -170,9 +167,10 @@ public final class VerificationPolicy {
      *
      * @param value 4-10
      * @return this builder
+     * @throws IllegalArgumentException naming {@code codeLength} when outside 4-10
      */
     public Builder codeLength(int value) {
-      codeLength = value;
+      codeLength = checkRange(value, 4, 10, "codeLength");
       return this;
     }
 
@@ -190,11 +188,12 @@ public final class VerificationPolicy {
     /**
      * Sets the TTL used when a send gives none.
      *
-     * @param value 1 minute-24 hours
+     * @param value 1 minute-24 hours; not null
      * @return this builder
+     * @throws IllegalArgumentException naming {@code defaultTtl} when outside 1 minute-24 hours
      */
     public Builder defaultTtl(Duration value) {
-      defaultTtl = Objects.requireNonNull(value, "defaultTtl");
+      defaultTtl = checkTtl(value, "defaultTtl");
       return this;
     }
 
@@ -203,9 +202,10 @@ public final class VerificationPolicy {
      *
      * @param value 1-20
      * @return this builder
+     * @throws IllegalArgumentException naming {@code maxAttempts} when outside 1-20
      */
     public Builder maxAttempts(int value) {
-      maxAttempts = value;
+      maxAttempts = checkRange(value, 1, 20, "maxAttempts");
       return this;
     }
 
@@ -223,11 +223,12 @@ public final class VerificationPolicy {
     /**
      * Sets the minimum time between two sends to one address and type.
      *
-     * @param value zero (off) or 1 second-1 hour
+     * @param value zero (off) or 1 second-1 hour; not null
      * @return this builder
+     * @throws IllegalArgumentException naming {@code cooldown} when outside that range
      */
     public Builder cooldown(Duration value) {
-      cooldown = Objects.requireNonNull(value, "cooldown");
+      cooldown = checkCooldown(value);
       return this;
     }
 
@@ -260,33 +261,33 @@ public final class VerificationPolicy {
      * @param keyName the key's name, {@code [a-z][a-z0-9_-]{0,31}}
      * @param quota the quota; not null
      * @return this builder
+     * @throws IllegalArgumentException naming {@code customQuota keyName} when the name does not match
      */
     public Builder customQuota(String keyName, Quota quota) {
-      checkKeyName(keyName);
-      customQuotas.put(keyName, Objects.requireNonNull(quota, "quota"));
+      checkKeyName(keyName, "customQuota keyName");
+      customQuotas.put(keyName, Objects.requireNonNull(quota, "customQuota quota"));
       return this;
     }
 
     /**
      * Sets how long a token issued on success lives.
      *
-     * @param value 1 minute-24 hours
+     * @param value 1 minute-24 hours; not null
      * @return this builder
+     * @throws IllegalArgumentException naming {@code tokenTtl} when outside 1 minute-24 hours
      */
     public Builder tokenTtl(Duration value) {
-      tokenTtl = Objects.requireNonNull(value, "tokenTtl");
+      tokenTtl = checkTtl(value, "tokenTtl");
       return this;
     }
 
     /**
-     * Builds the policy.
+     * Builds the policy. The setters have checked every value; no combination of them is refused.
      *
      * @return the policy
-     * @throws IllegalArgumentException naming a field outside its range
      */
     public VerificationPolicy build() {
-      return new VerificationPolicy(codeLength, alphabet, defaultTtl, maxAttempts, failedAttemptsQuota,
-          cooldown, perAddressQuota, perClientQuota, customQuotas, tokenTtl);
+      return new VerificationPolicy(this);
     }
   }
 

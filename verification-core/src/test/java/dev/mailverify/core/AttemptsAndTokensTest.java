@@ -3,10 +3,10 @@ package dev.mailverify.core;
 import static dev.mailverify.core.Fixture.EMAIL;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailverify.test.Race;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import dev.mailverify.core.testkit.Race;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

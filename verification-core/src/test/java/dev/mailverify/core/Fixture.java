@@ -1,7 +1,7 @@
 package dev.mailverify.core;
 
-import dev.mailverify.core.testkit.MutableClock;
 import dev.mailverify.core.transport.InMemoryOutbox;
+import dev.mailverify.test.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Sending limits: cooldown (C10), caps (C11), normalized keys (C12), failures (C13). */
+/** Sending limits: cooldown (C10), caps per address and type, client and across types (C11), normalized keys (C12), failures (C13). */
 class SendLimitsTest {
 
   @Test
@@ -163,6 +163,32 @@ class SendLimitsTest {
     assertThat(r).isInstanceOf(SendResult.DeliveryFailed.class);
     assertThat(((SendResult.DeliveryFailed) r).category()).isEqualTo(DeliveryException.Category.UNKNOWN);
     assertThat(((SendResult.DeliveryFailed) r).cause().getCause()).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  @DisplayName("C11: at most 10 sends per address per hour across all types, however many types are made up")
+  void perAddressCapAcrossTypes() {
+    Fixture f = new Fixture();
+    for (int i = 0; i < 10; i++) {
+      assertThat(f.send(Fixture.EMAIL, VerificationType.of("made-up-" + i)).isSent()).as("send %d", i).isTrue();
+    }
+    SendResult eleventh = f.send(Fixture.EMAIL, VerificationType.of("made-up-10"));
+    assertThat(eleventh).isInstanceOfSatisfying(SendResult.RateLimited.class,
+        r -> assertThat(r.limit()).isEqualTo(SendResult.Limit.ADDRESS_TOTAL_QUOTA));
+    assertThat(f.send("USER@example.com", VerificationType.LOGIN)).isInstanceOf(SendResult.RateLimited.class);
+    assertThat(f.send("other@example.com", VerificationType.LOGIN).isSent()).isTrue();
+    assertThat(f.outbox.size()).isEqualTo(11);
+    f.clock.advance(Duration.ofHours(1));
+    assertThat(f.send(Fixture.EMAIL, VerificationType.LOGIN).isSent()).isTrue();
+  }
+
+  @Test
+  @DisplayName("C11: the cross-type cap is configurable")
+  void perAddressCapConfigurable() {
+    Fixture f = new Fixture(b -> b.perAddressTotalQuota(Quota.perHour(2)));
+    assertThat(f.send(Fixture.EMAIL, VerificationType.REGISTER).isSent()).isTrue();
+    assertThat(f.send(Fixture.EMAIL, VerificationType.LOGIN).isSent()).isTrue();
+    assertThat(f.send(Fixture.EMAIL, VerificationType.RESET_PASSWORD)).isInstanceOf(SendResult.RateLimited.class);
   }
 
   /** A transport with a bug. */

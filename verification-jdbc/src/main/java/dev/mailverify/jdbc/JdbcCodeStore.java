@@ -7,7 +7,6 @@ import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.TokenRecord;
-import java.security.MessageDigest;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code attempt} counts the try with a conditional {@code UPDATE ... SET attempts = attempts + 1
  *       WHERE code_key = ? AND attempts < max_attempts AND expires_at > ?} and reads back the MAC of
  *       the row it counted on ({@code RETURNING} on PostgreSQL, {@code FINAL TABLE} on H2); the MAC
- *       is compared in Java with {@link MessageDigest#isEqual} (C15), and a match consumes the code
+ *       is compared in Java with {@link PendingCode#macMatchesAny} (C15), and a match consumes the code
  *       with {@code DELETE ... WHERE code_key = ? AND mac = ?}, trusting the delete count (of many
  *       right tries, one deletes; a resend in between changed the MAC, so nothing is deleted). On
  *       MariaDB and MySQL, which have no {@code UPDATE ... RETURNING}, the row is read with
@@ -70,7 +69,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe; holds no connection between calls.
  */
 public final class JdbcCodeStore implements CodeStore {
-  private static final byte[] NO_MAC = new byte[32];
   /** How often an attempt re-reads a row that a concurrent resend keeps changing. */
   private static final int RETRIES = 3;
 
@@ -258,7 +256,7 @@ public final class JdbcCodeStore implements CodeStore {
       }
     }
     if (counted) {
-      if (!matches(mac, candidates)) {
+      if (!PendingCode.macMatchesAny(mac, candidates)) {
         return AttemptResult.mismatched(Math.max(0, maxAttempts - attempts));
       }
       try (PreparedStatement ps = s.prepare(consumeSql)) {
@@ -269,7 +267,7 @@ public final class JdbcCodeStore implements CodeStore {
       }
     }
     if (dialect == JdbcDialect.POSTGRESQL && !found) {
-      matches(NO_MAC, candidates); // a missing record costs the same work as a wrong code (C15)
+      PendingCode.macMatchesAny(null, candidates); // a missing record costs the same work as a wrong code (C15)
       return AttemptResult.notFound();
     }
     if (found) {
@@ -284,7 +282,7 @@ public final class JdbcCodeStore implements CodeStore {
       ps.setString(1, k);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          matches(NO_MAC, candidates);
+          PendingCode.macMatchesAny(null, candidates);
           return AttemptResult.notFound();
         }
         AttemptResult r = classify(rs.getInt(1), rs.getInt(2), rs.getLong(3), now);
@@ -320,7 +318,7 @@ public final class JdbcCodeStore implements CodeStore {
       ps.setString(1, k);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          matches(NO_MAC, candidates);
+          PendingCode.macMatchesAny(null, candidates);
           return AttemptResult.notFound();
         }
         mac = rs.getBytes(1);
@@ -333,21 +331,12 @@ public final class JdbcCodeStore implements CodeStore {
     if (r != null) {
       return r;
     }
-    boolean match = matches(mac, candidates);
+    boolean match = PendingCode.macMatchesAny(mac, candidates);
     try (PreparedStatement ps = s.prepare(match ? deleteKeySql : countSql)) {
       ps.setString(1, k);
       ps.executeUpdate();
     }
     return match ? AttemptResult.matched() : AttemptResult.mismatched(maxAttempts - attempts - 1);
-  }
-
-  /** Compares against every candidate in constant time, without stopping early (C15). */
-  private static boolean matches(byte[] stored, List<byte[]> candidates) {
-    boolean match = false;
-    for (byte[] candidate : candidates) {
-      match |= MessageDigest.isEqual(stored, candidate);
-    }
-    return match;
   }
 
   @Override

@@ -2,7 +2,7 @@ package dev.mailverify.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailverify.core.spi.CodeStore;
-import dev.mailverify.core.testkit.CodeStoreContract;
+import dev.mailverify.test.CodeStoreContract;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;

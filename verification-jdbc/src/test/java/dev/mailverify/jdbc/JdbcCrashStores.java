@@ -3,7 +3,7 @@ package dev.mailverify.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.MailOutbox;
-import dev.mailverify.core.testkit.CrashStores;
+import dev.mailverify.test.CrashStores;
 import java.sql.SQLException;
 import java.time.Duration;
 

@@ -2,7 +2,7 @@ package dev.mailverify.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailverify.core.spi.MailOutbox;
-import dev.mailverify.core.testkit.MailOutboxContract;
+import dev.mailverify.test.MailOutboxContract;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,7 +1,7 @@
 package dev.mailverify.jdbc;
 
-import dev.mailverify.core.testkit.CrashStores;
-import dev.mailverify.core.testkit.OutboxCrashKit;
+import dev.mailverify.test.CrashStores;
+import dev.mailverify.test.OutboxCrashKit;
 import org.junit.jupiter.api.Nested;
 
 /** {@link OutboxCrashKit} on PostgreSQL and MariaDB: kill -9 of an instance in its own JVM. */

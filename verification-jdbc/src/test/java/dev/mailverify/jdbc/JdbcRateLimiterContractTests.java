@@ -2,7 +2,7 @@ package dev.mailverify.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.mailverify.core.spi.RateLimiter;
-import dev.mailverify.core.testkit.RateLimiterContract;
+import dev.mailverify.test.RateLimiterContract;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -10,12 +10,14 @@ import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationEvent;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifyResult;
-import dev.mailverify.core.testkit.ScriptedTransport;
-import dev.mailverify.core.testkit.TcpProxy;
+import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.test.TcpProxy;
 import dev.mailverify.core.transport.AsyncMailTransport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,11 +30,44 @@ import org.junit.jupiter.api.Test;
  * mails are queued, then restores.
  */
 class OutboxOutageTest {
+  /** A transport that holds every send until {@link #open()}, and records what it was given. */
+  static final class Gated implements MailTransport {
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final List<EmailMessage> calls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void send(EmailMessage message) {
+      entered.countDown();
+      try {
+        if (!gate.await(30, TimeUnit.SECONDS)) {
+          throw new DeliveryException(DeliveryException.Category.TIMEOUT, "gate never opened", null);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DeliveryException(DeliveryException.Category.CONNECTION_LOST, "interrupted", e);
+      }
+      calls.add(message);
+    }
+
+    void open() {
+      gate.countDown();
+    }
+
+    void awaitEntered() throws InterruptedException {
+      assertThat(entered.await(10, TimeUnit.SECONDS)).as("a send started within 10 s").isTrue();
+    }
+
+    List<EmailMessage> calls() {
+      return calls;
+    }
+  }
+
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
   private static final Duration TTL = Duration.ofMinutes(10);
 
   private final String prefix = TestDatabase.freshPrefix();
-  private final ScriptedTransport delegate = new ScriptedTransport().gated();
+  private final Gated delegate = new Gated();
   private final LinkedBlockingQueue<VerificationEvent> delivered = new LinkedBlockingQueue<>();
   private TcpProxy proxy;
   private HikariDataSource pool;
@@ -45,7 +80,9 @@ class OutboxOutageTest {
     TestDatabase.POSTGRESQL.require();
     proxy = new TcpProxy(TestDatabase.POSTGRESQL.port());
     pool = TestDatabase.POSTGRESQL.pool("outbox-outage", proxy.port(), 4, TIMEOUT.toMillis());
-    outbox = JdbcMailOutbox.builder(pool).tablePrefix(prefix).timeout(TIMEOUT).createTablesIfMissing(true).build();
+    JdbcMailOutbox.builder(pool).tablePrefix(prefix).timeout(Duration.ofSeconds(30)).createTablesIfMissing(true)
+        .build(); // the schema, without the outage bound on a loaded machine
+    outbox = JdbcMailOutbox.builder(pool).tablePrefix(prefix).timeout(TIMEOUT).build();
     transport = MailTransport.async(delegate).outbox(outbox).workers(1).pollInterval(Duration.ofMillis(50))
         .drainTimeout(Duration.ofSeconds(5)).build();
     service = VerificationCodeService.builder().transport(transport).listener(e -> {

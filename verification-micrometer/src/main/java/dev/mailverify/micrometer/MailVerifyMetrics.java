@@ -1,17 +1,9 @@
 package dev.mailverify.micrometer;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.github.benmanes.caffeine.cache.Scheduler;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mailverify.core.DeliveryException;
-import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.InvalidAddressReason;
 import dev.mailverify.core.SendResult;
 import dev.mailverify.core.VerificationEvent;
-import dev.mailverify.core.VerificationEvent.Action;
 import dev.mailverify.core.VerificationEvent.Outcome;
 import dev.mailverify.core.VerificationListener;
 import dev.mailverify.core.VerificationPolicy;
@@ -23,23 +15,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,13 +79,17 @@ import org.jspecify.annotations.Nullable;
  * <p>Only low-cardinality tags: {@code type} (the verification type's name), {@code outcome} (a
  * {@link Outcome} name), {@code category} (a {@link DeliveryException.Category} name),
  * {@code limit} (a {@link SendResult.Limit} name), {@code reason} (an {@link InvalidAddressReason}
- * name, or the unverified reason). A tag that does not apply is {@code none}; an event detail
- * that is not one of those enum names is tagged {@code other}, so a tag never carries free text.
- * Never an address, a client key, a code or a token (contract C16).
+ * name, or the unverified reason), each read from the event's typed field
+ * ({@link VerificationEvent#deliveryCategory()}, {@link VerificationEvent#limit()},
+ * {@link VerificationEvent#invalidAddressReason()}). A tag that does not apply is {@code none}; an
+ * event that says something else instead (a free-text {@link VerificationEvent#detail()} on a
+ * hand-built event) is tagged {@code other}, so a tag never carries free text. Never an address, a
+ * client key, a code or a token (contract C16).
  *
  * <h2>The funnel</h2>
  *
- * <p>To time send-to-verify, the binder remembers when each code was sent, keyed by a salted
+ * <p>The funnel is kept by its own part of the binder, fed by the same events. To time
+ * send-to-verify, it remembers when each code was sent, keyed by a salted
  * SHA-256 of the type and address (the address itself is not kept), in a bounded cache whose
  * entries expire with the code, at the expiry the SEND event carries
  * ({@link VerificationEvent#expiresAt()}); {@link Builder#codeTtl(Duration)} is only the fallback
@@ -148,43 +135,20 @@ public final class MailVerifyMetrics implements VerificationListener, MeterBinde
 
   /** The value of a tag that does not apply to an event. */
   public static final String NONE = "none";
-  /** The value of a tag whose event detail is not a known name. */
+  /** The value of a tag whose event says something other than the typed value the tag shows. */
   public static final String OTHER = "other";
 
-  private static final Set<String> CATEGORIES = names(DeliveryException.Category.values());
-  private static final Set<String> LIMITS = names(SendResult.Limit.values());
-  private static final Set<String> REASONS = names(InvalidAddressReason.values());
-
-  private final Clock clock;
   private final Duration defaultCodeTtl;
-  private final Map<VerificationType, Duration> codeTtls;
   private final long maxTrackedCodes;
   private final @Nullable IntSupplier queueDepth;
-  private final byte[] salt;
-  private final Cache<CodeRef, Issued> pending;
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+  private final SendToVerifyFunnel funnel;
 
   private MailVerifyMetrics(Builder b) {
-    this.clock = b.clock;
     this.defaultCodeTtl = b.codeTtl;
-    this.codeTtls = Map.copyOf(b.codeTtls);
     this.maxTrackedCodes = b.maxTrackedCodes;
     this.queueDepth = b.queueDepth;
-    this.salt = new byte[16];
-    new SecureRandom().nextBytes(salt);
-    Clock ticking = clock;
-    Ticker ticker = () -> {
-      Instant now = ticking.instant();
-      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    };
-    this.pending = Caffeine.newBuilder()
-        .maximumSize(maxTrackedCodes)
-        .ticker(ticker)
-        .expireAfter(Expiry.<CodeRef, Issued>writing((ref, issued) -> issued.ttl()))
-        .executor(Runnable::run) // removal counts are recorded by the thread that removes
-        .scheduler(Scheduler.systemScheduler())
-        .removalListener(this::removed)
-        .build();
+    this.funnel = new SendToVerifyFunnel(b.clock, b.codeTtl, b.codeTtls, b.maxTrackedCodes, registries);
   }
 
   /**
@@ -211,9 +175,7 @@ public final class MailVerifyMetrics implements VerificationListener, MeterBinde
       }
       registries.add(registry);
     }
-    Gauge.builder(CODES_PENDING, this, MailVerifyMetrics::trackedCodes)
-        .description("codes sent and not yet verified, expired or superseded (the funnel's open entries)")
-        .register(registry);
+    funnel.bindTo(registry);
     if (queueDepth != null) {
       Gauge.builder(QUEUE_DEPTH, this, m -> m.queueDepthNow())
           .description("mails waiting in the asynchronous transport's queue")
@@ -247,7 +209,7 @@ public final class MailVerifyMetrics implements VerificationListener, MeterBinde
    * a clock call it instead of waiting.
    */
   public void cleanUp() {
-    pending.cleanUp();
+    funnel.cleanUp();
   }
 
   /**
@@ -256,7 +218,7 @@ public final class MailVerifyMetrics implements VerificationListener, MeterBinde
    * @return the number of tracked codes
    */
   public long trackedCodes() {
-    return pending.estimatedSize();
+    return funnel.trackedCodes();
   }
 
   private double queueDepthNow() {
@@ -266,53 +228,24 @@ public final class MailVerifyMetrics implements VerificationListener, MeterBinde
 
   private void onSend(VerificationEvent event) {
     Outcome outcome = event.outcome();
-    String detail = event.detail();
     Tags tags = Tags.of("type", event.type().name(), "outcome", outcome.name(),
-        "category", outcome == Outcome.DELIVERY_FAILED ? known(detail, CATEGORIES) : NONE,
-        "limit", outcome == Outcome.RATE_LIMITED ? known(detail, LIMITS) : NONE,
-        "reason", outcome == Outcome.INVALID_ADDRESS ? known(detail, REASONS) : NONE);
+        "category", outcome == Outcome.DELIVERY_FAILED ? tag(event.deliveryCategory(), event) : NONE,
+        "limit", outcome == Outcome.RATE_LIMITED ? tag(event.limit(), event) : NONE,
+        "reason", outcome == Outcome.INVALID_ADDRESS ? tag(event.invalidAddressReason(), event) : NONE);
     count(SENDS, "send requests by outcome", tags);
-    EmailAddress email = event.email();
-    if ((outcome == Outcome.SENT || outcome == Outcome.QUEUED) && email != null) {
-      count(CODES_ISSUED, "codes sent or queued", Tags.of("type", event.type().name()));
-      pending.put(ref(event.type(), email), new Issued(event.type().name(), event.at(), ttl(event)));
-    }
+    funnel.onSend(event);
   }
 
   private void onVerify(VerificationEvent event) {
-    Outcome outcome = event.outcome();
-    String type = event.type().name();
-    count(VERIFICATIONS, "verify calls by outcome", Tags.of("type", type, "outcome", outcome.name()));
-    EmailAddress email = event.email();
-    if (email == null || (outcome != Outcome.VERIFIED && outcome != Outcome.EXPIRED)) {
-      return;
-    }
-    Issued issued = pending.asMap().remove(ref(event.type(), email));
-    if (issued == null) {
-      return; // sent before this binder started, untracked, or already counted
-    }
-    if (outcome == Outcome.VERIFIED) {
-      Duration took = Duration.between(issued.sentAt(), event.at());
-      Duration recorded = took.isNegative() ? Duration.ZERO : took;
-      for (MeterRegistry r : registries) {
-        Timer.builder(VERIFY_TIME)
-            .description("time from a code's send to its successful verification")
-            .tags("type", type)
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofSeconds(1))
-            .maximumExpectedValue(VerificationPolicy.MAX_TTL)
-            .register(r)
-            .record(recorded);
-      }
-    } else {
-      unverified(issued.type(), "EXPIRED");
-    }
+    count(VERIFICATIONS, "verify calls by outcome",
+        Tags.of("type", event.type().name(), "outcome", event.outcome().name()));
+    funnel.onVerify(event);
   }
 
   private void onDeliver(VerificationEvent event) {
     Outcome outcome = event.outcome();
     String type = event.type().name();
-    String category = outcome == Outcome.DELIVERY_FAILED ? known(event.detail(), CATEGORIES) : NONE;
+    String category = outcome == Outcome.DELIVERY_FAILED ? tag(event.deliveryCategory(), event) : NONE;
     count(DELIVERIES, "final outcomes of queued mails",
         Tags.of("type", type, "outcome", outcome.name(), "category", category));
     Tags tags = Tags.of("type", type, "outcome", outcome.name());
@@ -346,33 +279,7 @@ public final class MailVerifyMetrics implements VerificationListener, MeterBinde
             .record(elapsed);
       }
     }
-    EmailAddress email = event.email();
-    if (outcome == Outcome.DELIVERY_FAILED && email != null) {
-      Issued issued = pending.asMap().remove(ref(event.type(), email));
-      if (issued != null) {
-        unverified(issued.type(), "UNDELIVERED");
-      }
-    }
-  }
-
-  /** Counts the funnel entries the cache removes on its own; explicit removals are counted where made. */
-  private void removed(@Nullable CodeRef ref, @Nullable Issued issued, RemovalCause cause) {
-    if (issued == null) {
-      return;
-    }
-    switch (cause) {
-      case EXPIRED -> unverified(issued.type(), "EXPIRED");
-      case REPLACED -> unverified(issued.type(), "SUPERSEDED");
-      case SIZE -> count(CODES_UNTRACKED, "codes dropped from the funnel because too many were pending",
-          Tags.of("type", issued.type()));
-      default -> {
-        // EXPLICIT: verified, found expired or undelivered, counted by the caller
-      }
-    }
-  }
-
-  private void unverified(String type, String reason) {
-    count(CODES_UNVERIFIED, "codes never verified, by why they ended", Tags.of("type", type, "reason", reason));
+    funnel.onDeliver(event);
   }
 
   private void count(String name, String description, Tags tags) {
@@ -381,39 +288,15 @@ public final class MailVerifyMetrics implements VerificationListener, MeterBinde
     }
   }
 
-  /** The code's lifetime: from the event's expiry when it has one, else the configured TTL for its type. */
-  private Duration ttl(VerificationEvent event) {
-    Instant expiresAt = event.expiresAt();
-    if (expiresAt != null && expiresAt.isAfter(event.at())) {
-      return Duration.between(event.at(), expiresAt);
+  /**
+   * The tag of a typed value: its name; {@value #OTHER} when the event has none but says something
+   * else in words (a hand-built event's note); {@value #NONE} when it says nothing.
+   */
+  private static String tag(@Nullable Enum<?> value, VerificationEvent event) {
+    if (value != null) {
+      return value.name();
     }
-    return codeTtls.getOrDefault(event.type(), defaultCodeTtl);
-  }
-
-  /** A salted SHA-256 of type and address key, so the funnel never keeps an address. */
-  private CodeRef ref(VerificationType type, EmailAddress email) {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
-    sha.update(salt);
-    sha.update(type.name().getBytes(StandardCharsets.UTF_8));
-    sha.update((byte) 0);
-    ByteBuffer digest = ByteBuffer.wrap(sha.digest(email.key().getBytes(StandardCharsets.UTF_8)));
-    return new CodeRef(digest.getLong(), digest.getLong());
-  }
-
-  private static String known(@Nullable String detail, Set<String> names) {
-    if (detail == null) {
-      return NONE;
-    }
-    return names.contains(detail) ? detail : OTHER;
-  }
-
-  private static Set<String> names(Enum<?>[] values) {
-    return Stream.of(values).map(Enum::name).collect(Collectors.toUnmodifiableSet());
+    return event.detail() == null ? NONE : OTHER;
   }
 
   @Override
@@ -421,12 +304,6 @@ public final class MailVerifyMetrics implements VerificationListener, MeterBinde
     return "MailVerifyMetrics[registries=" + registries.size() + ", trackedCodes=" + trackedCodes()
         + ", maxTrackedCodes=" + maxTrackedCodes + ", codeTtl=" + defaultCodeTtl + "]";
   }
-
-  /** 128 bits of a salted hash of (type, address): a funnel key that holds no address. */
-  private record CodeRef(long high, long low) {}
-
-  /** When a code was sent, its type's tag and how long the funnel waits for it. */
-  private record Issued(String type, Instant sentAt, Duration ttl) {}
 
   /**
    * Builds a {@link MailVerifyMetrics}. Each setter checks its argument at once and names it in the

@@ -14,9 +14,9 @@ import dev.mailverify.core.VerificationEvent.Action;
 import dev.mailverify.core.VerificationEvent.Outcome;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifyResult;
-import dev.mailverify.core.testkit.MutableClock;
-import dev.mailverify.core.testkit.Race;
 import dev.mailverify.core.transport.InMemoryOutbox;
+import dev.mailverify.test.MutableClock;
+import dev.mailverify.test.Race;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -99,9 +100,14 @@ class MailVerifyMetricsTest {
   }
 
   private static VerificationEvent deliver(Outcome outcome, String email, int attempts, Duration elapsed,
-      String detail) {
+      DeliveryException.@Nullable Category category) {
+    return deliverBuilder(outcome, email, attempts, elapsed).deliveryCategory(category).build();
+  }
+
+  private static VerificationEvent.Builder deliverBuilder(Outcome outcome, String email, int attempts,
+      Duration elapsed) {
     return VerificationEvent.builder(MutableClock.start().instant(), Action.DELIVER, VerificationType.REGISTER,
-        outcome).email(EmailAddress.parse(email)).detail(detail).attempts(attempts).elapsed(elapsed).build();
+        outcome).email(EmailAddress.parse(email)).attempts(attempts).elapsed(elapsed);
   }
 
   @Nested
@@ -358,7 +364,8 @@ class MailVerifyMetricsTest {
     void deliverEvents() {
       metrics.onEvent(deliver(Outcome.DELIVERED, EMAIL, 3, Duration.ofSeconds(2), null));
       metrics.onEvent(deliver(Outcome.DELIVERED, EMAIL, 1, Duration.ofMillis(300), null));
-      metrics.onEvent(deliver(Outcome.DELIVERY_FAILED, EMAIL, 1, Duration.ofMillis(100), "AUTHENTICATION"));
+      metrics.onEvent(deliver(Outcome.DELIVERY_FAILED, EMAIL, 1, Duration.ofMillis(100),
+          DeliveryException.Category.AUTHENTICATION));
 
       assertThat(count(MailVerifyMetrics.DELIVERIES, "outcome", "DELIVERED", "category", "none")).isEqualTo(2);
       assertThat(count(MailVerifyMetrics.DELIVERIES, "outcome", "DELIVERY_FAILED", "category", "AUTHENTICATION"))
@@ -383,7 +390,8 @@ class MailVerifyMetricsTest {
       assertThat(sends("QUEUED")).isEqualTo(1);
       assertThat(count(MailVerifyMetrics.CODES_ISSUED, "type", "register")).isEqualTo(1);
 
-      metrics.onEvent(deliver(Outcome.DELIVERY_FAILED, EMAIL, 3, Duration.ofSeconds(40), "SERVER_BUSY"));
+      metrics.onEvent(deliver(Outcome.DELIVERY_FAILED, EMAIL, 3, Duration.ofSeconds(40),
+          DeliveryException.Category.SERVER_BUSY));
 
       assertThat(unverified("UNDELIVERED")).isEqualTo(1);
       assertThat(metrics.trackedCodes()).isZero();
@@ -427,7 +435,8 @@ class MailVerifyMetricsTest {
       service.redeemToken(token, VerificationType.REGISTER);
       service.redeem(token, VerificationType.REGISTER, EMAIL);
       // a detail that is not a known name (here an address) is tagged "other"
-      metrics.onEvent(deliver(Outcome.DELIVERY_FAILED, EMAIL, 1, Duration.ofMillis(5), "user@example.com"));
+      metrics.onEvent(deliverBuilder(Outcome.DELIVERY_FAILED, EMAIL, 1, Duration.ofMillis(5)).detail("user@example.com")
+          .build());
       clock.advance(TTL.plusMinutes(1));
       metrics.cleanUp();
 

@@ -1,7 +1,7 @@
 package dev.mailverify.redis;
 
 import dev.mailverify.core.spi.CodeStore;
-import dev.mailverify.core.testkit.CodeStoreContract;
+import dev.mailverify.test.CodeStoreContract;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.mailverify.redis;
 
 import dev.mailverify.core.spi.MailOutbox;
-import dev.mailverify.core.testkit.MailOutboxContract;
+import dev.mailverify.test.MailOutboxContract;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.ArrayList;

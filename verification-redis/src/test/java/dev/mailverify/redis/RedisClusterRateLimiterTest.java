@@ -1,7 +1,7 @@
 package dev.mailverify.redis;
 
 import dev.mailverify.core.spi.RateLimiter;
-import dev.mailverify.core.testkit.RateLimiterContract;
+import dev.mailverify.test.RateLimiterContract;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.util.ArrayList;
 import java.util.List;

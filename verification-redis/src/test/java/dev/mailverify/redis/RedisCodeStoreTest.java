@@ -9,7 +9,7 @@ import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.TokenRecord;
-import dev.mailverify.core.testkit.CodeStoreContract;
+import dev.mailverify.test.CodeStoreContract;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.mailverify.redis;
 
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.MailOutbox;
-import dev.mailverify.core.testkit.CrashStores;
+import dev.mailverify.test.CrashStores;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailverify.core.spi.MailOutbox;
-import dev.mailverify.core.testkit.MailOutboxContract;
+import dev.mailverify.test.MailOutboxContract;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;

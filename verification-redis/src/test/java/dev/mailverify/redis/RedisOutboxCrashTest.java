@@ -1,7 +1,7 @@
 package dev.mailverify.redis;
 
-import dev.mailverify.core.testkit.CrashStores;
-import dev.mailverify.core.testkit.OutboxCrashKit;
+import dev.mailverify.test.CrashStores;
+import dev.mailverify.test.OutboxCrashKit;
 
 /** {@link OutboxCrashKit} on Redis Streams: kill -9 of an instance in its own JVM. */
 class RedisOutboxCrashTest extends OutboxCrashKit {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailverify.core.Quota;
 import dev.mailverify.core.spi.RateLimiter;
-import dev.mailverify.core.testkit.RateLimiterContract;
+import dev.mailverify.test.RateLimiterContract;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;

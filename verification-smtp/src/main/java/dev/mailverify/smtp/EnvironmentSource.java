@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * // the environment wins over the .env file
  * EnvironmentSource source = EnvironmentSource.system().orElse(EnvironmentSource.dotenv(Path.of(".env")));
- * MailTransport transport = MailTransports.fromEnvironment(source, MailTransports.Mode.DEVELOPMENT);
+ * MailTransport transport = SmtpEnvironment.createTransport(source, SmtpEnvironment.Mode.DEVELOPMENT);
  * }</pre>
  */
 @FunctionalInterface

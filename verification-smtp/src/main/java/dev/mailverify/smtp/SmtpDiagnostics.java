@@ -3,6 +3,7 @@ package dev.mailverify.smtp;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.smtp.spi.SenderCheck;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -24,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLParameters;
@@ -35,10 +37,12 @@ import org.jspecify.annotations.Nullable;
  * resolve the host, open the TCP connection, read the 220 banner, EHLO (listing the extensions),
  * STARTTLS or the implicit TLS handshake (showing the certificate's subject and expiry), AUTH with
  * the configured account (a password, or OAuth2 with XOAUTH2), and optionally send a test message.
- * Then the DNS records of the From domain that decide whether mail lands in the inbox
- * ({@link SenderDomainCheck}: SPF, DMARC, DKIM when a signer is configured, MX): each is a passed
- * step when in order and a warning with the record to add when not, never a failed step. When DNS
- * does not answer they are warnings saying "skipped: DNS did not answer" (C30).
+ * Then, when a {@link SenderCheck} is configured ({@code verification-dns}'s
+ * {@code SenderDomainCheck}), the DNS records of the From domain that decide whether mail lands in
+ * the inbox (SPF, DMARC, DKIM when a signer is configured, MX): each is a passed step when in order
+ * and a warning with the record to add when not, never a failed step. When DNS does not answer they
+ * are warnings saying "skipped: DNS did not answer" (C30). This module asks DNS only for the SMTP
+ * host's address; without a sender check, no other DNS lookup is made.
  *
  * <p>Every step is bounded by the settings' timeouts, uses the same TLS rules as
  * {@link SmtpTransport} (identity checked, no fallback to plain text), and reports failures with the
@@ -49,58 +53,69 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * DiagnosticReport report = SmtpDiagnostics.check(settings);
  * report.lines().forEach(System.out::println);   // one line per step, with a check mark or a cross
+ *
+ * // with the sender's DNS records (verification-dns), with and without a test send
+ * SmtpDiagnostics doctor = SmtpDiagnostics.builder(settings)
+ *     .senderCheck(SenderDomainCheck.builder().resolver("127.0.0.1", 53).build())
+ *     .build();
+ * DiagnosticReport quick = doctor.run();
+ * DiagnosticReport full = doctor.run(EmailAddress.parse("me@example.com"));
  * }</pre>
+ *
+ * <p>An instance is immutable and thread-safe; every {@code run} opens its own connection.
  */
 public final class SmtpDiagnostics {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
   private static final int MAX_LINE = 4096;
   private static final int MAX_LINES = 200;
 
-  private SmtpDiagnostics() {}
+  private final SmtpSettings settings;
+  private final @Nullable SenderCheck senderCheck;
+
+  private SmtpDiagnostics(Builder b) {
+    settings = b.settings;
+    senderCheck = b.senderCheck;
+  }
 
   /**
-   * Runs every step except the test send.
+   * Returns a builder for diagnostics of these settings, to add the sender's DNS checks.
+   *
+   * @param settings the settings to check; not null
+   * @return a new builder: no sender check
+   */
+  public static Builder builder(SmtpSettings settings) {
+    return new Builder(Objects.requireNonNull(settings, "settings"));
+  }
+
+  /**
+   * Runs every SMTP step except the test send, without sender checks (use {@link #builder} to add
+   * them).
    *
    * @param settings the settings to check; not null
    * @return the report; never throws for a network or server problem
    */
   public static DiagnosticReport check(SmtpSettings settings) {
-    return new Probe(Objects.requireNonNull(settings, "settings"), null, SenderDomainCheck.builder().build(),
-        socket -> { }).run();
+    return builder(settings).build().run();
   }
 
   /**
-   * Runs every step except the test send, with the sender checks asking a resolver of the
-   * application's choice (see {@link SenderDomainCheck.Builder#resolver(String, int)}).
-   *
-   * @param settings the settings to check; not null
-   * @param senderCheck the From domain's DNS checks; not null
-   * @return the report; never throws for a network, DNS or server problem
-   */
-  public static DiagnosticReport check(SmtpSettings settings, SenderDomainCheck senderCheck) {
-    return new Probe(Objects.requireNonNull(settings, "settings"), null,
-        Objects.requireNonNull(senderCheck, "senderCheck"), socket -> { }).run();
-  }
-
-  /**
-   * Runs every step and then sends a short test message to an address (the seed's
-   * {@code sendtestmail}).
+   * Runs every SMTP step and then sends a short test message to an address (the seed's
+   * {@code sendtestmail}), without sender checks (use {@link #builder} to add them).
    *
    * @param settings the settings to check; not null
    * @param testRecipient where the test message goes; not null
    * @return the report; never throws for a network or server problem
    */
   public static DiagnosticReport check(SmtpSettings settings, EmailAddress testRecipient) {
-    return new Probe(Objects.requireNonNull(settings, "settings"),
-        Objects.requireNonNull(testRecipient, "testRecipient"), SenderDomainCheck.builder().build(), socket -> { }).run();
+    return builder(settings).build().run(testRecipient);
   }
 
   /**
    * For tests: every step, the test send when {@code testRecipient} is given, the sender checks
-   * when {@code senderCheck} is given (none: no DNS lookups at all).
+   * when {@code senderCheck} is given (none: no DNS lookups beyond the SMTP host).
    */
   static DiagnosticReport check(SmtpSettings settings, @Nullable EmailAddress testRecipient,
-      @Nullable SenderDomainCheck senderCheck) {
+      @Nullable SenderCheck senderCheck) {
     return new Probe(settings, testRecipient, senderCheck, socket -> { }).run();
   }
 
@@ -110,6 +125,76 @@ public final class SmtpDiagnostics {
    */
   static DiagnosticReport check(SmtpSettings settings, Consumer<Socket> opened) {
     return new Probe(settings, null, null, opened).run();
+  }
+
+  /**
+   * Runs every step except the test send, then the sender checks when configured.
+   *
+   * @return the report; never throws for a network, DNS or server problem
+   */
+  public DiagnosticReport run() {
+    return new Probe(settings, null, senderCheck, socket -> { }).run();
+  }
+
+  /**
+   * Runs every step, sends a short test message to an address (the seed's {@code sendtestmail}),
+   * then runs the sender checks when configured, with the same sender check as {@link #run()}.
+   *
+   * @param testRecipient where the test message goes; not null
+   * @return the report; never throws for a network, DNS or server problem
+   */
+  public DiagnosticReport run(EmailAddress testRecipient) {
+    return new Probe(settings, Objects.requireNonNull(testRecipient, "testRecipient"), senderCheck, socket -> { })
+        .run();
+  }
+
+  /**
+   * Returns the configured sender check.
+   *
+   * @return the sender check, or empty when the report has only the SMTP steps
+   */
+  public Optional<SenderCheck> senderCheck() {
+    return Optional.ofNullable(senderCheck);
+  }
+
+  @Override
+  public String toString() {
+    return "SmtpDiagnostics[" + settings.target() + ", senderCheck=" + (senderCheck == null ? "none" : senderCheck)
+        + "]";
+  }
+
+  /**
+   * Configures {@link SmtpDiagnostics}. Each setter validates its argument at once; calling a
+   * setter twice keeps the last value.
+   */
+  public static final class Builder {
+    private final SmtpSettings settings;
+    private @Nullable SenderCheck senderCheck;
+
+    private Builder(SmtpSettings settings) {
+      this.settings = settings;
+    }
+
+    /**
+     * Adds the sender's DNS checks (SPF, DMARC, DKIM key, MX) after the SMTP steps, such as
+     * {@code verification-dns}'s {@code SenderDomainCheck.builder().build()}.
+     *
+     * @param value the check; not null
+     * @return this builder
+     */
+    public Builder senderCheck(SenderCheck value) {
+      senderCheck = Objects.requireNonNull(value, "senderCheck");
+      return this;
+    }
+
+    /**
+     * Builds the diagnostics.
+     *
+     * @return the diagnostics, ready to {@link SmtpDiagnostics#run() run} any number of times
+     */
+    public SmtpDiagnostics build() {
+      return new SmtpDiagnostics(this);
+    }
   }
 
   /** A failure reply seen at a stage. */
@@ -149,7 +234,7 @@ public final class SmtpDiagnostics {
     private final SmtpSettings settings;
     private final @Nullable EmailAddress recipient;
     private final Consumer<Socket> opened;
-    private final @Nullable SenderDomainCheck senderCheck;
+    private final @Nullable SenderCheck senderCheck;
     private final List<DiagnosticStep> steps = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     /** The password, or the OAuth2 token once fetched: scrubbed from every reply shown. */
@@ -161,7 +246,7 @@ public final class SmtpDiagnostics {
     private @Nullable OutputStream out;
     private List<String> extensions = List.of();
 
-    Probe(SmtpSettings settings, @Nullable EmailAddress recipient, @Nullable SenderDomainCheck senderCheck,
+    Probe(SmtpSettings settings, @Nullable EmailAddress recipient, @Nullable SenderCheck senderCheck,
         Consumer<Socket> opened) {
       this.settings = settings;
       this.recipient = recipient;
@@ -214,31 +299,25 @@ public final class SmtpDiagnostics {
      * The From domain's SPF, DMARC, DKIM and MX: a passed step when in order, a warning with the
      * record to add when not, never a failed step (mail may still arrive, perhaps in spam).
      */
-    private void senderChecks(SenderDomainCheck check) {
+    private void senderChecks(SenderCheck check) {
       String address = settings.from().address();
       String domain = address.substring(address.lastIndexOf('@') + 1);
       long start = System.nanoTime();
-      List<SenderFinding> findings;
+      List<SenderCheck.Finding> findings;
       try {
-        findings = check.check(domain, settings.host(), settings.dkim().orElse(null));
+        findings = check.check(new SenderCheck.Sender(domain, settings.host(), settings.dkim().orElse(null)));
       } catch (RuntimeException e) {
         warnings.add("sender checks of " + domain + " skipped: " + e.getClass().getSimpleName());
         return;
       }
       Duration elapsed = since(start); // one DNS conversation: counted once, on the first step
-      for (SenderFinding f : findings) {
-        DiagnosticStep.Kind kind = switch (f.kind()) {
-          case SPF -> DiagnosticStep.Kind.SPF;
-          case DMARC -> DiagnosticStep.Kind.DMARC;
-          case DKIM -> DiagnosticStep.Kind.DKIM;
-          case MX -> DiagnosticStep.Kind.SENDER_MX;
-        };
+      for (SenderCheck.Finding f : findings) {
         switch (f.status()) {
-          case OK -> steps.add(new DiagnosticStep(kind, DiagnosticStep.Status.PASSED, elapsed, f.detail(), null, -1,
-              null));
-          case SKIPPED -> steps.add(new DiagnosticStep(kind, DiagnosticStep.Status.SKIPPED, Duration.ZERO, f.detail(),
+          case PASSED -> steps.add(new DiagnosticStep(f.kind(), DiagnosticStep.Status.PASSED, elapsed, f.detail(),
               null, -1, null));
-          case WARNING -> warnings.add(kind.label() + ": " + f.detail() + (f.hint() == null ? "" : " -> " + f.hint()));
+          case SKIPPED -> steps.add(new DiagnosticStep(f.kind(), DiagnosticStep.Status.SKIPPED, Duration.ZERO,
+              f.detail(), null, -1, null));
+          case WARNING -> warnings.add(f.kind().label() + ": " + f.detail() + (f.hint() == null ? "" : " -> " + f.hint()));
         }
         elapsed = Duration.ZERO;
       }

@@ -1,6 +1,6 @@
 package dev.mailverify.smtp;
 
-import dev.mailverify.core.EmailAddress;
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.Mailbox;
 import dev.mailverify.core.MailVerifyException;
 import java.math.BigDecimal;
@@ -12,13 +12,41 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The seed's configuration variables, read and checked once. {@link MailTransports} uses it to
- * decide between the console and SMTP; call it yourself to show what is wrong before starting.
+ * The seed's configuration variables: read and checked once, and turned into the transport the
+ * seed's rule asks for.
+ *
+ * <p><b>The transport.</b> {@link #createTransport()} and its overloads apply the seed's rule: the
+ * console in development unless {@code USE_REAL_EMAIL=1}, SMTP otherwise, and every configuration
+ * problem reported at start-up, not at the first send (C26).
+ * <ul>
+ *   <li>{@link Mode#DEVELOPMENT}: without {@code USE_REAL_EMAIL=1}, mail goes to the
+ *       {@linkplain MailTransport#console() console} (codes printed, with a banner saying how to
+ *       switch). With it, SMTP; when host, user or password is missing a loud warning is logged now,
+ *       and the host defaults to {@code smtp.qq.com}. If no usable settings result, the returned
+ *       transport fails every send with category {@code CONFIGURATION}: it never silently falls
+ *       back to the console.</li>
+ *   <li>{@link Mode#PRODUCTION}: SMTP is mandatory whatever {@code USE_REAL_EMAIL} says; a
+ *       missing {@code EMAIL_HOST}, {@code EMAIL_HOST_USER} or {@code EMAIL_HOST_PASSWORD} throws
+ *       {@link SmtpConfigurationException} naming the variable.</li>
+ * </ul>
+ * An invalid value ({@code EMAIL_PORT=abc}) throws in both modes once SMTP is in use. Start-up
+ * warnings are logged by the logger {@code dev.mailverify.smtp.SmtpEnvironment}.
+ *
+ * <pre>{@code
+ * MailTransport transport = SmtpEnvironment.createTransport(SmtpEnvironment.Mode.PRODUCTION);
+ * VerificationCodeService service = VerificationCodeService.builder().transport(transport).build();
+ * }</pre>
+ *
+ * <p><b>The variables.</b> {@link #read(EnvironmentSource)} reads them without deciding anything;
+ * call it yourself to show what is wrong before starting.
  *
  * <table>
  *   <caption>Variables</caption>
@@ -53,6 +81,16 @@ import org.jspecify.annotations.Nullable;
  * gives a warning. No message of this class ever contains a value, only variable names.
  */
 public final class SmtpEnvironment {
+  private static final Logger LOG = LoggerFactory.getLogger(SmtpEnvironment.class);
+
+  /** Whether SMTP is optional (development) or mandatory (production). */
+  public enum Mode {
+    /** Console unless {@code USE_REAL_EMAIL=1}; missing settings are warnings. */
+    DEVELOPMENT,
+    /** SMTP always; missing settings are a start-up error. */
+    PRODUCTION
+  }
+
   /** {@code 1} sends real mail in development. */
   public static final String USE_REAL_EMAIL = "USE_REAL_EMAIL";
   /** The SMTP host. */
@@ -100,6 +138,113 @@ public final class SmtpEnvironment {
     this.problemVariables = List.copyOf(problems.variables);
     this.warnings = List.copyOf(warnings);
     this.settings = settings;
+  }
+
+  /**
+   * Reads the process environment and, if present, {@code .env} in the working directory (the
+   * environment wins), with the development rules.
+   *
+   * @return the console transport or an {@link SmtpTransport}
+   * @throws SmtpConfigurationException when real mail is on and a value is invalid, or the
+   *     {@code .env} file is malformed
+   */
+  public static MailTransport createTransport() {
+    return createTransport(Mode.DEVELOPMENT);
+  }
+
+  /**
+   * Reads the process environment and, if present, {@code .env} in the working directory (the
+   * environment wins).
+   *
+   * @param mode development or production; not null
+   * @return the console transport or an {@link SmtpTransport}
+   * @throws SmtpConfigurationException in production when a required variable is missing, and in
+   *     both modes when a value is invalid
+   */
+  public static MailTransport createTransport(Mode mode) {
+    return createTransport(EnvironmentSource.system().orElse(EnvironmentSource.dotenvIfPresent(Path.of(".env"))),
+        mode);
+  }
+
+  /**
+   * Reads the process environment and the given {@code .env} file, which must exist (the
+   * environment wins).
+   *
+   * @param dotenvFile the {@code .env} file; not null
+   * @param mode development or production; not null
+   * @return the console transport or an {@link SmtpTransport}
+   * @throws SmtpConfigurationException when the file is missing or malformed, in production when a
+   *     required variable is missing, and when a value is invalid
+   */
+  public static MailTransport createTransport(Path dotenvFile, Mode mode) {
+    return createTransport(EnvironmentSource.system().orElse(EnvironmentSource.dotenv(dotenvFile)), mode);
+  }
+
+  /**
+   * Reads the variables from a map, such as a test's or {@link System#getenv()}.
+   *
+   * @param variables names to values; not null
+   * @param mode development or production; not null
+   * @return the console transport or an {@link SmtpTransport}
+   * @throws SmtpConfigurationException in production when a required variable is missing, and in
+   *     both modes when a value is invalid
+   */
+  public static MailTransport createTransport(Map<String, String> variables, Mode mode) {
+    return createTransport(EnvironmentSource.of(variables), mode);
+  }
+
+  /**
+   * Reads the variables from any source.
+   *
+   * @param source where the variables come from; not null
+   * @param mode development or production; not null
+   * @return the console transport, an {@link SmtpTransport}, or (development, settings unusable) a
+   *     transport failing every send with {@code CONFIGURATION}
+   * @throws SmtpConfigurationException in production when a required variable is missing, and in
+   *     both modes when a value is invalid
+   */
+  public static MailTransport createTransport(EnvironmentSource source, Mode mode) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(mode, "mode");
+    SmtpEnvironment env = read(source);
+    if (mode == Mode.PRODUCTION) {
+      SmtpSettings settings = env.requireSettings(); // C26: names the missing variable, now
+      if (env.realMailExplicitlyOff()) {
+        LOG.warn("{}=0 is ignored in production mode: mail is sent through SMTP", USE_REAL_EMAIL);
+      }
+      env.warnings().forEach(w -> LOG.warn("SMTP configuration: {}", w));
+      return SmtpTransport.create(settings);
+    }
+    if (!env.realMailRequested()) {
+      LOG.info("{} is not 1: verification mail is printed to the console, not sent (development mode)",
+          USE_REAL_EMAIL);
+      return MailTransport.console();
+    }
+    if (!env.problems().isEmpty()) {
+      throw new SmtpConfigurationException("USE_REAL_EMAIL=1 but the SMTP configuration is invalid: "
+          + String.join("; ", env.problems()), env.problemVariables());
+    }
+    if (!env.warnings().isEmpty()) {
+      warnLoudly(env);
+    }
+    return env.settings().<MailTransport>map(SmtpTransport::create)
+        .orElseGet(() -> new UnconfiguredTransport(env.missing()));
+  }
+
+  private static void warnLoudly(SmtpEnvironment env) {
+    String bar = "=".repeat(78);
+    StringBuilder sb = new StringBuilder();
+    sb.append('\n').append(bar).append('\n')
+        .append(" USE_REAL_EMAIL=1: real mail is ON, but the SMTP configuration needs attention:\n");
+    for (String w : env.warnings()) {
+      sb.append("  - ").append(w).append('\n');
+    }
+    if (!env.missing().isEmpty()) {
+      sb.append(" Set ").append(String.join(", ", env.missing()))
+          .append(" in the environment or .env, or sending will fail.\n");
+    }
+    sb.append(bar);
+    LOG.warn("{}", sb);
   }
 
   /**
@@ -178,20 +323,20 @@ public final class SmtpEnvironment {
       warnings.add(EMAIL_HOST_PASSWORD + " is not set: for QQ Mail it is the authorization code generated in"
           + " Settings > Account > POP3/IMAP/SMTP, not the login password");
     }
+    Mailbox userAsSender = SmtpSettings.senderFromUsername(user);
     if (from == null && fromText == null) {
-      if (user != null && EmailAddress.isValid(user)) {
+      if (userAsSender != null) {
         warnings.add(DEFAULT_FROM_EMAIL + " is not set: mail is sent from " + EMAIL_HOST_USER);
       } else if (user != null) {
         problems.add(DEFAULT_FROM_EMAIL, DEFAULT_FROM_EMAIL + " must be set because " + EMAIL_HOST_USER + " is not an e-mail address");
       }
     }
-    if (from != null && user != null && EmailAddress.isValid(user)
-        && !from.address().equalsIgnoreCase(EmailAddress.parse(user).address())) {
+    if (from != null && userAsSender != null && !from.address().equalsIgnoreCase(userAsSender.address())) {
       warnings.add(DEFAULT_FROM_EMAIL + " differs from " + EMAIL_HOST_USER + ": QQ Mail and many providers"
           + " reject a From that is not the login account (SMTP 501/553)");
     }
 
-    String sender = from != null ? from.address() : user != null && EmailAddress.isValid(user) ? user : null;
+    String sender = from != null ? from.address() : userAsSender != null ? userAsSender.address() : null;
     if (dkim != null && sender != null && !DkimSigner.aligned(dkim.domain(), sender)) {
       warnings.add(EMAIL_DKIM_DOMAIN + " is not the domain of the From address (nor a parent of it): receivers"
           + " checking DMARC ignore a signature that is not aligned with From");

@@ -1,6 +1,8 @@
 package dev.mailverify.smtp;
 
 import dev.mailverify.core.EmailAddress;
+import dev.mailverify.core.HeaderInjectionException;
+import dev.mailverify.core.InvalidAddressException;
 import dev.mailverify.core.Mailbox;
 import java.io.IOException;
 import java.io.InputStream;
@@ -368,7 +370,7 @@ public final class SmtpSettings {
   private static String checkHost(String host) {
     String h = host.strip();
     if (h.isEmpty() || h.length() > 253) {
-      throw new IllegalArgumentException("host must be 1-253 characters");
+      throw new IllegalArgumentException("host must be 1-253 characters, was " + h.length());
     }
     for (int i = 0; i < h.length(); i++) {
       char c = h.charAt(i);
@@ -399,6 +401,21 @@ public final class SmtpSettings {
       return List.copyOf(out);
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot read certificates from " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The login as a sender, when it is an address (a single-label domain such as
+   * {@code app@localhost} included, as for {@link Builder#from(Mailbox)}); otherwise {@code null}.
+   */
+  static @Nullable Mailbox senderFromUsername(@Nullable String username) {
+    if (username == null) {
+      return null;
+    }
+    try {
+      return new Mailbox(username, null);
+    } catch (InvalidAddressException | HeaderInjectionException e) {
+      return null;
     }
   }
 
@@ -554,6 +571,11 @@ public final class SmtpSettings {
      * Sets the default sender. Defaults to the username when it is an e-mail address (QQ Mail
      * requires From to be the login account).
      *
+     * <p>The address may be at a single-label domain such as {@code app@localhost}, as local test
+     * servers (GreenMail, MailHog, aiosmtpd) are usually addressed; see {@link Mailbox}. Recipients
+     * still need a dot in the domain: this relaxes the sender the application configures, never
+     * what a user types.
+     *
      * @param value the sender; not null
      * @return this builder
      */
@@ -566,13 +588,22 @@ public final class SmtpSettings {
      * Sets the default sender from text such as {@code Roamio <noreply@example.com>}; the display
      * name may be in any language.
      *
-     * @param value the sender; not null
+     * @param value the sender; not null; the domain may be a single label such as
+     *     {@code localhost} (see {@link #from(Mailbox)})
      * @return this builder
-     * @throws dev.mailverify.core.InvalidAddressException when the address is invalid
-     * @throws dev.mailverify.core.HeaderInjectionException when the text has control characters
+     * @throws InvalidAddressException naming {@code from} and quoting the value when the address is
+     *     invalid, for example {@code from: 'Roamio <app@>' is not a valid address: domain is empty}
+     * @throws HeaderInjectionException naming {@code from} when the text has control characters
      */
     public Builder from(String value) {
-      return from(Mailbox.parse(Objects.requireNonNull(value, "from")));
+      Objects.requireNonNull(value, "from");
+      try {
+        return from(Mailbox.parse(value));
+      } catch (InvalidAddressException e) {
+        throw new InvalidAddressException(e.reason(), "from: '" + value + "' is not a valid address: " + e.getMessage());
+      } catch (HeaderInjectionException e) {
+        throw new HeaderInjectionException("from");
+      }
     }
 
     /**
@@ -689,7 +720,12 @@ public final class SmtpSettings {
      * @throws IllegalArgumentException naming the file when it cannot be read or holds no certificate
      */
     public Builder trustedCertificatesPem(Path file) {
-      return trustedCertificates(readCertificates(Objects.requireNonNull(file, "trustedCertificatesPem")));
+      Objects.requireNonNull(file, "trustedCertificatesPem");
+      try {
+        return trustedCertificates(readCertificates(file));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("trustedCertificatesPem: " + e.getMessage(), e);
+      }
     }
 
     /**
@@ -738,13 +774,10 @@ public final class SmtpSettings {
         throw new IllegalStateException(
             "username and password must be given together (or neither, for a server without AUTH)");
       }
-      Mailbox sender = from;
+      Mailbox sender = from != null ? from : senderFromUsername(username);
       if (sender == null) {
-        if (username == null || !EmailAddress.isValid(username)) {
-          throw new IllegalStateException(
-              "from is required (DEFAULT_FROM_EMAIL) when the username is not an e-mail address");
-        }
-        sender = new Mailbox(username, null);
+        throw new IllegalStateException(
+            "from is required (DEFAULT_FROM_EMAIL) when the username is not an e-mail address");
       }
       return new SmtpSettings(this, host, sender);
     }

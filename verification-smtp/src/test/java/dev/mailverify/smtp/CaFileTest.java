@@ -43,7 +43,7 @@ class CaFileTest {
       env.put(SmtpEnvironment.EMAIL_SSL_CAFILE, cert.pemFile().toString());
       SmtpSettings settings = SmtpEnvironment.read(EnvironmentSource.of(env)).requireSettings();
       assertThat(settings.trustedCertificates()).containsExactly(cert.certificate);
-      MailTransport transport = MailTransports.fromEnvironment(env, MailTransports.Mode.PRODUCTION);
+      MailTransport transport = SmtpEnvironment.createTransport(env, SmtpEnvironment.Mode.PRODUCTION);
       try {
         transport.send(FailureClassificationTest.message());
       } finally {

@@ -4,8 +4,8 @@ import dev.mailverify.core.EmailAddress;
 
 /**
  * {@link SmtpDiagnostics#check} without the sender's DNS checks, for tests of the SMTP steps: tests
- * talk only to 127.0.0.1, and the public {@code check} asks the system's resolver about the From
- * domain. The sender checks have their own tests against dnsmasq ({@code SenderDiagnosticsTest}).
+ * talk only to 127.0.0.1. The sender checks are a plug-in ({@code SenderCheckSeamTest}); the DNS
+ * implementation has its own tests against dnsmasq in verification-dns ({@code SenderDiagnosticsTest}).
  */
 final class Diagnose {
   private Diagnose() {}

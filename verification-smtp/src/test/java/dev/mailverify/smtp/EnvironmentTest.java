@@ -156,16 +156,16 @@ class EnvironmentTest {
   void developmentConsole() {
     Map<String, String> env = complete();
     env.remove("USE_REAL_EMAIL");
-    assertThat(MailTransports.fromEnvironment(env, MailTransports.Mode.DEVELOPMENT)).isInstanceOf(ConsoleTransport.class);
+    assertThat(SmtpEnvironment.createTransport(env, SmtpEnvironment.Mode.DEVELOPMENT)).isInstanceOf(ConsoleTransport.class);
     env.put("USE_REAL_EMAIL", "0");
-    assertThat(MailTransports.fromEnvironment(env, MailTransports.Mode.DEVELOPMENT)).isInstanceOf(ConsoleTransport.class);
+    assertThat(SmtpEnvironment.createTransport(env, SmtpEnvironment.Mode.DEVELOPMENT)).isInstanceOf(ConsoleTransport.class);
     assertThat(ConsoleTransport.BANNER).contains("USE_REAL_EMAIL=1");
   }
 
   @Test
   @DisplayName("USE_REAL_EMAIL=1 with complete settings gives an SMTP transport")
   void developmentRealMail() {
-    try (MailTransport t = MailTransports.fromEnvironment(complete(), MailTransports.Mode.DEVELOPMENT)) {
+    try (MailTransport t = SmtpEnvironment.createTransport(complete(), SmtpEnvironment.Mode.DEVELOPMENT)) {
       assertThat(t).isInstanceOf(SmtpTransport.class);
       assertThat(((SmtpTransport) t).settings().host()).isEqualTo("smtp.qq.com");
     }
@@ -177,7 +177,7 @@ class EnvironmentTest {
     Map<String, String> env = complete();
     env.remove("EMAIL_HOST_PASSWORD");
     StringBuilder log = new StringBuilder();
-    MailTransport t = capturingLog(log, () -> MailTransports.fromEnvironment(env, MailTransports.Mode.DEVELOPMENT));
+    MailTransport t = capturingLog(log, () -> SmtpEnvironment.createTransport(env, SmtpEnvironment.Mode.DEVELOPMENT));
     assertThat(log).contains("WARN").contains("EMAIL_HOST_PASSWORD is not set").contains("authorization code");
     DeliveryException e = catchThrowableOfType(DeliveryException.class, () -> t.send(message()));
     assertThat(e.category()).isEqualTo(DeliveryException.Category.CONFIGURATION);
@@ -195,7 +195,7 @@ class EnvironmentTest {
     env.put("DEFAULT_FROM_EMAIL", "dev@example.com");
     StringBuilder log = new StringBuilder();
     try (MailTransport t = capturingLog(log,
-        () -> MailTransports.fromEnvironment(env, MailTransports.Mode.DEVELOPMENT))) {
+        () -> SmtpEnvironment.createTransport(env, SmtpEnvironment.Mode.DEVELOPMENT))) {
       assertThat(t).isInstanceOf(SmtpTransport.class);
       assertThat(((SmtpTransport) t).settings().username()).isNull();
     }
@@ -210,13 +210,13 @@ class EnvironmentTest {
     env.remove("EMAIL_HOST_PASSWORD");
     env.remove("USE_REAL_EMAIL");
     SmtpConfigurationException e = catchThrowableOfType(SmtpConfigurationException.class,
-        () -> MailTransports.fromEnvironment(env, MailTransports.Mode.PRODUCTION));
+        () -> SmtpEnvironment.createTransport(env, SmtpEnvironment.Mode.PRODUCTION));
     assertThat(e.variables()).containsExactly("EMAIL_HOST", "EMAIL_HOST_PASSWORD");
     assertThat(e.getMessage()).contains("EMAIL_HOST is not set").contains("EMAIL_HOST_PASSWORD is not set")
         .doesNotContain("12345@qq.com");
     Map<String, String> empty = Map.of();
     assertThat(catchThrowableOfType(SmtpConfigurationException.class,
-        () -> MailTransports.fromEnvironment(empty, MailTransports.Mode.PRODUCTION)).variables())
+        () -> SmtpEnvironment.createTransport(empty, SmtpEnvironment.Mode.PRODUCTION)).variables())
         .containsExactly("EMAIL_HOST", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD");
   }
 
@@ -225,7 +225,7 @@ class EnvironmentTest {
   void productionIsAlwaysSmtp() {
     Map<String, String> env = complete();
     env.put("USE_REAL_EMAIL", "0");
-    try (MailTransport t = MailTransports.fromEnvironment(env, MailTransports.Mode.PRODUCTION)) {
+    try (MailTransport t = SmtpEnvironment.createTransport(env, SmtpEnvironment.Mode.PRODUCTION)) {
       assertThat(t).isInstanceOf(SmtpTransport.class);
     }
   }
@@ -236,7 +236,7 @@ class EnvironmentTest {
     Map<String, String> env = complete();
     env.put("EMAIL_PORT", "58x7");
     SmtpConfigurationException e = catchThrowableOfType(SmtpConfigurationException.class,
-        () -> MailTransports.fromEnvironment(env, MailTransports.Mode.DEVELOPMENT));
+        () -> SmtpEnvironment.createTransport(env, SmtpEnvironment.Mode.DEVELOPMENT));
     assertThat(e.variables()).containsExactly("EMAIL_PORT");
     assertThat(e.getMessage()).contains("EMAIL_PORT must be a port number").doesNotContain("58x7");
   }
@@ -280,7 +280,7 @@ class EnvironmentTest {
     EnvironmentSource system = EnvironmentSource.system();
     String expectedHost = system.get("EMAIL_HOST") != null ? system.get("EMAIL_HOST").strip().toLowerCase()
         : "smtp.file.example.com";
-    try (MailTransport t = MailTransports.fromEnvironment(file, MailTransports.Mode.PRODUCTION)) {
+    try (MailTransport t = SmtpEnvironment.createTransport(file, SmtpEnvironment.Mode.PRODUCTION)) {
       assertThat(((SmtpTransport) t).settings().host()).isEqualTo(expectedHost);
     }
   }
@@ -291,7 +291,7 @@ class EnvironmentTest {
     Path missing = dir.resolve("nope.env");
     assertThatThrownBy(() -> EnvironmentSource.dotenv(missing)).isInstanceOf(SmtpConfigurationException.class)
         .hasMessageContaining("nope.env").hasMessageContaining("does not exist");
-    assertThatThrownBy(() -> MailTransports.fromEnvironment(missing, MailTransports.Mode.DEVELOPMENT))
+    assertThatThrownBy(() -> SmtpEnvironment.createTransport(missing, SmtpEnvironment.Mode.DEVELOPMENT))
         .isInstanceOf(SmtpConfigurationException.class);
     assertThat(EnvironmentSource.dotenvIfPresent(missing).get("EMAIL_HOST")).isNull();
   }

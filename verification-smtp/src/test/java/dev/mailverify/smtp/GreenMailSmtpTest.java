@@ -72,6 +72,19 @@ class GreenMailSmtpTest {
   }
 
   @Test
+  @DisplayName("C18 a sender at localhost, as local test servers are set up, is accepted and delivered")
+  void senderAtLocalhostIsDelivered() throws Exception {
+    SmtpSettings settings = plain(greenMail.getSmtp().getPort()).from("Roamio <app@localhost>").build();
+    try (SmtpTransport transport = SmtpTransport.create(settings)) {
+      transport.send(message("alice@example.org", "Your Roamio code"));
+    }
+    assertThat(greenMail.waitForIncomingEmail(5_000, 1)).isTrue();
+    MimeMessage received = greenMail.getReceivedMessages()[0];
+    assertThat(((InternetAddress) received.getFrom()[0]).getAddress()).isEqualTo("app@localhost");
+    assertThat(received.getMessageID()).endsWith("@localhost>");
+  }
+
+  @Test
   @DisplayName("delivers a multipart/alternative mail: UTF-8 text part first, then HTML")
   void deliversMultipartAlternative() throws Exception {
     try (SmtpTransport transport = SmtpTransport.create(plain(greenMail.getSmtp().getPort()).build())) {

@@ -3,7 +3,11 @@ package dev.mailverify.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailverify.core.HeaderInjectionException;
+import dev.mailverify.core.InvalidAddressException;
+import dev.mailverify.core.Mailbox;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,47 @@ class SmtpSettingsTest {
     assertThat(s.debug()).isFalse();
     assertThat(s.trustedCertificates()).isEmpty();
     assertThat(s.from().address()).as("From defaults to the login account").isEqualTo("me@example.com");
+  }
+
+  @Test
+  @DisplayName("C18 from and the login may be at a single-label host such as localhost (GreenMail, MailHog, aiosmtpd)")
+  void localSenderAccepted() {
+    SmtpSettings explicit = SmtpSettings.builder().host("localhost").port(3025).security(SmtpSecurity.PLAIN)
+        .from("Roamio <app@localhost>").build();
+    assertThat(explicit.from()).isEqualTo(new Mailbox("app@localhost", "Roamio"));
+    SmtpSettings fromLogin = SmtpSettings.builder().host("localhost").credentials("app@localhost", SECRET).build();
+    assertThat(fromLogin.from().address()).as("From defaults to the login account").isEqualTo("app@localhost");
+    SmtpEnvironment env = SmtpEnvironment.read(EnvironmentSource.of(Map.of("USE_REAL_EMAIL", "1",
+        "EMAIL_HOST", "localhost", "EMAIL_PORT", "3025", "EMAIL_USE_TLS", "0",
+        "EMAIL_HOST_USER", "app@localhost", "EMAIL_HOST_PASSWORD", SECRET)));
+    assertThat(env.problems()).isEmpty();
+    assertThat(env.settings()).hasValueSatisfying(s -> assertThat(s.from().address()).isEqualTo("app@localhost"));
+  }
+
+  @Test
+  @DisplayName("every builder error names its setting: from quotes the refused value, the password never appears")
+  void errorsNameTheSetting() {
+    assertThatThrownBy(() -> SmtpSettings.builder().from("Roamio <app@>"))
+        .isInstanceOf(InvalidAddressException.class)
+        .hasMessage("from: 'Roamio <app@>' is not a valid address: domain is empty");
+    assertThatThrownBy(() -> SmtpSettings.builder().from("Roamio <app@example..com>"))
+        .isInstanceOf(InvalidAddressException.class)
+        .hasMessageStartingWith("from: 'Roamio <app@example..com>' is not a valid address: ");
+    assertThatThrownBy(() -> SmtpSettings.builder().from("Roamio\r\nBcc: x@example.com <app@example.com>"))
+        .isInstanceOfSatisfying(HeaderInjectionException.class, e -> assertThat(e.field()).isEqualTo("from"));
+    assertThatThrownBy(() -> SmtpSettings.builder().host(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("host must be 1-253 characters, was 0");
+    assertThatThrownBy(() -> SmtpSettings.builder().trustedCertificatesPem(java.nio.file.Path.of("no-such-ca.pem")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("trustedCertificatesPem: ")
+        .hasMessageContaining("no-such-ca.pem");
+    assertThatThrownBy(() -> SmtpSettings.builder().username(" "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("username ");
+    assertThatThrownBy(() -> SmtpSettings.builder().password(SECRET + "\n"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("password ")
+        .hasMessageNotContaining(SECRET);
+    assertThatThrownBy(() -> SmtpSettings.builder().host("smtp.example.com").username("not-an-address").password(SECRET)
+        .build())
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("from is required");
   }
 
   @Test

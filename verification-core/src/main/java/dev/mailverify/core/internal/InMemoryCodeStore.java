@@ -10,7 +10,6 @@ import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.TokenRecord;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,8 +35,6 @@ import org.jspecify.annotations.Nullable;
  * so a service on a test clock and a store on the system ticker agree.
  */
 public final class InMemoryCodeStore implements CodeStore {
-  private static final byte[] NO_MAC = new byte[32];
-
   /**
    * A stored value and the instant, on Caffeine's ticker, after which it may be reclaimed. The
    * deadline is fixed when the value is issued, so attempts never extend it (C3).
@@ -140,12 +137,12 @@ public final class InMemoryCodeStore implements CodeStore {
     Objects.requireNonNull(now, "now");
     Pending pending = codePolicy.getIfPresentQuietly(key); // no eviction bookkeeping per try
     if (pending == null) {
-      compare(NO_MAC, candidates); // same work as a wrong code (C15)
+      PendingCode.macMatchesAny(null, candidates); // same work as a wrong code (C15)
       return AttemptResult.notFound();
     }
     synchronized (pending) {
       if (pending.dead) {
-        compare(NO_MAC, candidates);
+        PendingCode.macMatchesAny(null, candidates);
         return AttemptResult.notFound();
       }
       PendingCode code = pending.code;
@@ -163,15 +160,6 @@ public final class InMemoryCodeStore implements CodeStore {
       }
       return AttemptResult.mismatched(code.maxAttempts() - pending.attempts);
     }
-  }
-
-  /** Compares against every candidate without stopping early. */
-  static boolean compare(byte[] stored, List<byte[]> candidates) {
-    boolean match = false;
-    for (byte[] candidate : candidates) {
-      match |= MessageDigest.isEqual(stored, candidate);
-    }
-    return match;
   }
 
   @Override

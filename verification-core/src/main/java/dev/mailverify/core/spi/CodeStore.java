@@ -15,8 +15,24 @@ import org.jspecify.annotations.Nullable;
  * <p>A store keeps only keyed hashes of codes and hashes of tokens (C14). Time is always passed
  * in by the service ({@code now}), so that expiry follows the service's {@link Clock}.
  *
- * <p>Implementations must pass {@code dev.mailverify.core.testkit.CodeStoreContract} from the
- * {@code verification-core} test-jar. The built-in {@link #inMemory()} runs on Caffeine.
+ * <p>Implementations must pass {@code dev.mailverify.test.CodeStoreContract} from the
+ * {@code verification-test} module (test scope), which checks these rules with 100-thread races:
+ *
+ * <pre>{@code
+ * class ConcurrentMapCodeStoreTest extends CodeStoreContract {
+ *   @Override
+ *   protected CodeStore createStore() {
+ *     return new ConcurrentMapCodeStore();
+ *   }
+ *
+ *   @Override
+ *   protected String dump(CodeStore store) {
+ *     return ((ConcurrentMapCodeStore) store).dump();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The built-in {@link #inMemory()} runs on Caffeine.
  */
 public interface CodeStore {
 
@@ -35,7 +51,9 @@ public interface CodeStore {
   /**
    * Makes one verification attempt, atomically: if a code is pending, not expired and not
    * locked, count the attempt, compare the stored MAC with each candidate in constant time
-   * (C15), and on a match remove the code.
+   * (C15), and on a match remove the code. Compare with
+   * {@link PendingCode#macMatchesAny(byte[], List)}, also when no code is pending (pass
+   * {@code null}), so that a missing record costs the same work as a wrong code.
    *
    * <ul>
    *   <li>no code: {@link AttemptResult.Outcome#NOT_FOUND};

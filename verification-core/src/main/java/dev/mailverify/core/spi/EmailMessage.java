@@ -41,13 +41,7 @@ public final class EmailMessage {
   private static final Set<String> RESERVED = Set.of("from", "to", "cc", "bcc", "subject", "date",
       "message-id", "mime-version", "reply-to", "sender", "return-path");
 
-  /**
-   * Validates the message.
-   *
-   * @throws HeaderInjectionException if a header value contains a control character
-   * @throws IllegalArgumentException if the subject or text is empty, a header name is invalid or
-   *     reserved
-   */
+  /** Takes the builder's values, which its setters have checked. */
   private EmailMessage(@Nullable Mailbox from,
       EmailAddress to,
       String subject,
@@ -58,32 +52,7 @@ public final class EmailMessage {
       String messageId,
       @Nullable Instant date,
       @Nullable Instant notAfter) {
-    Objects.requireNonNull(to, "to");
-    Objects.requireNonNull(subject, "subject");
-    Objects.requireNonNull(text, "text");
-    Objects.requireNonNull(headers, "headers");
-    if (subject.isBlank() || subject.length() > 998) {
-      throw new IllegalArgumentException("subject must be 1-998 characters and not blank");
-    }
-    checkHeaderValue(subject, "subject");
-    if (text.isEmpty()) {
-      throw new IllegalArgumentException("text must not be empty");
-    }
-    Map<String, String> copy = new LinkedHashMap<>();
-    headers.forEach((name, value) -> {
-      Objects.requireNonNull(name, "header name");
-      Objects.requireNonNull(value, "header value");
-      if (!HEADER_NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("header name must be printable ASCII without ':' or space");
-      }
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (RESERVED.contains(lower) || lower.startsWith("content-")) {
-        throw new IllegalArgumentException("header " + name + " is set by the transport and cannot be overridden");
-      }
-      checkHeaderValue(value, "header " + name);
-      copy.put(name, value);
-    });
-    headers = java.util.Collections.unmodifiableMap(copy);
+    headers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     this.from = from;
     this.to = to;
     this.subject = subject;
@@ -96,7 +65,7 @@ public final class EmailMessage {
     this.notAfter = notAfter;
   }
 
-  /** A Message-ID of 128 random bits at the sender's domain, or {@code mailverify.invalid} without one. */
+  /** Refuses CR, LF and other control characters in a header value (C19). */
   private static void checkHeaderValue(String value, String field) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -133,7 +102,12 @@ public final class EmailMessage {
         + ", headers=" + headers.keySet() + ", messageId=" + messageId + "]";
   }
 
-  /** Builds an {@link EmailMessage}. */
+  /**
+   * Builds an {@link EmailMessage}. Like every builder in the library, each setter checks its
+   * argument at once and throws naming the setting (a control character in the subject or a header
+   * value is a {@link HeaderInjectionException}); a setter may be called again, the last call wins
+   * (for {@code header}, per name). {@link #build()} only requires that subject and text were set.
+   */
   public static final class Builder {
     private @Nullable Mailbox from;
     private final EmailAddress to;
@@ -164,22 +138,35 @@ public final class EmailMessage {
     /**
      * Sets the subject.
      *
-     * @param value the subject; not null
+     * @param value the subject, 1-998 characters, not blank, any language; not null
      * @return this builder
+     * @throws IllegalArgumentException naming {@code subject} when blank or longer than 998 characters
+     * @throws HeaderInjectionException when it contains CR, LF or another control character (C19)
      */
     public Builder subject(String value) {
-      subject = Objects.requireNonNull(value, "subject");
+      Objects.requireNonNull(value, "subject");
+      if (value.isBlank() || value.length() > 998) {
+        throw new IllegalArgumentException("subject must be 1-998 characters and not blank, was "
+            + (value.isBlank() ? "blank" : value.length() + " characters"));
+      }
+      checkHeaderValue(value, "subject");
+      subject = value;
       return this;
     }
 
     /**
      * Sets the plain-text body.
      *
-     * @param value the text; not null
+     * @param value the text, not empty; not null
      * @return this builder
+     * @throws IllegalArgumentException naming {@code text} when empty
      */
     public Builder text(String value) {
-      text = Objects.requireNonNull(value, "text");
+      Objects.requireNonNull(value, "text");
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("text must not be empty");
+      }
+      text = value;
       return this;
     }
 
@@ -197,12 +184,25 @@ public final class EmailMessage {
     /**
      * Adds a header.
      *
-     * @param name the header name; not null
-     * @param value the value; not null
+     * @param name the header name, printable ASCII without ':' or space, not one the transport
+     *     sets (From, To, Subject, Date, Message-ID, MIME-Version, Content-*, ...); not null
+     * @param value the value, without control characters; not null
      * @return this builder
+     * @throws IllegalArgumentException naming the header when the name is invalid or reserved
+     * @throws HeaderInjectionException when the value contains CR, LF or another control character
      */
     public Builder header(String name, String value) {
-      headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      Objects.requireNonNull(name, "header name");
+      Objects.requireNonNull(value, "header value");
+      if (!HEADER_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("header name must be 1-76 printable ASCII characters without ':' or space");
+      }
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (RESERVED.contains(lower) || lower.startsWith("content-")) {
+        throw new IllegalArgumentException("header " + name + " is set by the transport and cannot be overridden");
+      }
+      checkHeaderValue(value, "header " + name);
+      headers.put(name, value);
       return this;
     }
 
@@ -263,7 +263,7 @@ public final class EmailMessage {
      * Builds the message. Each call makes a new Message-ID unless one was set.
      *
      * @return the message
-     * @throws NullPointerException if subject or text was not set
+     * @throws NullPointerException naming {@code subject} or {@code text} when it was not set
      */
     public EmailMessage build() {
       return new EmailMessage(from, to, Objects.requireNonNull(subject, "subject"),

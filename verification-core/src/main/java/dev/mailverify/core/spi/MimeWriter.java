@@ -32,6 +32,16 @@ import org.jspecify.annotations.Nullable;
  * <p>The result is what goes into SMTP {@code DATA} before dot-stuffing, and what a {@code .eml}
  * file holds. Stateless and thread-safe.
  *
+ * <p><b>Why this is public.</b> It is mailverify's own wire format, not a general MIME library, and
+ * callers never need it: sending, verifying and testing go through {@code MailTransport}s. It is in
+ * {@code .spi} for one audience, the implementer of a transport, for two reasons. First, the
+ * built-in transports live in different modules ({@code FileTransport} in core, {@code SmtpTransport}
+ * in {@code verification-smtp}) and must write the same bytes, so the writer has to be visible
+ * across modules. Second, a transport of your own (an HTTP mail API that takes raw MIME, a durable
+ * queue) should write exactly what the built-ins write: the same headers, encodings and, above all,
+ * the same {@code Message-ID} on every retry, so that a receiver can drop a duplicate (C25, C31).
+ * Use it instead of re-encoding the {@link EmailMessage} with another library.
+ *
  * <pre>{@code
  * byte[] mime = MimeWriter.write(message, sender, ZonedDateTime.now(clock));
  * }</pre>

@@ -1,8 +1,11 @@
 package dev.mailverify.core.spi;
 
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A code waiting to be verified, as a {@link CodeStore} keeps it: the keyed hash (HMAC-SHA256) of
@@ -14,6 +17,8 @@ import java.util.Objects;
  * @param attempts how many tries were made so far
  */
 public record PendingCode(byte[] mac, Instant expiresAt, int maxAttempts, int attempts) {
+  /** What a missing record is compared with (C15); never changed, never handed out. */
+  private static final byte[] NO_MAC = new byte[32];
 
   /**
    * Checks and copies the parts.
@@ -48,18 +53,47 @@ public record PendingCode(byte[] mac, Instant expiresAt, int maxAttempts, int at
   }
 
   /**
-   * Compares the stored MAC with every candidate in constant time, without stopping at the first
-   * match (C15).
+   * Compares this code's MAC with every candidate in constant time; same as
+   * {@link #macMatchesAny(byte[], List) macMatchesAny(mac(), candidates)} without the copy.
    *
-   * @param candidates the MACs of the typed code, one per active secret
+   * @param candidates the MACs of the typed code, one per active secret; not null
    * @return {@code true} if any candidate matches
    */
-  public boolean matchesAny(java.util.List<byte[]> candidates) {
+  public boolean matchesAny(List<byte[]> candidates) {
+    return macMatchesAny(mac, candidates);
+  }
+
+  /**
+   * Compares a stored MAC with the MACs of a typed code, in constant time (contract C15). Every
+   * {@link CodeStore} that compares in Java calls this, ours (in memory, JDBC) and yours, so that
+   * the security-critical comparison exists once:
+   *
+   * <ul>
+   *   <li>it uses {@link MessageDigest#isEqual}, whose running time depends only on the length of
+   *       the stored MAC (a fixed 32 bytes), never on how many leading bytes of a guess are right;
+   *   <li>it compares every candidate (one per active secret during a rotation) without stopping
+   *       at the first match, so the time does not tell which secret matched;
+   *   <li>with {@code storedMac == null} (no code pending) it compares the candidates with 32 zero
+   *       bytes and answers {@code false}: a missing record costs the same work as a wrong code,
+   *       so timing does not tell whether an address has a pending code.
+   * </ul>
+   *
+   * <p>A store that compares elsewhere does the same there: the Redis store's Lua script compares
+   * every candidate, also when no code is stored, before it looks at the result.
+   *
+   * @param storedMac the stored MAC, 32 bytes, or {@code null} when no code is pending
+   * @param candidates the MACs of the typed code, one per active secret; not null; empty for input
+   *     that cannot match
+   * @return {@code true} if {@code storedMac} is not null and equals a candidate
+   */
+  public static boolean macMatchesAny(byte @Nullable [] storedMac, List<byte[]> candidates) {
+    Objects.requireNonNull(candidates, "candidates");
+    byte[] stored = storedMac != null ? storedMac : NO_MAC;
     boolean match = false;
     for (byte[] candidate : candidates) {
-      match |= java.security.MessageDigest.isEqual(mac, candidate);
+      match |= MessageDigest.isEqual(stored, candidate);
     }
-    return match;
+    return match && storedMac != null;
   }
 
   /**
@@ -91,7 +125,7 @@ public record PendingCode(byte[] mac, Instant expiresAt, int maxAttempts, int at
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof PendingCode p && Arrays.equals(mac, p.mac) && expiresAt.equals(p.expiresAt)
         && maxAttempts == p.maxAttempts && attempts == p.attempts;
   }

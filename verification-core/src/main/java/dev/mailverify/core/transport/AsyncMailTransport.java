@@ -499,7 +499,7 @@ public final class AsyncMailTransport implements MailTransport {
     private Builder(MailTransport delegate) {
       this.delegate = Objects.requireNonNull(delegate, "delegate");
       if (delegate instanceof AsyncMailTransport) {
-        throw new IllegalArgumentException("delegate is already asynchronous");
+        throw new IllegalArgumentException("delegate must not be an AsyncMailTransport: it is already asynchronous");
       }
     }
 

@@ -66,8 +66,9 @@ public final class FailoverMailTransport implements MailTransport {
    * Starts a builder.
    *
    * @param primary the preferred route; not null
-   * @param others the routes to fall back to, in order; none null
+   * @param others the routes to fall back to, in order; at least one, none null
    * @return a new builder
+   * @throws IllegalArgumentException naming {@code others} when it is empty
    */
   public static Builder builder(MailTransport primary, MailTransport... others) {
     return new Builder(primary, others);
@@ -212,6 +213,9 @@ public final class FailoverMailTransport implements MailTransport {
       for (MailTransport t : others) {
         transports.add(Objects.requireNonNull(t, "others contains null"));
       }
+      if (transports.size() < 2) {
+        throw new IllegalArgumentException("others must hold at least one transport to fail over to, was empty");
+      }
     }
 
     /**
@@ -258,13 +262,8 @@ public final class FailoverMailTransport implements MailTransport {
      * Builds the transport.
      *
      * @return the transport
-     * @throws IllegalArgumentException if fewer than two routes were given
      */
     public FailoverMailTransport build() {
-      if (transports.size() < 2) {
-        throw new IllegalArgumentException("a failover transport needs at least two transports, got "
-            + transports.size());
-      }
       return new FailoverMailTransport(this);
     }
   }

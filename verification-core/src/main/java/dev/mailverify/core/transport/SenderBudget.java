@@ -122,7 +122,8 @@ public final class SenderBudget {
     private Builder(String account) {
       Objects.requireNonNull(account, "account");
       if (account.isBlank() || account.length() > 256) {
-        throw new IllegalArgumentException("account must be 1-256 non-blank characters");
+        throw new IllegalArgumentException("account must be 1-256 non-blank characters, was "
+            + (account.isBlank() ? "blank" : account.length() + " characters"));
       }
       this.account = account;
     }
@@ -177,7 +178,7 @@ public final class SenderBudget {
      */
     public SenderBudget build() {
       if (perDay == 0 && perMinute == 0) {
-        throw new IllegalStateException("a SenderBudget needs perDay or perMinute");
+        throw new IllegalStateException("perDay or perMinute is required: a SenderBudget needs at least one cap");
       }
       return new SenderBudget(this);
     }

@@ -1,7 +1,7 @@
 package dev.mailverify.core.internal;
 
 import dev.mailverify.core.spi.CodeStore;
-import dev.mailverify.core.testkit.CodeStoreContract;
+import dev.mailverify.test.CodeStoreContract;
 
 /** The built-in store passes the compatibility kit. */
 class InMemoryCodeStoreTest extends CodeStoreContract {

@@ -1,12 +1,12 @@
 package dev.mailverify.core.internal;
 
 import dev.mailverify.core.spi.RateLimiter;
-import dev.mailverify.core.testkit.RateLimiterContract;
+import dev.mailverify.test.RateLimiterContract;
 
 /** The built-in limiter passes the rate limiter kit: an exact sliding window, atomic per key. */
 class InMemoryRateLimiterTest extends RateLimiterContract {
   @Override
   protected RateLimiter createLimiter() {
-    return new InMemoryRateLimiter();
+    return RateLimiter.inMemory();
   }
 }

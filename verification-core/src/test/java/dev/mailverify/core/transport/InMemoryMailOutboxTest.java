@@ -1,8 +1,8 @@
 package dev.mailverify.core.transport;
 
 import dev.mailverify.core.spi.MailOutbox;
-import dev.mailverify.core.testkit.InMemoryMailOutbox;
-import dev.mailverify.core.testkit.MailOutboxContract;
+import dev.mailverify.test.InMemoryMailOutbox;
+import dev.mailverify.test.MailOutboxContract;
 
 /** The test fake passes the kit it stands in for. */
 class InMemoryMailOutboxTest extends MailOutboxContract {

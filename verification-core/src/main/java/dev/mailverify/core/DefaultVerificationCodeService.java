@@ -1,0 +1,234 @@
+package dev.mailverify.core;
+
+import dev.mailverify.core.VerificationEvent.Reason;
+import dev.mailverify.core.internal.Secrets;
+import dev.mailverify.core.spi.AttemptResult;
+import dev.mailverify.core.spi.CodeKey;
+import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.spi.TokenRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one implementation of {@link VerificationCodeService}, made only by its builder. It
+ * orchestrates; its collaborators do the work: {@link Admission} (limits and their permits, the
+ * recipient check), {@link CodeMailComposer} (the mail), {@link DeliveryTracker} (the transport and
+ * what becomes of a mail), {@link IdempotentSends} (repeated requests) and {@link ServiceEvents}
+ * (the audit line and the listeners).
+ */
+final class DefaultVerificationCodeService implements VerificationCodeService {
+  /** Longer input is refused unread (C2). */
+  private static final int MAX_CODE_INPUT = 64;
+
+  private final ServiceSettings settings;
+  private final CodeStore store;
+  private final Clock clock;
+  private final Secrets secrets;
+  private final Admission admission;
+  private final CodeMailComposer composer;
+  private final DeliveryTracker delivery;
+  private final IdempotentSends idempotent;
+  private final ServiceEvents events;
+
+  DefaultVerificationCodeService(ServiceSettings settings) {
+    this.settings = settings;
+    this.store = settings.store();
+    this.clock = settings.clock();
+    this.secrets = settings.secrets();
+    this.events = new ServiceEvents(settings.listeners());
+    this.admission = new Admission(settings.limiter(), settings.perAddressTotalQuota(), settings.recipientCheck());
+    this.composer = new CodeMailComposer(settings.renderer(), settings.from(), settings.appName(),
+        settings.defaultLocale());
+    this.delivery = new DeliveryTracker(settings.transport(), store, clock, events,
+        (key, at) -> admission.liftCooldown(key, settings.policy(key.type()), at));
+    this.idempotent = new IdempotentSends(clock);
+  }
+
+  @Override
+  public SendResult sendVerificationCode(String email, VerificationType type, Duration ttl) {
+    Objects.requireNonNull(email, "email");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(ttl, "ttl");
+    return sendVerificationCode(SendRequest.builder(email, type).ttl(ttl).build());
+  }
+
+  @Override
+  public SendResult sendVerificationCode(SendRequest request) {
+    Objects.requireNonNull(request, "request");
+    String idempotencyKey = request.idempotencyKey();
+    return idempotencyKey == null ? send(request) : idempotent.sendOnce(request, idempotencyKey, this::send);
+  }
+
+  /** Validate, admit, issue, render, deliver, answer. */
+  private SendResult send(SendRequest request) {
+    VerificationPolicy policy = settings.policy(request.type());
+    Admission.checkLimitKeys(request, policy);
+    Instant now = clock.instant();
+    EmailAddress address;
+    try {
+      address = EmailAddress.parse(request.email());
+    } catch (InvalidAddressException e) {
+      return answer(now, request, null, new SendResult.InvalidAddress(e.reason(), e.getMessage()));
+    }
+    CodeKey key = CodeKey.of(request.type(), address);
+
+    Admission.Permits permits = admission.admit(key, request, policy, now); // C10-C12
+    SendResult.RateLimited limited = permits.refusal();
+    if (limited != null) {
+      return answer(now, request, address, limited);
+    }
+    SendResult.InvalidAddress refused = admission.checkRecipient(address); // C30
+    if (refused != null) {
+      return answer(now, request, address, refused);
+    }
+
+    Duration requestedTtl = request.ttl();
+    Duration ttl = requestedTtl != null ? requestedTtl : policy.defaultTtl();
+    Instant expiresAt = now.plus(ttl);
+    String code = secrets.newCode(policy.alphabet().symbols(), policy.codeLength());
+    EmailMessage message;
+    try {
+      message = composer.compose(request, address, code, ttl, now, expiresAt);
+    } catch (RuntimeException e) {
+      permits.giveBack(now); // a broken template is not the user's fault: keep their budget
+      throw e;
+    }
+    DeliveryTracker.Ticket ticket = delivery.track(key, request, address, permits, now);
+    store.issue(key, new PendingCode(secrets.mac(key, code), expiresAt, policy.maxAttempts(), 0), now);
+
+    DeliveryTracker.Handover handover = delivery.handOver(ticket, message, expiresAt);
+    answer(now, request, address, handover.result());
+    handover.reportWhenDone(); // after the QUEUED event, so listeners see it first (C27)
+    return handover.result();
+  }
+
+  /** Publishes a send's outcome (C17) and returns it. */
+  private SendResult answer(Instant now, SendRequest request, @Nullable EmailAddress address, SendResult result) {
+    events.send(now, request, address, result);
+    return result;
+  }
+
+  @Override
+  public VerifyResult verifyCode(String email, VerificationType type, @Nullable String code) {
+    Objects.requireNonNull(email, "email");
+    Objects.requireNonNull(type, "type");
+    Instant now = clock.instant();
+    EmailAddress address;
+    try {
+      address = EmailAddress.parse(email);
+    } catch (InvalidAddressException e) {
+      events.verify(now, type, null, new VerifyResult.NotFound(), Reason.INVALID_ADDRESS);
+      return new VerifyResult.NotFound();
+    }
+    VerificationPolicy policy = settings.policy(type);
+    CodeKey key = CodeKey.of(type, address);
+
+    // C7: failed tries per address and type across codes. Take a permit now, give it back
+    // unless the try turns out wrong.
+    if (!admission.takeFailedTry(key, policy, now)) {
+      events.verify(now, type, address, new VerifyResult.Locked(), Reason.FAILED_ATTEMPTS_QUOTA);
+      return new VerifyResult.Locked();
+    }
+    String normalized = normalizeCode(code, policy);
+    List<byte[]> candidates = secrets.candidates(key, normalized != null ? normalized : "\u0000");
+    AttemptResult attempt = store.attempt(key, normalized != null ? candidates : List.of(), now);
+    if (attempt.outcome() != AttemptResult.Outcome.MISMATCHED) {
+      admission.giveBackFailedTry(key, now);
+    }
+    VerifyResult result = switch (attempt.outcome()) {
+      case MATCHED -> redeemable(address, type, now, policy);
+      case MISMATCHED -> new VerifyResult.Invalid(attempt.remainingAttempts());
+      case EXPIRED -> new VerifyResult.Expired();
+      case LOCKED -> new VerifyResult.Locked();
+      case NOT_FOUND -> new VerifyResult.NotFound();
+    };
+    boolean malformed = normalized == null && attempt.outcome() == AttemptResult.Outcome.MISMATCHED;
+    events.verify(now, type, address, result, malformed ? Reason.MALFORMED_INPUT : null);
+    return result;
+  }
+
+  /** Issues the token a right code earns (C9) and stores its hash. */
+  private VerifyResult.Verified redeemable(EmailAddress address, VerificationType type, Instant now,
+      VerificationPolicy policy) {
+    String token = secrets.newToken();
+    Instant tokenExpiry = now.plus(policy.tokenTtl());
+    store.storeToken(Secrets.tokenHash(type, token), new TokenRecord(address.address(), type, now, tokenExpiry), now);
+    return new VerifyResult.Verified(token, tokenExpiry);
+  }
+
+  /**
+   * Normalizes typed input (C2): strips ASCII spaces and dashes, upper-cases for a
+   * case-insensitive alphabet, and accepts only the alphabet's symbols at the policy's length.
+   *
+   * @return the normalized code, or null if it cannot match
+   */
+  static @Nullable String normalizeCode(@Nullable String input, VerificationPolicy policy) {
+    if (input == null || input.isEmpty() || input.length() > MAX_CODE_INPUT) {
+      return null;
+    }
+    CodeAlphabet alphabet = policy.alphabet();
+    StringBuilder sb = new StringBuilder(policy.codeLength());
+    for (int i = 0; i < input.length(); i++) {
+      char c = input.charAt(i);
+      if (c == ' ' || c == '-') {
+        continue;
+      }
+      if (alphabet.isCaseInsensitive() && c >= 'a' && c <= 'z') {
+        c = (char) (c - 'a' + 'A');
+      }
+      if (alphabet.symbols().indexOf(c) < 0) {
+        return null;
+      }
+      sb.append(c);
+    }
+    return sb.length() == policy.codeLength() ? sb.toString() : null;
+  }
+
+  @Override
+  public Optional<VerifiedEmail> redeem(String token, VerificationType type) {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(type, "type");
+    return take(token, type, null);
+  }
+
+  @Override
+  public Optional<VerifiedEmail> redeem(String token, VerificationType type, String expectedEmail) {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(expectedEmail, "expectedEmail");
+    EmailAddress expected;
+    try {
+      expected = EmailAddress.parse(expectedEmail);
+    } catch (InvalidAddressException e) {
+      events.redeem(clock.instant(), type, null, false, Reason.INVALID_EXPECTED_ADDRESS);
+      return Optional.empty();
+    }
+    return take(token, type, expected);
+  }
+
+  private Optional<VerifiedEmail> take(String token, VerificationType type, @Nullable EmailAddress expected) {
+    Instant now = clock.instant();
+    Optional<TokenRecord> taken = Secrets.isTokenShaped(token)
+        ? store.takeToken(Secrets.tokenHash(type, token), expected == null ? null : expected.key(), now)
+        : Optional.empty();
+    Optional<VerifiedEmail> verified = taken.filter(r -> r.type().equals(type))
+        .map(r -> new VerifiedEmail(r.address(), r.type(), r.verifiedAt()));
+    EmailAddress subject = verified.map(v -> EmailAddress.parse(v.email())).orElse(expected);
+    events.redeem(now, type, subject, verified.isPresent(),
+        verified.isEmpty() && expected != null ? Reason.NO_TOKEN_FOR_ADDRESS : null);
+    return verified;
+  }
+
+  @Override
+  public String toString() {
+    return "VerificationCodeService[transport=" + settings.transport() + ", store=" + store + ", limiter="
+        + settings.limiter() + ", renderer=" + settings.renderer() + "]";
+  }
+}

@@ -1,0 +1,368 @@
+package dev.mailverify.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.spi.AttemptResult;
+import dev.mailverify.core.spi.AttemptResult.Outcome;
+import dev.mailverify.core.spi.CodeKey;
+import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.PendingCode;
+import dev.mailverify.core.spi.TokenRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compatibility kit every {@link CodeStore} must pass: the store rules of the contract (C3,
+ * C4, C5, C6, C8, C9, C14) including the race tests of C8 with real threads. Extend it, return a
+ * fresh, empty store from {@link #createStore()}, and a dump of everything the store holds from
+ * {@link #dump(CodeStore)}; every store of mailverify (in memory, Redis, JDBC) passes it.
+ *
+ * <pre>{@code
+ * class ConcurrentMapCodeStoreTest extends CodeStoreContract {
+ *   @Override
+ *   protected CodeStore createStore() {
+ *     return new ConcurrentMapCodeStore();
+ *   }
+ *
+ *   @Override
+ *   protected String dump(CodeStore store) {
+ *     return ((ConcurrentMapCodeStore) store).dump();
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The tests call the store directly with fixed instants (the store never reads a clock) and
+ * stand-in MACs from {@link #mac(String)}. Each test gets a new instance of the subclass and a new
+ * store, so a subclass may keep the store's connection or table name in instance fields. The race
+ * tests start up to {@value #THREADS} threads at once through {@link Race}.
+ */
+public abstract class CodeStoreContract {
+
+  /** Threads used by the race tests. */
+  protected static final int THREADS = 100;
+
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final Duration TTL = Duration.ofMinutes(10);
+
+  /** The store under test, fresh for every test. */
+  protected CodeStore store;
+
+  /** For subclasses. */
+  protected CodeStoreContract() {}
+
+  /**
+   * Returns a new, empty store; called before each test.
+   *
+   * @return the store; not null
+   */
+  protected abstract CodeStore createStore();
+
+  /**
+   * Returns everything the store holds as text (keys and values, as an operator's dump would show
+   * them), for the C14 test that no code or token is stored in clear. It must show the addresses.
+   *
+   * @param store the store from {@link #createStore()}
+   * @return the dump; not null
+   */
+  protected abstract String dump(CodeStore store);
+
+  @BeforeEach
+  void createFreshStore() {
+    store = createStore();
+  }
+
+  /**
+   * Returns a 32-byte MAC standing for a code (tests do not need a real HMAC).
+   *
+   * @param code the code
+   * @return 32 bytes
+   */
+  protected static byte[] mac(String code) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static CodeKey key(String address) {
+    return new CodeKey(VerificationType.REGISTER, address);
+  }
+
+  private void issue(CodeKey key, String code, int maxAttempts) {
+    store.issue(key, new PendingCode(mac(code), T0.plus(TTL), maxAttempts, 0), T0);
+  }
+
+  private AttemptResult attempt(CodeKey key, String code, Instant at) {
+    return store.attempt(key, List.of(mac(code)), at);
+  }
+
+  @Test
+  @DisplayName("C4: the right code matches once, then the code is gone")
+  void rightCodeMatchesOnce() {
+    CodeKey k = key("a@example.com");
+    issue(k, "123456", 5);
+    assertEquals(Outcome.MATCHED, attempt(k, "123456", T0).outcome());
+    assertEquals(Outcome.NOT_FOUND, attempt(k, "123456", T0).outcome());
+  }
+
+  @Test
+  @DisplayName("C4: a new code replaces the old one, which stops working")
+  void reissueReplacesOldCode() {
+    CodeKey k = key("a@example.com");
+    issue(k, "111111", 5);
+    issue(k, "222222", 5);
+    assertEquals(Outcome.MISMATCHED, attempt(k, "111111", T0).outcome());
+    assertEquals(Outcome.MATCHED, attempt(k, "222222", T0).outcome());
+  }
+
+  @Test
+  @DisplayName("C5: a code is bound to its address and type")
+  void codeBoundToAddressAndType() {
+    issue(key("a@example.com"), "123456", 5);
+    assertEquals(Outcome.NOT_FOUND, attempt(key("b@example.com"), "123456", T0).outcome());
+    assertEquals(Outcome.NOT_FOUND, store.attempt(new CodeKey(VerificationType.RESET_PASSWORD, "a@example.com"),
+        List.of(mac("123456")), T0).outcome());
+    assertEquals(Outcome.MATCHED, attempt(key("a@example.com"), "123456", T0).outcome());
+  }
+
+  @Test
+  @DisplayName("C3: a code works at TTL-1ms and is expired at TTL+1ms; wrong guesses never extend it")
+  void expiryIsExactAndNotExtended() {
+    CodeKey k = key("a@example.com");
+    issue(k, "123456", 5);
+    assertEquals(Outcome.MISMATCHED, attempt(k, "000000", T0.plus(TTL).minusMillis(2)).outcome());
+    assertEquals(Outcome.EXPIRED, attempt(k, "123456", T0.plus(TTL).plusMillis(1)).outcome());
+
+    CodeKey k2 = key("b@example.com");
+    issue(k2, "123456", 5);
+    assertEquals(Outcome.MATCHED, attempt(k2, "123456", T0.plus(TTL).minusMillis(1)).outcome());
+  }
+
+  @Test
+  @DisplayName("C6: after maxAttempts wrong tries the code is locked, even for the right value")
+  void lockAfterMaxAttempts() {
+    CodeKey k = key("a@example.com");
+    issue(k, "123456", 5);
+    for (int remaining = 4; remaining >= 0; remaining--) {
+      AttemptResult r = attempt(k, "000000", T0);
+      assertEquals(Outcome.MISMATCHED, r.outcome());
+      assertEquals(remaining, r.remainingAttempts());
+    }
+    assertEquals(Outcome.LOCKED, attempt(k, "123456", T0).outcome());
+  }
+
+  @Test
+  @DisplayName("C14: rotation - any of several candidates may match (current and previous secret)")
+  void anyCandidateMatches() {
+    CodeKey k = key("a@example.com");
+    issue(k, "old-secret-mac", 5);
+    assertEquals(Outcome.MATCHED, store.attempt(k, List.of(mac("new-secret-mac"), mac("old-secret-mac")), T0).outcome());
+  }
+
+  @Test
+  @DisplayName("C2: an empty candidate list never matches but counts as a try")
+  void emptyCandidatesCountAsTry() {
+    CodeKey k = key("a@example.com");
+    issue(k, "123456", 5);
+    AttemptResult r = store.attempt(k, List.of(), T0);
+    assertEquals(Outcome.MISMATCHED, r.outcome());
+    assertEquals(4, r.remainingAttempts());
+  }
+
+  @Test
+  @DisplayName("C25: invalidate removes the pending code")
+  void invalidateRemoves() {
+    CodeKey k = key("a@example.com");
+    issue(k, "123456", 5);
+    assertTrue(store.invalidate(k));
+    assertFalse(store.invalidate(k));
+    assertEquals(Outcome.NOT_FOUND, attempt(k, "123456", T0).outcome());
+  }
+
+  @Test
+  @DisplayName("C9: a token is taken once, and never after its expiry")
+  void tokenTakenOnce() {
+    Instant expires = T0.plus(Duration.ofMinutes(15));
+    store.storeToken("hash-1", new TokenRecord("a@example.com", VerificationType.REGISTER, T0, expires), T0);
+    store.storeToken("hash-2", new TokenRecord("a@example.com", VerificationType.REGISTER, T0, expires), T0);
+    Optional<TokenRecord> first = store.takeToken("hash-1", null, T0);
+    assertTrue(first.isPresent(), "the token was not taken");
+    TokenRecord r = first.get();
+    assertEquals("a@example.com", r.address());
+    assertEquals(VerificationType.REGISTER, r.type());
+    assertEquals(T0, r.verifiedAt());
+    assertEquals(expires, r.expiresAt());
+    assertTrue(store.takeToken("hash-1", null, T0).isEmpty());
+    assertTrue(store.takeToken("hash-2", null, expires.plusMillis(1)).isEmpty());
+    assertTrue(store.takeToken("unknown", null, T0).isEmpty());
+  }
+
+  @Test
+  @DisplayName("C14: a dump of the store holds no code and no token, only their hashes")
+  void dumpHoldsNoSecrets() {
+    String code = "493817";
+    store.issue(key("a@example.com"), new PendingCode(mac(code), T0.plus(TTL), 5, 0), T0);
+    String token = "tok_3dG7xQpL9vWm2ZkR8sYb4NcHf6JtUa1EoIyPq0-";
+    String tokenHash = HexFormat.of().formatHex(mac(token));
+    store.storeToken(tokenHash, new TokenRecord("a@example.com", VerificationType.REGISTER, T0, T0.plus(TTL)), T0);
+    String dump = dump(store);
+    assertTrue(dump.contains("a@example.com"), "the dump shows no address, so it cannot be the whole store");
+    assertFalse(dump.contains(code), "C14: the dump holds the code");
+    assertFalse(dump.contains(token), "C14: the dump holds the token");
+  }
+
+  @Test
+  @DisplayName("C8: 100 threads guessing wrong at once - exactly 5 are evaluated, the rest see Locked")
+  void raceWrongGuesses() throws Exception {
+    CodeKey k = key("race@example.com");
+    issue(k, "123456", 5);
+    List<AttemptResult> results = race(THREADS, i -> attempt(k, String.format("%06d", i + 200000), T0));
+    assertEquals(5, count(results, r -> r.outcome() == Outcome.MISMATCHED));
+    assertEquals(THREADS - 5, count(results, r -> r.outcome() == Outcome.LOCKED));
+    assertEquals(List.of(0, 1, 2, 3, 4), results.stream().filter(r -> r.outcome() == Outcome.MISMATCHED)
+        .map(AttemptResult::remainingAttempts).sorted().toList());
+  }
+
+  @Test
+  @DisplayName("C8: 50 threads sending the right code at once - exactly one gets a match")
+  void raceRightCode() throws Exception {
+    CodeKey k = key("race@example.com");
+    issue(k, "123456", 5);
+    List<AttemptResult> results = race(50, i -> attempt(k, "123456", T0));
+    assertEquals(1, count(results, r -> r.outcome() == Outcome.MATCHED));
+  }
+
+  @Test
+  @DisplayName("C8: 1 right and 99 wrong at once - at most one success, never a success after the lock")
+  void raceOneRightManyWrong() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      CodeKey k = key("race" + round + "@example.com");
+      issue(k, "123456", 5);
+      int right = round * 5 % THREADS;
+      Map<Integer, AttemptResult> byThread = new ConcurrentHashMap<>();
+      race(THREADS, i -> {
+        AttemptResult r = attempt(k, i == right ? "123456" : String.format("%06d", 900000 + i), T0);
+        byThread.put(i, r);
+        return r;
+      });
+      long matched = byThread.values().stream().filter(r -> r.outcome() == Outcome.MATCHED).count();
+      long mismatched = byThread.values().stream().filter(r -> r.outcome() == Outcome.MISMATCHED).count();
+      assertTrue(matched <= 1, "matches: " + matched);
+      // Evaluations are bounded by maxAttempts: a match is one of at most 5 evaluated tries.
+      assertTrue(matched + mismatched <= 5, "evaluated tries: " + (matched + mismatched));
+      if (matched == 1) {
+        // the match consumed the code, so the match cannot have come after the 5th wrong try
+        assertTrue(mismatched <= 4, "wrong tries evaluated beside the match: " + mismatched);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("C4, C8: a resend racing 99 threads with the old code - at most one match, none after the resend returned")
+  void raceResendAgainstOldCode() throws Exception {
+    raceChangeAgainstOldCode("resend", k -> issue(k, "654321", 200), r -> r.outcome() != Outcome.MATCHED,
+        k -> assertEquals(Outcome.MATCHED, attempt(k, "654321", T0).outcome()));
+  }
+
+  @Test
+  @DisplayName("C8, C25: invalidate racing 99 threads with the right code - at most one match, none after it returned")
+  void raceInvalidateAgainstRightCode() throws Exception {
+    raceChangeAgainstOldCode("invalidate", store::invalidate, r -> r.outcome() == Outcome.NOT_FOUND,
+        k -> assertEquals(Outcome.NOT_FOUND, attempt(k, "123456", T0).outcome()));
+  }
+
+  /**
+   * For 20 rounds, races one thread that changes a key's pending code ("123456", 200 tries) against
+   * 99 threads trying that code. At most one try matches, and every try that starts after the
+   * change has returned must pass {@code afterChange}; {@code finally_} then checks the key.
+   */
+  private void raceChangeAgainstOldCode(String name, Consumer<CodeKey> change, Predicate<AttemptResult> afterChange,
+      Consumer<CodeKey> finally_) throws Exception {
+    for (int round = 0; round < 20; round++) {
+      CodeKey k = key(name + round + "@example.com");
+      issue(k, "123456", 200);
+      AtomicBoolean changed = new AtomicBoolean();
+      int changer = round;
+      List<AttemptResult> results = race(THREADS, i -> {
+        if (i == changer) {
+          change.accept(k);
+          changed.set(true);
+          return null;
+        }
+        boolean afterChangeReturned = changed.get();
+        AttemptResult r = attempt(k, "123456", T0);
+        if (afterChangeReturned && !afterChange.test(r)) {
+          throw new AssertionError(name + ": a try that started after it returned gave " + r);
+        }
+        return r;
+      });
+      long matches = count(results, r -> r != null && r.outcome() == Outcome.MATCHED);
+      assertTrue(matches <= 1, name + ": matches: " + matches);
+      assertNotEquals(Outcome.MATCHED, attempt(k, "123456", T0).outcome());
+      finally_.accept(k);
+    }
+  }
+
+  @Test
+  @DisplayName("C9: 50 threads taking one token at once - exactly one gets it")
+  void raceTakeToken() throws Exception {
+    store.storeToken("hash-race", new TokenRecord("a@example.com", VerificationType.REGISTER, T0,
+        T0.plus(Duration.ofMinutes(15))), T0);
+    List<Optional<TokenRecord>> results = race(50, i -> store.takeToken("hash-race", null, T0));
+    assertEquals(1, count(results, Optional::isPresent));
+  }
+
+  @Test
+  @DisplayName("C9: a token is taken for its own address only; another address leaves it in place")
+  void tokenTakenOnlyForItsAddress() {
+    Instant expires = T0.plus(Duration.ofMinutes(15));
+    store.storeToken("hash-a", new TokenRecord("Ann@example.com", VerificationType.REGISTER, T0, expires), T0);
+    assertTrue(store.takeToken("hash-a", "bob@example.com", T0).isEmpty());
+    assertTrue(store.takeToken("hash-a", "ann@example.org", T0).isEmpty());
+    assertEquals("Ann@example.com", store.takeToken("hash-a", "ann@example.com", T0).map(TokenRecord::address)
+        .orElse("(nothing taken)"));
+    assertTrue(store.takeToken("hash-a", "ann@example.com", T0).isEmpty());
+    assertTrue(store.takeToken("hash-a", null, T0).isEmpty());
+
+    store.storeToken("hash-b", new TokenRecord("b@example.com", VerificationType.REGISTER, T0, expires), T0);
+    assertTrue(store.takeToken("hash-b", "b@example.com", expires).isEmpty(), "expired");
+    assertTrue(store.takeToken("unknown", "b@example.com", T0).isEmpty());
+  }
+
+  @Test
+  @DisplayName("C8, C9: 50 threads taking one token for its address while 50 try other addresses - exactly one gets it")
+  void raceTakeTokenForAddress() throws Exception {
+    store.storeToken("hash-addr", new TokenRecord("a@example.com", VerificationType.REGISTER, T0,
+        T0.plus(Duration.ofMinutes(15))), T0);
+    List<Optional<TokenRecord>> results = race(100,
+        i -> store.takeToken("hash-addr", i % 2 == 0 ? "a@example.com" : "x" + i + "@example.com", T0));
+    assertEquals(1, count(results, Optional::isPresent));
+    assertTrue(store.takeToken("hash-addr", null, T0).isEmpty());
+  }
+
+  private static <T> List<T> race(int threads, Race.Task<T> task) throws Exception {
+    return Race.run(threads, task);
+  }
+
+  private static <T> long count(List<T> results, Predicate<T> which) {
+    return results.stream().filter(which).count();
+  }
+}
