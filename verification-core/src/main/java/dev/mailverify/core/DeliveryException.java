@@ -77,9 +77,13 @@ public class DeliveryException extends MailVerifyException {
      */
     OUTCOME_UNKNOWN(false, "The transport closed while this mail was on the wire, or left it in the durable"
         + " outbox for the next instance: it may still arrive. Raise the drain timeout to know more often."),
-    /** The durable outbox (Redis, the database) did not take the mail: nothing was queued. */
-    STORE_UNAVAILABLE(true, "The durable outbox did not answer, so nothing was queued. Check that Redis or the"
-        + " database is up; the user can ask again at once."),
+    /**
+     * The durable outbox (Redis, the database) did not answer when the mail was handed to it. As with
+     * any remote call that timed out, the store may still carry the write out later, so the mail may
+     * yet be sent: the verification service keeps its code valid and lifts the cooldown.
+     */
+    STORE_UNAVAILABLE(true, "The durable outbox did not answer, so the mail was most likely not queued. Check"
+        + " that Redis or the database is up; the user can ask again at once."),
     /** Anything else; see the cause. */
     UNKNOWN(false, "See the cause for details.");
 

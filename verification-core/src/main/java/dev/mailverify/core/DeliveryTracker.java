@@ -90,7 +90,9 @@ final class DeliveryTracker {
     inFlight.remove(ticket.key, ticket);
     DeliveryException failure = failureOf(outcome);
     if (failure != null) {
-      store.invalidate(ticket.key); // a code nobody received must not stay guessable (C25)
+      if (failure.category() != DeliveryException.Category.STORE_UNAVAILABLE) {
+        store.invalidate(ticket.key); // a code nobody received must not stay guessable (C25)
+      } // else an outbox that timed out may still have queued the mail: its code must work if it comes (C27)
       ticket.permits.liftCooldown(ticket.queuedAt); // C13: no cooldown after a failure, the caps still count
       return new Handover(ticket, outcome, new SendResult.DeliveryFailed(failure));
     }
