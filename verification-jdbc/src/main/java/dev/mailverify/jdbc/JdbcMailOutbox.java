@@ -15,8 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A durable {@link MailOutbox} in the application's own SQL database (C31): one row per queued
@@ -60,8 +58,6 @@ import org.slf4j.LoggerFactory;
  * naming the database (C29).
  */
 public final class JdbcMailOutbox implements MailOutbox {
-  private static final Logger LOG = LoggerFactory.getLogger(JdbcMailOutbox.class);
-
   private final Database db;
   private final JdbcDialect dialect;
   private final boolean joinTransactions;
@@ -129,7 +125,7 @@ public final class JdbcMailOutbox implements MailOutbox {
     Objects.requireNonNull(now, "now");
     byte[] payload = entry.toBytes();
     Instant notAfter = entry.message().notAfter();
-    Database.Work<Void> insert = s -> {
+    Database.Update insert = s -> {
       try (PreparedStatement ps = s.prepare(addSql)) {
         ps.setString(1, entry.id());
         ps.setBytes(2, payload);
@@ -142,12 +138,14 @@ public final class JdbcMailOutbox implements MailOutbox {
         ps.setLong(5, now.toEpochMilli());
         ps.executeUpdate();
       }
-      return null;
     };
     if (joinTransactions) {
-      db.asIs("queueing a mail", insert);
+      db.asIs("queueing a mail", s -> {
+        insert.run(s);
+        return Boolean.TRUE;
+      });
     } else {
-      db.autoCommit("queueing a mail", insert);
+      db.update("queueing a mail", insert);
     }
   }
 
@@ -260,14 +258,13 @@ public final class JdbcMailOutbox implements MailOutbox {
   @Override
   public void release(Claim claim, String owner, Instant now) {
     long seq = seq(claim);
-    db.autoCommit("releasing a queued mail", s -> {
+    db.update("releasing a queued mail", s -> {
       try (PreparedStatement ps = s.prepare(releaseSql)) {
         ps.setLong(1, now.toEpochMilli());
         ps.setLong(2, seq);
         ps.setString(3, owner);
         ps.executeUpdate();
       }
-      return null;
     });
   }
 

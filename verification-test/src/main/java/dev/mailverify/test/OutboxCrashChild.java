@@ -30,7 +30,8 @@ public final class OutboxCrashChild {
    * @throws Exception if the stores cannot be opened
    */
   public static void main(String[] args) throws Exception {
-    CrashStores stores = (CrashStores) Class.forName(args[0]).getConstructor(String.class).newInstance(args[1]);
+    CrashStores stores = Class.forName(args[0]).asSubclass(CrashStores.class).getConstructor(String.class)
+        .newInstance(args[1]);
     int port = Integer.parseInt(args[2]);
     int count = Integer.parseInt(args[3]);
     int workers = Integer.parseInt(args[4]);

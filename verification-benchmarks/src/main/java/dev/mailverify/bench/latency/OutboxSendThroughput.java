@@ -33,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Queued sends per second and the send latency a durable outbox adds (C31): {@code sendVerificationCode}
@@ -134,7 +135,7 @@ public final class OutboxSendThroughput {
     }
   }
 
-  private static Phase sends(String name, MailOutbox outbox, int threads, int warmup, int seconds)
+  private static Phase sends(String name, @Nullable MailOutbox outbox, int threads, int warmup, int seconds)
       throws InterruptedException {
     AtomicInteger delivered = new AtomicInteger();
     AsyncMailTransport.Builder b = MailTransport.async(message -> delivered.incrementAndGet()).capacity(1_000_000)
@@ -180,7 +181,8 @@ public final class OutboxSendThroughput {
     return p;
   }
 
-  private static long run(int threads, int seconds, IntConsumer op, AtomicInteger sequence, List<long[]> out)
+  private static long run(int threads, int seconds, IntConsumer op, AtomicInteger sequence,
+      @Nullable List<long[]> out)
       throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch done = new CountDownLatch(threads);

@@ -374,7 +374,7 @@ final class OutboxDriver {
   private void report(OutboxEntry entry, @Nullable DeliveryReceipt receipt, @Nullable DeliveryException failure) {
     Local mine = forget(entry.id());
     if (mine != null) {
-      if (receipt != null) {
+      if (failure == null) {
         mine.stage.complete(receipt);
       } else {
         mine.stage.completeExceptionally(failure);
@@ -383,7 +383,7 @@ final class OutboxDriver {
     }
     if (abandoned.remove(entry.id())) {
       LOG.info("the mail to {} that was on the wire at close finished: {}", entry.message().to().masked(),
-          receipt != null ? "delivered" : failure.category());
+          outcomeName(failure));
       return;
     }
     DeliveryOutcome outcome = new DeliveryOutcome(entry, receipt, failure);
@@ -395,12 +395,16 @@ final class OutboxDriver {
           early.add(outcome);
         } else {
           LOG.warn("the outcome of the mail to {} ({}) has no listener: no service uses this transport",
-              entry.message().to().masked(), receipt != null ? "delivered" : failure.category());
+              entry.message().to().masked(), outcomeName(failure));
         }
         return;
       }
     }
     hand(handler, outcome);
+  }
+
+  private static String outcomeName(@Nullable DeliveryException failure) {
+    return failure == null ? "delivered" : failure.category().name();
   }
 
   private static void hand(Consumer<DeliveryOutcome> handler, DeliveryOutcome outcome) {
