@@ -307,7 +307,7 @@ public abstract class MailTransportContract {
     }
     Race.run(THREADS, i -> {
       t.send(messages.get(i));
-      return null;
+      return i;
     });
     for (EmailMessage m : messages) {
       assertTrue(received(m), "a mail sent concurrently did not arrive: " + m.subject());

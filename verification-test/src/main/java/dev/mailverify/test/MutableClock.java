@@ -80,6 +80,6 @@ public final class MutableClock extends Clock {
 
   @Override
   public Instant instant() {
-    return now.get();
+    return Objects.requireNonNull(now.get(), "never null: every update sets a non-null instant");
   }
 }
