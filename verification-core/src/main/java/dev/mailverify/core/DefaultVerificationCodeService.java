@@ -50,7 +50,8 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     this.admission = new Admission(settings.limiter(), settings.perAddressTotalQuota(), settings.recipientCheck());
     this.composer = new CodeMailComposer(settings.renderer(), settings.from(), settings.appName(),
         settings.defaultLocale());
-    this.delivery = new DeliveryTracker(settings.transport(), store, clock, events);
+    this.delivery = new DeliveryTracker(settings.transport(), store, clock, events,
+        (key, at) -> admission.liftCooldown(key, settings.policy(key.type()), at));
     this.idempotent = new IdempotentSends(clock);
   }
 

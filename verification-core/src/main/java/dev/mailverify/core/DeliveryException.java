@@ -70,6 +70,20 @@ public class DeliveryException extends MailVerifyException {
     /** The code expired before the mail could be sent: the mail waited in a queue or in back-off too long. */
     EXPIRED(false, "The code expired before its mail could be sent. The send queue is too slow for the code's"
         + " lifetime: add workers, a second account, or a longer TTL."),
+    /**
+     * The outcome is not known and the mail may still arrive: it was on the wire when the transport
+     * closed, or it stays in a durable outbox for another instance to send (C27, C31). Its code stays
+     * valid and its cooldown stays, so the user is not told to ask again for a mail that may come.
+     */
+    OUTCOME_UNKNOWN(false, "The transport closed while this mail was on the wire, or left it in the durable"
+        + " outbox for the next instance: it may still arrive. Raise the drain timeout to know more often."),
+    /**
+     * The durable outbox (Redis, the database) did not answer when the mail was handed to it. As with
+     * any remote call that timed out, the store may still carry the write out later, so the mail may
+     * yet be sent: the verification service keeps its code valid and lifts the cooldown.
+     */
+    STORE_UNAVAILABLE(true, "The durable outbox did not answer, so the mail was most likely not queued. Check"
+        + " that Redis or the database is up; the user can ask again at once."),
     /** Anything else; see the cause. */
     UNKNOWN(false, "See the cause for details.");
 
