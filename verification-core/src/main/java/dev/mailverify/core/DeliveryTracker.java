@@ -47,8 +47,9 @@ final class DeliveryTracker {
    * mail invalidates its code under the map's lock for the key, so the newer code's issue waits
    * for it and survives.
    */
-  Ticket track(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits, Instant now) {
-    Ticket ticket = new Ticket(key, request, address, permits, now);
+  Ticket track(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits, Instant now,
+      String messageId) {
+    Ticket ticket = new Ticket(key, request, address, permits, now, messageId);
     inFlight.put(key, ticket);
     return ticket;
   }
@@ -145,7 +146,7 @@ final class DeliveryTracker {
 
   private static VerificationEvent.Builder deliverEvent(Ticket ticket, Instant at, Outcome outcome) {
     return ServiceEvents.event(at, Action.DELIVER, ticket.request.type(), ticket.address,
-        ticket.request.clientKey(), outcome);
+        ticket.request.clientKey(), outcome).messageId(ticket.messageId);
   }
 
   /** One send's mail, from the moment its code is about to be stored. */
@@ -155,9 +156,12 @@ final class DeliveryTracker {
     private final EmailAddress address;
     private final Admission.Permits permits;
     private final Instant queuedAt;
+    /** The mail's Message-ID, decided when it was made: the same in the SEND and DELIVER events. */
+    private final String messageId;
 
     private Ticket(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits,
-        Instant queuedAt) {
+        Instant queuedAt, String messageId) {
+      this.messageId = messageId;
       this.key = key;
       this.request = request;
       this.address = address;

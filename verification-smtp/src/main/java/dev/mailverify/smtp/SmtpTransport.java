@@ -202,6 +202,17 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
   }
 
   /**
+   * Returns the configured From: the service makes the Message-ID of a mail without a sender of its
+   * own on its domain, so the identifier the application sees is the one on the wire.
+   *
+   * @return the settings' From, never empty
+   */
+  @Override
+  public java.util.Optional<dev.mailverify.core.Mailbox> defaultSender() {
+    return java.util.Optional.of(settings.from());
+  }
+
+  /**
    * Returns counters of the connection pool, for monitoring and benchmarks.
    *
    * @return a snapshot
@@ -284,7 +295,8 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
         tokens.refused(fresh);
         DeliveryException.Builder b = DeliveryException.builder(DeliveryException.Category.AUTHENTICATION,
                 "the SMTP server refused the OAuth2 access token, a freshly fetched one too")
-            .transientFailure(false).serverReply(second.serverReply()).cause(second).hint(OAuthTokens.TOKEN_HINT);
+            .transientFailure(false).serverReply(second.serverReply()).reason(second.reason()).cause(second)
+            .hint(OAuthTokens.TOKEN_HINT);
         second.replyCode().ifPresent(b::replyCode);
         throw b.build();
       }
@@ -422,9 +434,8 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
     // JDK's default, as before. No fallback: a failing connect or handshake is reported, never
     // retried on a second connection with the JDK's default trust.
     p.put("mail.smtp.socketFactory", NoDelaySockets.plain(opened));
-    SSLSocketFactory custom = Net.customSocketFactory(s);
-    p.put("mail.smtp.ssl.socketFactory", NoDelaySockets.tls(
-        custom != null ? () -> custom : () -> (SSLSocketFactory) SSLSocketFactory.getDefault(), opened));
+    SSLSocketFactory tls = Net.customSocketFactory(s); // JDK or settings' trust, refusals described (issue 23)
+    p.put("mail.smtp.ssl.socketFactory", NoDelaySockets.tls(() -> tls, opened));
     p.setProperty("mail.smtp.socketFactory.fallback", "false");
     return p;
   }

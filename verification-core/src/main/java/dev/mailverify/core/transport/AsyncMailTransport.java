@@ -158,6 +158,12 @@ public final class AsyncMailTransport implements MailTransport {
     return true;
   }
 
+  /** Returns the delegate's default sender. */
+  @Override
+  public java.util.Optional<dev.mailverify.core.Mailbox> defaultSender() {
+    return delegate.defaultSender();
+  }
+
   @Override
   public CompletionStage<DeliveryReceipt> sendAsync(EmailMessage message) {
     Objects.requireNonNull(message, "message");
