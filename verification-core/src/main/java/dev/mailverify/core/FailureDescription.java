@@ -2,6 +2,8 @@ package dev.mailverify.core;
 
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FailureDescription {
   private static final int MAX_TEXT = 512;
+  /** Something shaped like an address in a server's reply. */
+  private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
 
   private final DeliveryException.Category category;
   private final boolean transientFailure;
@@ -116,27 +120,27 @@ public final class FailureDescription {
   }
 
   /**
-   * Returns the description with every occurrence of an address replaced by its masked form
-   * ({@code a***@qq.com}), for logs (C16): servers often quote the refused address in their reply.
+   * Returns the description with every e-mail address in the server's reply and the reason
+   * replaced by its masked form ({@code a***@qq.com}), for logs (C16): servers often quote the
+   * refused recipient or the login in their reply.
    *
-   * @param address the address to mask; not null
-   * @return a description with the same fields, the address masked in the reply and the reason
+   * @return a description with the same fields, addresses masked
    */
-  public FailureDescription maskingAddress(EmailAddress address) {
-    Objects.requireNonNull(address, "address");
-    String plain = address.address();
-    String masked = address.masked();
-    return new FailureDescription(category, transientFailure, replyCode, mask(serverReply, plain, masked),
-        mask(reason, plain, masked), hint);
+  public FailureDescription withAddressesMasked() {
+    return new FailureDescription(category, transientFailure, replyCode, maskAll(serverReply), maskAll(reason), hint);
   }
 
-  private static @Nullable String mask(@Nullable String text, String plain, String masked) {
+  private static @Nullable String maskAll(@Nullable String text) {
     if (text == null) {
       return null;
     }
-    return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(plain),
-            java.util.regex.Pattern.CASE_INSENSITIVE)
-        .matcher(text).replaceAll(java.util.regex.Matcher.quoteReplacement(masked));
+    Matcher m = ADDRESS.matcher(text);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(sb, Matcher.quoteReplacement(EmailAddress.mask(m.group())));
+    }
+    m.appendTail(sb);
+    return sb.toString();
   }
 
   /**

@@ -100,7 +100,7 @@ final class ServiceEvents {
   /**
    * The audit line: masked address, never a code or a token (C16). A failed delivery ends with its
    * whole description ({@code failure="AUTHENTICATION (permanent), reply ..., reason: ...; hint:
-   * ..."}), once per failure, with the recipient's address masked in the server's reply.
+   * ..."}), once per failure, with every address in the server's reply masked.
    */
   static String auditLine(VerificationEvent event) {
     EmailAddress address = event.email();
@@ -109,8 +109,8 @@ final class ServiceEvents {
     Duration elapsed = event.elapsed();
     String messageId = event.messageId();
     FailureDescription failure = event.failure();
-    if (failure != null && address != null) {
-      failure = failure.maskingAddress(address);
+    if (failure != null) {
+      failure = failure.withAddressesMasked();
     }
     return event.action() + " type=" + event.type() + " to=" + (address == null ? "-" : address.masked())
         + " client=" + (clientKey == null ? "-" : clientKey) + " outcome=" + event.outcome()
