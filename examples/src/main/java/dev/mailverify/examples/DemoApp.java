@@ -79,7 +79,7 @@ public final class DemoApp implements Callable<Integer> {
   private final PrintStream out;
 
   @Option(names = "--env-file", description = "A .env file to read (must exist); default: ./.env if present.")
-  Path envFile;
+  @Nullable Path envFile;
 
   DemoApp(EnvironmentSource defaultEnvironment, String defaultOrigin, PrintStream out) {
     this.defaultEnvironment = defaultEnvironment;
@@ -195,7 +195,7 @@ public final class DemoApp implements Callable<Integer> {
     DemoApp app;
 
     @Option(names = "--port", description = "Port to listen on (default: $PORT or 8080).")
-    Integer port;
+    @Nullable Integer port;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String bind;

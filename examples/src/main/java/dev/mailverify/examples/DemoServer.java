@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,10 +176,10 @@ public final class DemoServer implements AutoCloseable {
     } catch (BodyTooLarge e) {
       reply = Reply.of(413, "error", "body_too_large");
     } catch (BadRequest e) {
-      reply = "invalid_type".equals(e.getMessage())
+      reply = "invalid_type".equals(e.error)
           ? Reply.of(400, "error", "invalid_type", "detail", "type must be one of register, login, reset_password,"
               + " change_email")
-          : Reply.of(400, "error", e.getMessage());
+          : Reply.of(400, "error", e.error);
     } catch (StoreUnavailableException e) {
       // C29: the shared store did not answer within its timeout; nothing was sent or verified
       LOG.warn("{} failed: {}", ex.getRequestURI().getPath(), e.getMessage());
@@ -200,8 +201,12 @@ public final class DemoServer implements AutoCloseable {
   private static final class BadRequest extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The answer's error code, such as {@code invalid_type}. */
+    final String error;
+
     BadRequest(String error) {
       super(error, null, false, false);
+      this.error = error;
     }
   }
 
@@ -213,7 +218,7 @@ public final class DemoServer implements AutoCloseable {
     }
   }
 
-  private static Map<String, Object> readJson(HttpExchange ex) throws IOException {
+  private static @Nullable Map<String, Object> readJson(HttpExchange ex) throws IOException {
     byte[] raw;
     try (InputStream in = ex.getRequestBody()) {
       raw = in.readNBytes(MAX_BODY + 1);

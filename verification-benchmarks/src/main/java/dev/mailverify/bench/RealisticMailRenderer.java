@@ -7,6 +7,7 @@ import dev.mailverify.core.spi.TemplateRenderer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A stand-in for the Mustache renderer of {@code verification-template}, so that the benchmarks
@@ -58,7 +59,7 @@ public final class RealisticMailRenderer implements TemplateRenderer {
   public RealisticMailRenderer() {}
 
   /** A literal run, or a placeholder when {@code name} is set. */
-  private record Part(String literal, String name) {}
+  private record Part(@Nullable String literal, @Nullable String name) {}
 
   private static List<Part> compile(String template) {
     List<Part> parts = new ArrayList<>();

@@ -30,4 +30,16 @@ public class MailVerifyException extends RuntimeException {
   public MailVerifyException(String message) {
     super(message);
   }
+
+  /**
+   * Returns what went wrong, as given to the constructor.
+   *
+   * @return the message; never {@code null} (empty only if a caller passed {@code null} against
+   *     the constructor's contract)
+   */
+  @Override
+  public String getMessage() {
+    String message = super.getMessage();
+    return message == null ? "" : message;
+  }
 }

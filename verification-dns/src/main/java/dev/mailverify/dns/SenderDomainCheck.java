@@ -281,7 +281,8 @@ public final class SenderDomainCheck implements SenderCheck {
     }
     Map<String, String> tags = tags(keys.get(0));
     String k = tags.getOrDefault("k", "rsa").toLowerCase(Locale.ROOT);
-    String p = tags.get("p").replaceAll("\\s", "");
+    // present: keys holds only records with a p= tag
+    String p = tags.getOrDefault("p", "").replaceAll("\\s", "");
     if (p.isEmpty()) {
       return warn(SenderFinding.Kind.DKIM, "the DKIM key at " + name + " is revoked (empty p=)", publish);
     }

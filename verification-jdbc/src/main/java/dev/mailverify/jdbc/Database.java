@@ -41,6 +41,11 @@ final class Database {
     T run(Session session) throws SQLException;
   }
 
+  /** Work done on one connection for its effect only: it answers nothing. */
+  interface Update {
+    void run(Session session) throws SQLException;
+  }
+
   private final DataSource dataSource;
   private final long timeoutNanos;
   private final String timeoutText;
@@ -74,13 +79,12 @@ final class Database {
 
   /** Runs the schema's statements (all {@code IF NOT EXISTS}). */
   void createTables(List<String> statements) {
-    call("creating the tables", false, session -> {
+    update("creating the tables", session -> {
       for (String sql : statements) {
         try (PreparedStatement ps = session.prepare(sql)) {
           ps.execute();
         }
       }
-      return null;
     });
   }
 
@@ -107,6 +111,14 @@ final class Database {
   /** Runs work in auto-commit: each statement commits on its own. */
   <T> T autoCommit(String operation, Work<T> work) {
     return call(operation, false, work);
+  }
+
+  /** Runs an update in auto-commit: each statement commits on its own. */
+  void update(String operation, Update update) {
+    call(operation, false, s -> {
+      update.run(s);
+      return Boolean.TRUE;
+    });
   }
 
   /**
@@ -136,6 +148,14 @@ final class Database {
   /** Runs work as one transaction, retried when the database breaks a deadlock. */
   <T> T transaction(String operation, Work<T> work) {
     return call(operation, true, work);
+  }
+
+  /** Runs an update as one transaction, retried when the database breaks a deadlock. */
+  void updateInTransaction(String operation, Update update) {
+    call(operation, true, s -> {
+      update.run(s);
+      return Boolean.TRUE;
+    });
   }
 
   private <T> T call(String operation, boolean transaction, Work<T> work) {

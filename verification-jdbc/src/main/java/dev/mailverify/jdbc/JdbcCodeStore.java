@@ -186,7 +186,7 @@ public final class JdbcCodeStore implements CodeStore {
     String k = key.asString();
     byte[] mac = code.mac();
     long expiresAt = code.expiresAt().toEpochMilli();
-    db.autoCommit("storing a code", s -> {
+    db.update("storing a code", s -> {
       for (int tries = 1; ; tries++) {
         try (PreparedStatement ps = s.prepare(issueSql)) {
           ps.setString(1, k);
@@ -195,7 +195,7 @@ public final class JdbcCodeStore implements CodeStore {
           ps.setInt(4, code.maxAttempts());
           ps.setInt(5, code.attempts());
           ps.executeUpdate();
-          return null;
+          return;
         } catch (SQLException e) {
           // H2's MERGE is an update then an insert: a concurrent first issue can collide once
           if (dialect != JdbcDialect.H2 || !"23505".equals(e.getSQLState()) || tries >= RETRIES) {
@@ -355,7 +355,7 @@ public final class JdbcCodeStore implements CodeStore {
     Objects.requireNonNull(tokenHash, "tokenHash");
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(now, "now");
-    db.autoCommit("storing a token", s -> {
+    db.update("storing a token", s -> {
       try (PreparedStatement ps = s.prepare(storeTokenSql)) {
         ps.setString(1, tokenHash);
         ps.setString(2, token.address());
@@ -364,7 +364,7 @@ public final class JdbcCodeStore implements CodeStore {
         ps.setLong(5, token.verifiedAt().toEpochMilli());
         ps.setLong(6, token.expiresAt().toEpochMilli());
         ps.executeUpdate();
-        return null;
+        return;
       }
     });
   }

@@ -217,23 +217,23 @@ public final class JdbcRateLimiter implements RateLimiter {
     Objects.requireNonNull(now, "now");
     String k = storedKey(key);
     if (dialect == JdbcDialect.POSTGRESQL) {
-      db.autoCommit("giving back a rate-limit permit", s -> {
+      db.update("giving back a rate-limit permit", s -> {
         try (PreparedStatement ps = s.prepare(releaseSql)) {
           ps.setLong(1, lockId(k));
           ps.setString(2, k);
           ps.execute();
           ps.getMoreResults();
-          return null;
+          return;
         }
       });
       return;
     }
-    db.transaction("giving back a rate-limit permit", s -> {
+    db.updateInTransaction("giving back a rate-limit permit", s -> {
       try (PreparedStatement ps = s.prepare(lockExistingSql)) {
         ps.setString(1, k);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
-            return null; // no bucket, no permit
+            return; // no bucket, no permit
           }
         }
       }
@@ -242,7 +242,7 @@ public final class JdbcRateLimiter implements RateLimiter {
         ps.setString(1, k);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
-            return null;
+            return;
           }
           id = rs.getLong(1);
         }
@@ -251,7 +251,7 @@ public final class JdbcRateLimiter implements RateLimiter {
         ps.setLong(1, id);
         ps.executeUpdate();
       }
-      return null;
+      return;
     });
   }
 

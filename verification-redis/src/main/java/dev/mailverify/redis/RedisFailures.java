@@ -5,6 +5,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns what Lettuce throws into a {@link StoreUnavailableException} whose message names the
@@ -53,7 +54,7 @@ final class RedisFailures {
   }
 
   /** A hint for a Redis error reply, quoting only its first word. */
-  static String explain(String reply) {
+  static String explain(@Nullable String reply) {
     String text = reply == null ? "" : reply.strip();
     int space = text.indexOf(' ');
     String code = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);

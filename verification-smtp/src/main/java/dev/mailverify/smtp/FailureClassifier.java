@@ -234,7 +234,7 @@ final class FailureClassifier {
           failure, true);
     }
     int code = top == null ? -1 : leadingCode(top);
-    if (code > 0) {
+    if (top != null && code > 0) {
       return forReply(Stage.UNKNOWN, code, scrub(top, username, password), username, password, failure);
     }
     return build(Category.UNKNOWN, "sending through SMTP failed (" + failure.getClass().getSimpleName() + ")", -1,

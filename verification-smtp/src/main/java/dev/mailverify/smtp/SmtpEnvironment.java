@@ -566,7 +566,7 @@ public final class SmtpEnvironment {
     if (keyFile == null) {
       unset.add(EMAIL_DKIM_KEY_FILE);
     }
-    if (!unset.isEmpty()) {
+    if (domain == null || selector == null || keyFile == null) {
       String sentence = "DKIM signing needs " + EMAIL_DKIM_DOMAIN + ", " + EMAIL_DKIM_SELECTOR + " and "
           + EMAIL_DKIM_KEY_FILE + " together (or none of them): " + String.join(" and ", unset)
           + (unset.size() == 1 ? " is" : " are") + " not set";
@@ -594,8 +594,9 @@ public final class SmtpEnvironment {
       problems.add(EMAIL_DKIM_KEY_FILE, EMAIL_DKIM_KEY_FILE + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {
       // the messages name the field; the values are the user's domain and selector, not secrets
-      problems.add(e.getMessage().startsWith("selector") ? EMAIL_DKIM_SELECTOR : EMAIL_DKIM_DOMAIN,
-          (e.getMessage().startsWith("selector") ? EMAIL_DKIM_SELECTOR : EMAIL_DKIM_DOMAIN) + ": " + e.getMessage());
+      String message = String.valueOf(e.getMessage());
+      String setting = message.startsWith("selector") ? EMAIL_DKIM_SELECTOR : EMAIL_DKIM_DOMAIN;
+      problems.add(setting, setting + ": " + message);
     }
     return null;
   }

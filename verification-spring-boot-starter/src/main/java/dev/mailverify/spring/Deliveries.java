@@ -28,9 +28,9 @@ final class Deliveries {
       String account = settings == null ? "default"
           : settings.username() != null ? settings.username() : settings.host();
       SenderBudget.Builder b = SenderBudget.builder(account);
-      Transports.apply(prefix + ".budget.per-day", budget.getPerDay(), () -> b.perDay(budget.getPerDay()));
-      Transports.apply(prefix + ".budget.per-minute", budget.getPerMinute(), () -> b.perMinute(budget.getPerMinute()));
-      Transports.apply(prefix + ".budget.warn-at", budget.getWarnAt(), () -> b.warnAt(budget.getWarnAt()));
+      Transports.apply(prefix + ".budget.per-day", budget.getPerDay(), b::perDay);
+      Transports.apply(prefix + ".budget.per-minute", budget.getPerMinute(), b::perMinute);
+      Transports.apply(prefix + ".budget.warn-at", budget.getWarnAt(), b::warnAt);
       t = BudgetedMailTransport.builder(t, b.build()).rateLimiter(limiter).clock(clock).build();
     }
     MailVerifyProperties.Failover failover = properties.getFailover();
@@ -41,9 +41,9 @@ final class Deliveries {
       }
       FailoverMailTransport.Builder b = FailoverMailTransport.builder(t, others.toArray(new MailTransport[0]));
       Transports.apply(prefix + ".failover.suspend-after", failover.getSuspendAfter(),
-          () -> b.suspendAfter(failover.getSuspendAfter()));
+          b::suspendAfter);
       Transports.apply(prefix + ".failover.suspension", failover.getSuspension(),
-          () -> b.suspension(failover.getSuspension()));
+          b::suspension);
       t = b.clock(clock).build();
     }
     AsyncMailTransport async = null;
@@ -51,10 +51,10 @@ final class Deliveries {
     if (a.isEnabled()) {
       MailVerifyProperties.Retry r = properties.getRetry();
       RetryPolicy.Builder rb = RetryPolicy.builder();
-      Transports.apply(prefix + ".retry.max-retries", r.getMaxRetries(), () -> rb.maxRetries(r.getMaxRetries()));
+      Transports.apply(prefix + ".retry.max-retries", r.getMaxRetries(), rb::maxRetries);
       Transports.apply(prefix + ".retry.initial-backoff", r.getInitialBackoff(),
-          () -> rb.initialBackoff(r.getInitialBackoff()));
-      Transports.apply(prefix + ".retry.max-backoff", r.getMaxBackoff(), () -> rb.maxBackoff(r.getMaxBackoff()));
+          rb::initialBackoff);
+      Transports.apply(prefix + ".retry.max-backoff", r.getMaxBackoff(), rb::maxBackoff);
       RetryPolicy retry;
       try {
         retry = rb.build();
@@ -62,9 +62,9 @@ final class Deliveries {
         throw new InvalidConfigurationPropertyValueException(prefix + ".retry", "(retry)", e.getMessage());
       }
       AsyncMailTransport.Builder b = AsyncMailTransport.builder(t).retry(retry).clock(clock);
-      Transports.apply(prefix + ".async.workers", a.getWorkers(), () -> b.workers(a.getWorkers()));
-      Transports.apply(prefix + ".async.queue-size", a.getQueueSize(), () -> b.capacity(a.getQueueSize()));
-      Transports.apply(prefix + ".async.drain-timeout", a.getDrainTimeout(), () -> b.drainTimeout(a.getDrainTimeout()));
+      Transports.apply(prefix + ".async.workers", a.getWorkers(), b::workers);
+      Transports.apply(prefix + ".async.queue-size", a.getQueueSize(), b::capacity);
+      Transports.apply(prefix + ".async.drain-timeout", a.getDrainTimeout(), b::drainTimeout);
       async = b.build();
       t = async;
     }

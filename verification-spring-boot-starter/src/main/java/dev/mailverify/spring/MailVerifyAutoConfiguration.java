@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,10 +148,10 @@ public class MailVerifyAutoConfiguration {
     }
     String prefix = MailVerifyProperties.PREFIX + ".templates";
     MustacheTemplateRenderer.Builder b = MustacheTemplateRenderer.builder();
-    Transports.apply(prefix + ".locale", t.getLocale(), () -> b.defaultLocale(t.getLocale()));
-    Transports.apply(prefix + ".folder", t.getFolder(), () -> b.templateFolder(t.getFolder()));
-    Transports.apply(prefix + ".support-url", t.getSupportUrl(), () -> b.supportUrl(t.getSupportUrl()));
-    Transports.apply(prefix + ".base-url", t.getBaseUrl(), () -> b.baseUrl(t.getBaseUrl()));
+    Transports.apply(prefix + ".locale", t.getLocale(), b::defaultLocale);
+    Transports.apply(prefix + ".folder", t.getFolder(), b::templateFolder);
+    Transports.apply(prefix + ".support-url", t.getSupportUrl(), b::supportUrl);
+    Transports.apply(prefix + ".base-url", t.getBaseUrl(), b::baseUrl);
     try {
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException | MailVerifyException e) {
@@ -247,8 +248,8 @@ public class MailVerifyAutoConfiguration {
       b.policy(type, policy(base, e.getValue(), name));
     }
     secret(b, properties);
-    Transports.apply(prefix + ".from", properties.getFrom(), () -> b.from(properties.getFrom()));
-    Transports.apply(prefix + ".app-name", properties.getAppName(), () -> b.appName(properties.getAppName()));
+    Transports.apply(prefix + ".from", properties.getFrom(), b::from);
+    Transports.apply(prefix + ".app-name", properties.getAppName(), b::appName);
     listeners.orderedStream().forEach(b::listener);
     try {
       return b.build();
@@ -287,7 +288,7 @@ public class MailVerifyAutoConfiguration {
   /** A policy: each set property over the base; an out-of-range value fails naming the property. */
   static VerificationPolicy policy(VerificationPolicy base, Policy p, String prefix) {
     VerificationPolicy.Builder b = base.toBuilder();
-    check(prefix + ".code-length", p.getCodeLength(), () -> b.codeLength(p.getCodeLength()), 4, 10);
+    check(prefix + ".code-length", p.getCodeLength(), b::codeLength, 4, 10);
     if (p.getAlphabet() != null) {
       b.alphabet(p.getAlphabet());
     }
@@ -295,7 +296,7 @@ public class MailVerifyAutoConfiguration {
       ttl(prefix + ".ttl", p.getTtl());
       b.defaultTtl(p.getTtl());
     }
-    check(prefix + ".max-attempts", p.getMaxAttempts(), () -> b.maxAttempts(p.getMaxAttempts()), 1, 20);
+    check(prefix + ".max-attempts", p.getMaxAttempts(), b::maxAttempts, 1, 20);
     quota(prefix + ".failed-attempts-per-hour", p.getFailedAttemptsPerHour(), q -> b.failedAttemptsQuota(q));
     Duration cooldown = p.getCooldown();
     if (cooldown != null) {
@@ -327,14 +328,14 @@ public class MailVerifyAutoConfiguration {
     }
   }
 
-  private static void check(String name, @Nullable Integer value, Runnable setter, int min, int max) {
+  private static void check(String name, @Nullable Integer value, IntConsumer setter, int min, int max) {
     if (value == null) {
       return;
     }
     if (value < min || value > max) {
       throw new InvalidConfigurationPropertyValueException(name, value, "must be " + min + "-" + max);
     }
-    setter.run();
+    setter.accept(value);
   }
 
   private static void quota(String name, @Nullable Integer perHour, java.util.function.Consumer<Quota> setter) {

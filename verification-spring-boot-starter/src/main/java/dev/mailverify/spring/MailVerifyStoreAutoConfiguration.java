@@ -58,8 +58,8 @@ public class MailVerifyStoreAutoConfiguration {
       AbstractRedisClient client = nativeClient(factory);
       RedisCodeStore.Builder b = client instanceof RedisClusterClient cluster
           ? RedisCodeStore.builder(cluster) : RedisCodeStore.builder((RedisClient) client);
-      Transports.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), () -> b.keyPrefix(s.getRedisKeyPrefix()));
-      Transports.apply(PREFIX + ".timeout", s.getTimeout(), () -> b.timeout(s.getTimeout()));
+      Transports.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), b::keyPrefix);
+      Transports.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
       return b.build();
     }
 
@@ -70,8 +70,8 @@ public class MailVerifyStoreAutoConfiguration {
       AbstractRedisClient client = nativeClient(factory);
       RedisRateLimiter.Builder b = client instanceof RedisClusterClient cluster
           ? RedisRateLimiter.builder(cluster) : RedisRateLimiter.builder((RedisClient) client);
-      Transports.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), () -> b.keyPrefix(s.getRedisKeyPrefix()));
-      Transports.apply(PREFIX + ".timeout", s.getTimeout(), () -> b.timeout(s.getTimeout()));
+      Transports.apply(PREFIX + ".redis-key-prefix", s.getRedisKeyPrefix(), b::keyPrefix);
+      Transports.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
       return b.build();
     }
 
@@ -100,8 +100,8 @@ public class MailVerifyStoreAutoConfiguration {
     JdbcCodeStore mailVerifySharedCodeStore(DataSource dataSource, MailVerifyProperties properties) {
       MailVerifyProperties.Store s = properties.getStore();
       JdbcCodeStore.Builder b = JdbcCodeStore.builder(dataSource);
-      Transports.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), () -> b.tablePrefix(s.getJdbcTablePrefix()));
-      Transports.apply(PREFIX + ".timeout", s.getTimeout(), () -> b.timeout(s.getTimeout()));
+      Transports.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), b::tablePrefix);
+      Transports.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
       return b.createTablesIfMissing(s.isJdbcCreateTables()).build();
     }
 
@@ -110,8 +110,8 @@ public class MailVerifyStoreAutoConfiguration {
     JdbcRateLimiter mailVerifySharedRateLimiter(DataSource dataSource, MailVerifyProperties properties) {
       MailVerifyProperties.Store s = properties.getStore();
       JdbcRateLimiter.Builder b = JdbcRateLimiter.builder(dataSource);
-      Transports.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), () -> b.tablePrefix(s.getJdbcTablePrefix()));
-      Transports.apply(PREFIX + ".timeout", s.getTimeout(), () -> b.timeout(s.getTimeout()));
+      Transports.apply(PREFIX + ".jdbc-table-prefix", s.getJdbcTablePrefix(), b::tablePrefix);
+      Transports.apply(PREFIX + ".timeout", s.getTimeout(), b::timeout);
       return b.createTablesIfMissing(s.isJdbcCreateTables()).build();
     }
   }

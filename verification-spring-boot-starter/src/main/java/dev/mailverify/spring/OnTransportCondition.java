@@ -3,6 +3,7 @@ package dev.mailverify.spring;
 import dev.mailverify.spring.MailVerifyProperties.TransportType;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
@@ -12,7 +13,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 final class OnTransportCondition extends SpringBootCondition {
   @Override
   public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-    Map<String, Object> attributes = Objects.requireNonNull(
+    Map<String, @Nullable Object> attributes = Objects.requireNonNull(
         metadata.getAnnotationAttributes(ConditionalOnTransport.class.getName()), "attributes");
     TransportType wanted = (TransportType) attributes.get("value");
     TransportType actual = Transports.resolve(context.getEnvironment());

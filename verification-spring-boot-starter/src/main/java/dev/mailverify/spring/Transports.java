@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -129,12 +130,12 @@ final class Transports {
     if (user != null) {
       b.username(user).password(password);
     }
-    apply(prefix + ".from", from, () -> b.from(from));
-    apply(prefix + ".timeout", timeout, () -> b.timeout(timeout));
-    apply(prefix + ".connect-timeout", p.getConnectTimeout(), () -> b.connectTimeout(p.getConnectTimeout()));
-    apply(prefix + ".read-timeout", p.getReadTimeout(), () -> b.readTimeout(p.getReadTimeout()));
-    apply(prefix + ".write-timeout", p.getWriteTimeout(), () -> b.writeTimeout(p.getWriteTimeout()));
-    apply(prefix + ".max-connections", p.getMaxConnections(), () -> b.maxConnections(p.getMaxConnections()));
+    apply(prefix + ".from", from, b::from);
+    apply(prefix + ".timeout", timeout, b::timeout);
+    apply(prefix + ".connect-timeout", p.getConnectTimeout(), b::connectTimeout);
+    apply(prefix + ".read-timeout", p.getReadTimeout(), b::readTimeout);
+    apply(prefix + ".write-timeout", p.getWriteTimeout(), b::writeTimeout);
+    apply(prefix + ".max-connections", p.getMaxConnections(), b::maxConnections);
     String caName = prefix + ".trusted-certificates";
     java.nio.file.Path ca = p.getTrustedCertificates();
     if (ca == null && seed != null && seed.get(EMAIL_SSL_CAFILE) != null) {
@@ -146,7 +147,7 @@ final class Transports {
       if (!Files.isRegularFile(file)) {
         throw new InvalidConfigurationPropertyValueException(caName, file, "no such file (a PEM file of CA certificates)");
       }
-      apply(caName, file, () -> TrustedCertificates.apply(b, file));
+      apply(caName, file, f -> TrustedCertificates.apply(b, f));
     }
     b.debug(p.isDebug());
     try {
@@ -234,12 +235,12 @@ final class Transports {
   }
 
   /** Runs one builder setter; its IllegalArgumentException becomes a failure naming the property. */
-  static void apply(String property, @Nullable Object value, Runnable setter) {
+  static <T> void apply(String property, @Nullable T value, Consumer<? super T> setter) {
     if (value == null) {
       return;
     }
     try {
-      setter.run();
+      setter.accept(value);
     } catch (IllegalArgumentException | MailVerifyException e) {
       throw new InvalidConfigurationPropertyValueException(property, value, e.getMessage());
     }

@@ -237,7 +237,8 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
       if (origin.isPresent()) {
         Mustache mustache;
         try {
-          mustache = factories.get(part).compile(name);
+          // the constructor puts a factory for every part
+          mustache = Objects.requireNonNull(factories.get(part), "factory").compile(name);
         } catch (RuntimeException e) {
           throw translate(e, name, "from " + origin.get() + " could not be compiled");
         }

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 final class Wording {
   /** The name under which the fallback wording and templates are filed. */
   static final String GENERIC = "generic";
+  private static final String ENGLISH_GENERIC = "verify your e-mail address";
 
   private static final Map<String, Map<String, String>> BUILT_IN = Map.of(
       "en", Map.of(
@@ -22,7 +23,7 @@ final class Wording {
           VerificationType.LOGIN.name(), "log in",
           VerificationType.RESET_PASSWORD.name(), "reset your password",
           VerificationType.CHANGE_EMAIL.name(), "confirm your new e-mail address",
-          GENERIC, "verify your e-mail address"),
+          GENERIC, ENGLISH_GENERIC),
       "zh", Map.of(
           VerificationType.REGISTER.name(), "完成注册",
           VerificationType.LOGIN.name(), "登录",
@@ -55,7 +56,7 @@ final class Wording {
         return found;
       }
     }
-    return BUILT_IN.get("en").get(GENERIC);
+    return ENGLISH_GENERIC;
   }
 
   private static @Nullable String lookup(@Nullable Map<String, String> words, String type) {

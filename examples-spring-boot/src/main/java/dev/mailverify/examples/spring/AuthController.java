@@ -142,7 +142,7 @@ public class AuthController {
    */
   @ExceptionHandler(BadRequest.class)
   public ResponseEntity<Map<String, Object>> badRequest(BadRequest e) {
-    return reply(400, "error", e.getMessage());
+    return reply(400, "error", e.error);
   }
 
   /**
@@ -160,8 +160,12 @@ public class AuthController {
   static final class BadRequest extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The answer's error code, such as {@code invalid_type}. */
+    final String error;
+
     BadRequest(String error) {
       super(error, null, false, false);
+      this.error = error;
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code sendVerificationCode} end to end, as a web request sees it: parse, limits, code, store,
@@ -51,7 +52,7 @@ public final class SendLatency {
   private SendLatency() {}
 
   /** What one measurement found. */
-  record Report(int requests, int failures, String firstFailure, long wallNanos, long drainNanos, long[] sorted) {
+  record Report(int requests, int failures, @Nullable String firstFailure, long wallNanos, long drainNanos, long[] sorted) {
     long percentile(double p) {
       if (sorted.length == 0) {
         return 0;
@@ -112,7 +113,7 @@ public final class SendLatency {
 
   /** Warms up, measures, then closes the transport and times the close. */
   static Report measure(VerificationCodeService service, MailTransport transport, int threads, int requests,
-      int warmup, int rate, InMemoryOutbox outbox) throws InterruptedException {
+      int warmup, int rate, @Nullable InMemoryOutbox outbox) throws InterruptedException {
     if (warmup > 0) {
       Report w = drive(service, "w", threads, warmup, 0);
       if (w.failures() > 0) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SMTP throughput: delivers N realistic verification mails to a sink on 127.0.0.1 with every
@@ -172,7 +173,7 @@ public final class SmtpThroughput {
     jakarta.mail.Session session = jakarta.mail.Session.getInstance(new java.util.Properties());
     out.printf(Locale.ROOT, "a mail is %,d bytes (zh) / %,d bytes (en) as Jakarta Mail writes it: UTF-8 subject and"
         + " display name, text + %,d chars of HTML%n", JakartaMail.wireSize(session, two.get(0)),
-        JakartaMail.wireSize(session, two.get(1)), two.get(0).html().length());
+        JakartaMail.wireSize(session, two.get(1)), htmlLength(two.get(0)));
     out.printf(Locale.ROOT, "endpoints %s; server PIDs %s%n", s.endpoints(), s.serverPids());
     out.printf(Locale.ROOT, "JVM %s %s on %d CPUs%n", System.getProperty("java.vm.name"),
         System.getProperty("java.runtime.version"), Runtime.getRuntime().availableProcessors());
@@ -225,7 +226,12 @@ public final class SmtpThroughput {
     }
   }
 
-  private static String ratio(ThroughputRun.Result r, ThroughputRun.Result base) {
+  private static int htmlLength(EmailMessage mail) {
+    String html = mail.html();
+    return html == null ? 0 : html.length();
+  }
+
+  private static String ratio(ThroughputRun.Result r, ThroughputRun.@Nullable Result base) {
     return base == null ? "-" : String.format(Locale.ROOT, "%.2f", r.perSecond() / base.perSecond());
   }
 

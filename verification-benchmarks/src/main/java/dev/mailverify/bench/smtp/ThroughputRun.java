@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends a batch of mails through one transport from a fixed number of threads and measures it:
@@ -102,7 +103,7 @@ final class ThroughputRun {
     final long[] latencies;
     final AtomicInteger next = new AtomicInteger();
     final AtomicInteger failures = new AtomicInteger();
-    final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+    final AtomicReference<@Nullable Throwable> firstFailure = new AtomicReference<>();
     final AtomicLong workerCpu = new AtomicLong();
 
     Batch(MailTransport transport, List<EmailMessage> mails, int count, int threads) {

@@ -103,7 +103,7 @@ public class CodeStoreBenchmark {
       make(b.keysPerThread);
     }
 
-    void make(int size) {
+    private void make(int size) {
       for (CodeKey k : keys) {
         bench.codeStore.invalidate(k);
       }

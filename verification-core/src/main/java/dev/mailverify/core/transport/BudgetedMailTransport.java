@@ -87,17 +87,17 @@ public final class BudgetedMailTransport implements MailTransport {
   public void send(EmailMessage message) {
     Objects.requireNonNull(message, "message");
     Instant now = clock.instant();
-    boolean dayTaken = false;
+    Cap dayTaken = null;
     if (day != null) {
       take(day, now);
-      dayTaken = true;
+      dayTaken = day;
     }
     if (minute != null) {
       try {
         take(minute, now);
       } catch (DeliveryException e) {
-        if (dayTaken) {
-          limiter.release(day.key, now);
+        if (dayTaken != null) {
+          limiter.release(dayTaken.key, now);
         }
         throw e;
       }

@@ -114,8 +114,9 @@ public final class InMemoryOutbox implements MailTransport {
   public Optional<String> latestCode(String email) {
     List<EmailMessage> to = messagesTo(email);
     for (int i = to.size() - 1; i >= 0; i--) {
-      if (to.get(i).code() != null) {
-        return Optional.of(to.get(i).code());
+      String code = to.get(i).code();
+      if (code != null) {
+        return Optional.of(code);
       }
     }
     return Optional.empty();
