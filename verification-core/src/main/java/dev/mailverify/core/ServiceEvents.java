@@ -98,7 +98,8 @@ final class ServiceEvents {
   }
 
   /**
-   * The audit line: masked address, never a code or a token (C16). A failed delivery ends with its
+   * The audit line: masked address, never a code or a token (C16). The line of a mail's final
+   * outcome names its {@code message-id}. A failed delivery ends with its
    * whole description ({@code failure="AUTHENTICATION (permanent), reply ..., reason: ...; hint:
    * ..."}), once per failure, with every address in the server's reply masked.
    */
@@ -107,7 +108,9 @@ final class ServiceEvents {
     String clientKey = event.clientKey();
     String detail = event.detail();
     Duration elapsed = event.elapsed();
-    String messageId = event.messageId();
+    // the Message-ID goes on the line of the mail's final outcome (SENT, DELIVERED, DELIVERY_FAILED);
+    // a QUEUED line is followed by the DELIVER line that carries it
+    String messageId = event.outcome() == Outcome.QUEUED ? null : event.messageId();
     FailureDescription failure = event.failure();
     if (failure != null) {
       failure = failure.withAddressesMasked();
