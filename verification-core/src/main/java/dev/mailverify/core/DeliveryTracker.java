@@ -56,8 +56,9 @@ final class DeliveryTracker {
    * mail invalidates its code under the map's lock for the key, so the newer code's issue waits
    * for it and survives.
    */
-  Ticket track(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits, Instant now) {
-    Ticket ticket = new Ticket(key, request, address, permits, now);
+  Ticket track(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits, Instant now,
+      String messageId) {
+    Ticket ticket = new Ticket(key, request, address, permits, now, messageId);
     ticket.previous = inFlight.put(key, ticket);
     return ticket;
   }
@@ -189,6 +190,7 @@ final class DeliveryTracker {
     DeliveryReceipt receipt = outcome.receipt();
     if (failure == null) {
       events.publish(ServiceEvents.event(at, Action.DELIVER, type, address, context.clientKey(), Outcome.DELIVERED)
+          .messageId(outcome.entry().message().messageId())
           .attempts(receipt == null ? 1 : receipt.attempts()).elapsed(elapsed));
       return;
     }
@@ -206,12 +208,13 @@ final class DeliveryTracker {
       }
     }
     events.publish(ServiceEvents.event(at, Action.DELIVER, type, address, context.clientKey(),
-        Outcome.DELIVERY_FAILED).deliveryFailure(failure).attempts(failure.attempts()).elapsed(elapsed));
+        Outcome.DELIVERY_FAILED).messageId(outcome.entry().message().messageId()).deliveryFailure(failure)
+        .attempts(failure.attempts()).elapsed(elapsed));
   }
 
   private static VerificationEvent.Builder deliverEvent(Ticket ticket, Instant at, Outcome outcome) {
     return ServiceEvents.event(at, Action.DELIVER, ticket.request.type(), ticket.address,
-        ticket.request.clientKey(), outcome);
+        ticket.request.clientKey(), outcome).messageId(ticket.messageId);
   }
 
   /** One send's mail, from the moment its code is about to be stored. */
@@ -223,9 +226,12 @@ final class DeliveryTracker {
     private final Instant queuedAt;
     /** The send this one displaced, until this one's code is stored (set once, by {@link #track}). */
     private @Nullable Ticket previous;
+    /** The mail's Message-ID, decided when it was made: the same in the SEND and DELIVER events. */
+    private final String messageId;
 
     private Ticket(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits,
-        Instant queuedAt) {
+        Instant queuedAt, String messageId) {
+      this.messageId = messageId;
       this.key = key;
       this.request = request;
       this.address = address;

@@ -8,6 +8,7 @@ import dev.mailverify.core.transport.FileTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import dev.mailverify.core.transport.AsyncMailTransport;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -101,6 +102,19 @@ public interface MailTransport extends AutoCloseable {
    */
   default boolean queues() {
     return false;
+  }
+
+  /**
+   * Returns the sender this transport writes on a mail that names none (an SMTP transport's
+   * configured From). The service makes the {@code Message-ID} of a mail without a sender of its
+   * own on this sender's domain, so that the identifier decided when the mail is made is the one
+   * the receiver sees (a Message-ID made without any sender is on {@code mailverify.invalid}).
+   * A decorator returns its delegate's answer.
+   *
+   * @return the default sender, or empty (the default) when the transport has none
+   */
+  default Optional<Mailbox> defaultSender() {
+    return Optional.empty();
   }
 
   /** Releases connections and threads. The default does nothing. Never throws. */

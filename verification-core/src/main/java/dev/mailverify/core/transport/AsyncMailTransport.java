@@ -193,6 +193,12 @@ public final class AsyncMailTransport implements MailTransport {
     return true;
   }
 
+  /** Returns the delegate's default sender. */
+  @Override
+  public java.util.Optional<dev.mailverify.core.Mailbox> defaultSender() {
+    return delegate.defaultSender();
+  }
+
   /**
    * Queues the message and returns at once. The stage fails at once with {@code QUEUE_FULL} when
    * the queue holds {@link Builder#capacity(int) capacity} mails, or {@code CLOSED} after
