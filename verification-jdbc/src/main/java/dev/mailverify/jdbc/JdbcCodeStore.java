@@ -61,12 +61,15 @@ import org.jspecify.annotations.Nullable;
  * clock, so expiry follows the service, never the database's clock. Expired codes stay (they
  * answer EXPIRED) until {@link #cleanup(Instant, int)}, which the application schedules.
  *
- * <p><b>Limits in the same statement (PostgreSQL).</b> This store is a {@link LimitingCodeStore}:
- * with a {@link JdbcRateLimiter} on the same {@link DataSource} object and table prefix, on
- * PostgreSQL, the service sends a code and takes the address's cooldown and caps in one round trip
- * and one commit, and counts a wrong try against the code and the failed-tries budget in one; a
- * failure leaves nothing half done (C29). On MariaDB, MySQL and H2 the service calls the limiter and
- * the store separately.
+ * <p><b>Limits in the same round trip (PostgreSQL, MariaDB).</b> This store is a
+ * {@link LimitingCodeStore}: with a {@link JdbcRateLimiter} on the same {@link DataSource} object
+ * and table prefix, the service sends a code and takes the address's cooldown and caps in one round
+ * trip and one commit, and counts a wrong try against the code and the failed-tries budget in one;
+ * a failure leaves nothing half done (C29). On PostgreSQL that is advisory locks and a CTE sent as
+ * one execute; on MariaDB a {@code CALL} of a stored procedure whose body is one transaction (the
+ * procedures, {@code <prefix>issue_limited_v1}, {@code <prefix>attempt_limited_v1} and
+ * {@code <prefix>consume_v1}, are created by {@code createTablesIfMissing(true)}; without them the
+ * calls are separate). On MySQL and H2 the service calls the limiter and the store separately.
  *
  * <p><b>Failures (C29).</b> Each call borrows a connection, is bounded as a whole by
  * {@link Builder#timeout(Duration)} (the query timeout and the connection's network timeout are set
@@ -377,24 +380,34 @@ public final class JdbcCodeStore implements LimitingCodeStore {
   /**
    * Tells whether the limiter keeps its permits in this store's database and tables: a
    * {@link JdbcRateLimiter} on the same {@link DataSource} object, with the same table prefix, on
-   * PostgreSQL. On MariaDB, MySQL and H2 the answer is {@code false}, and the service calls the
-   * limiter and the store separately.
+   * PostgreSQL, or on MariaDB when this prefix's stored procedures exist (looked up once, here). On
+   * MySQL and H2 the answer is {@code false}, and the service calls the limiter and the store
+   * separately.
    */
   @Override
   public boolean sharesBucketsWith(RateLimiter limiter) {
     Objects.requireNonNull(limiter, "limiter");
-    return dialect == JdbcDialect.POSTGRESQL && limiter instanceof JdbcRateLimiter l
-        && l.dialect() == JdbcDialect.POSTGRESQL && l.tablePrefix().equals(prefix)
+    boolean same = (dialect == JdbcDialect.POSTGRESQL || dialect == JdbcDialect.MARIADB)
+        && limiter instanceof JdbcRateLimiter l && l.dialect() == dialect && l.tablePrefix().equals(prefix)
         && l.database().dataSource() == db.dataSource();
+    if (!same || dialect == JdbcDialect.POSTGRESQL) {
+      return same;
+    }
+    try {
+      return MariaDbProcedures.present(db, prefix);
+    } catch (StoreUnavailableException e) {
+      return false; // asked once, at build: the separate calls work without the procedures
+    }
   }
 
   /**
-   * Takes the permits and stores the code in one round trip and one commit (PostgreSQL): the
+   * Takes the permits and stores the code in one round trip and one commit. PostgreSQL: the
    * buckets' advisory locks, in a fixed order, then one CTE that finds the first full bucket and,
    * if there is none, inserts a permit into each and upserts the code; all in one implicit
-   * transaction. A replay (the same code already stored) takes nothing.
+   * transaction. MariaDB: the same in the stored procedure {@code <prefix>issue_limited_v1} (bucket
+   * rows locked in key order). A replay (the same code already stored) takes nothing.
    *
-   * @throws UnsupportedOperationException on MariaDB, MySQL and H2, where
+   * @throws UnsupportedOperationException on MySQL and H2, where
    *     {@link #sharesBucketsWith} is false and the service never calls this
    */
   @Override
@@ -403,7 +416,10 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(permits, "permits");
     Objects.requireNonNull(now, "now");
-    requirePostgreSql();
+    requireLimiting();
+    if (dialect == JdbcDialect.MARIADB) {
+      return issueByProcedure(key, code, permits, now);
+    }
     int n = permits.size();
     String[] buckets = new String[n];
     long[] locks = new long[n];
@@ -506,10 +522,11 @@ public final class JdbcCodeStore implements LimitingCodeStore {
 
   /**
    * Checks the budget, counts the try and takes the budget's permit in one round trip and one
-   * commit (PostgreSQL; the permit is taken with the count, before the MACs are compared in Java);
-   * a match then consumes the code and gives the permit back in a second one.
+   * commit (PostgreSQL: one CTE; MariaDB: the procedure {@code <prefix>attempt_limited_v1}; the
+   * permit is taken with the count, before the MACs are compared in Java); a match then consumes
+   * the code and gives the permit back in a second one.
    *
-   * @throws UnsupportedOperationException on MariaDB, MySQL and H2, where
+   * @throws UnsupportedOperationException on MySQL and H2, where
    *     {@link #sharesBucketsWith} is false and the service never calls this
    */
   @Override
@@ -518,7 +535,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     Objects.requireNonNull(candidates, "candidates");
     Objects.requireNonNull(failedTries, "failedTries");
     Objects.requireNonNull(now, "now");
-    requirePostgreSql();
+    requireLimiting();
     String k = key.asString();
     String bucket = JdbcRateLimiter.storedKey(failedTries.bucket());
     long nowMillis = now.toEpochMilli();
@@ -548,22 +565,18 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     int attempts;
     int maxAttempts;
     long permitId;
-    try (PreparedStatement ps = s.prepare(limitedAttemptSql)) {
-      ps.setLong(1, JdbcRateLimiter.lockId(prefix, bucket));
-      ps.setString(2, bucket);
-      ps.setLong(3, now - window);
-      ps.setInt(4, limit - 1);
-      ps.setString(5, k);
-      ps.setLong(6, now);
-      ps.setString(7, bucket);
-      ps.setLong(8, now);
-      ps.setLong(9, now + window);
-      ps.setString(10, k);
-      ps.execute(); // the lock's result
-      if (!ps.getMoreResults()) {
-        throw new SQLException("expected the attempt's result after the lock");
+    try (PreparedStatement ps = s.prepare(dialect == JdbcDialect.MARIADB
+        ? "CALL " + MariaDbProcedures.attemptLimited(prefix) + "(?, ?, ?, ?, ?)" : limitedAttemptSql)) {
+      if (dialect == JdbcDialect.MARIADB) {
+        ps.setString(1, k);
+        ps.setLong(2, now);
+        ps.setString(3, bucket);
+        ps.setLong(4, window);
+        ps.setInt(5, limit);
       }
-      try (ResultSet rs = ps.getResultSet()) {
+      ResultSet answer = dialect == JdbcDialect.MARIADB ? MariaDbProcedures.firstResultSet(ps)
+          : limitedAttemptPostgreSql(ps, k, bucket, window, limit, now);
+      try (ResultSet rs = answer) {
         rs.next();
         if (rs.getLong(1) > 0) {
           return LimitedTry.BUDGET_USED_UP; // the budget is used up: nothing compared, nothing counted
@@ -586,6 +599,17 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     if (!PendingCode.macMatchesAny(mac, candidates)) {
       return new LimitedTry(AttemptResult.mismatched(Math.max(0, maxAttempts - attempts)));
     }
+    if (dialect == JdbcDialect.MARIADB) {
+      try (PreparedStatement ps = s.prepare("CALL " + MariaDbProcedures.consume(prefix) + "(?, ?, ?)")) {
+        ps.setString(1, k);
+        ps.setBytes(2, mac);
+        ps.setLong(3, permitId);
+        try (ResultSet rs = MariaDbProcedures.firstResultSet(ps)) {
+          rs.next();
+          return new LimitedTry(rs.getInt(1) == 1 ? AttemptResult.matched() : AttemptResult.notFound());
+        }
+      }
+    }
     try (PreparedStatement ps = s.prepare(consumeAndGiveBackSql)) {
       ps.setString(1, k);
       ps.setBytes(2, mac);
@@ -598,11 +622,78 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     }
   }
 
-  private void requirePostgreSql() {
-    if (dialect != JdbcDialect.POSTGRESQL) {
-      throw new UnsupportedOperationException("taking rate-limit permits with a code is implemented on PostgreSQL"
-          + " only; on " + dialect.displayName() + " sharesBucketsWith is false and the service calls the limiter");
+  /** PostgreSQL: binds and runs {@link #limitedAttemptSql}, answering the CTE's row (after the lock's). */
+  private ResultSet limitedAttemptPostgreSql(PreparedStatement ps, String k, String bucket, long window, int limit,
+      long now) throws SQLException {
+    ps.setLong(1, JdbcRateLimiter.lockId(prefix, bucket));
+    ps.setString(2, bucket);
+    ps.setLong(3, now - window);
+    ps.setInt(4, limit - 1);
+    ps.setString(5, k);
+    ps.setLong(6, now);
+    ps.setString(7, bucket);
+    ps.setLong(8, now);
+    ps.setLong(9, now + window);
+    ps.setString(10, k);
+    ps.execute(); // the lock's result
+    if (!ps.getMoreResults()) {
+      throw new SQLException("expected the attempt's result after the lock");
     }
+    return ps.getResultSet();
+  }
+
+  private void requireLimiting() {
+    if (dialect != JdbcDialect.POSTGRESQL && dialect != JdbcDialect.MARIADB) {
+      throw new UnsupportedOperationException("taking rate-limit permits with a code is implemented on PostgreSQL"
+          + " and MariaDB only; on " + dialect.displayName()
+          + " sharesBucketsWith is false and the service calls the limiter");
+    }
+  }
+
+  /**
+   * MariaDB: one {@code CALL} of {@code <prefix>issue_limited_v1}, whose body locks the buckets (in
+   * key order), finds the first full one or takes a permit of each and upserts the code, in one
+   * transaction: one round trip, one commit.
+   */
+  private Optional<Refusal> issueByProcedure(CodeKey key, PendingCode code, List<Permit> permits, Instant now) {
+    int n = permits.size();
+    Integer[] order = new Integer[n];
+    String[] buckets = new String[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+      buckets[i] = JdbcRateLimiter.storedKey(permits.get(i).bucket());
+    }
+    Arrays.sort(order, (x, y) -> buckets[x].compareTo(buckets[y])); // one lock order for every caller
+    StringBuilder records = new StringBuilder();
+    for (int i : order) {
+      Permit permit = permits.get(i);
+      if (records.length() > 0) {
+        records.append(MariaDbProcedures.RECORD);
+      }
+      records.append(i).append(MariaDbProcedures.FIELD).append(buckets[i]).append(MariaDbProcedures.FIELD)
+          .append(permit.quota().window().toMillis()).append(MariaDbProcedures.FIELD).append(permit.quota().limit());
+    }
+    long nowMillis = now.toEpochMilli();
+    return db.autoCommit("storing a code and taking its permits", s -> {
+      try (PreparedStatement ps = s.prepare("CALL " + MariaDbProcedures.issueLimited(prefix) + "(?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, key.asString());
+        ps.setBytes(2, code.mac());
+        ps.setLong(3, code.expiresAt().toEpochMilli());
+        ps.setInt(4, code.maxAttempts());
+        ps.setInt(5, code.attempts());
+        ps.setLong(6, nowMillis);
+        ps.setString(7, records.toString());
+        try (ResultSet rs = MariaDbProcedures.firstResultSet(ps)) {
+          rs.next();
+          int refused = rs.getInt(1);
+          if (rs.wasNull()) {
+            return Optional.<Refusal>empty();
+          }
+          long wait = rs.getLong(2) + permits.get(refused).quota().window().toMillis() - nowMillis;
+          return Optional.of(new Refusal(refused, Duration.ofMillis(Math.max(0, wait))));
+        }
+      }
+    });
   }
 
   @Override
