@@ -111,6 +111,8 @@ public final class JdbcCodeStore implements LimitingCodeStore {
   private final String limitedAttemptSql;
   /** PostgreSQL: consume a matched code and give back the budget permit its try took. */
   private final String consumeAndGiveBackSql;
+  /** PostgreSQL: {@link #consumeAndGiveBackSql} and, if the code was consumed, the token's insert: one CTE. */
+  private final String consumeAndStoreTokenSql;
 
   private JdbcCodeStore(Builder b) {
     this.db = b.settings.open();
@@ -136,6 +138,12 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         + " FROM (SELECT 1) AS one LEFT JOIN " + codes + " c ON c.code_key = ?";
     this.consumeAndGiveBackSql = "DELETE FROM " + codes + " WHERE code_key = ? AND mac = ?;\n"
         + "DELETE FROM " + permits + " WHERE id = ?";
+    this.consumeAndStoreTokenSql = "WITH consumed AS (DELETE FROM " + codes + " WHERE code_key = ? AND mac = ?"
+        + " RETURNING 1), given AS (DELETE FROM " + permits + " WHERE id = ? RETURNING 1),"
+        + " token AS (INSERT INTO " + tokens + " (token_hash, address, address_key, type, verified_at, expires_at)"
+        + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT),"
+        + " CAST(? AS BIGINT) WHERE EXISTS (SELECT 1 FROM consumed) RETURNING 1)"
+        + " SELECT (SELECT count(*) FROM consumed), (SELECT count(*) FROM given), (SELECT count(*) FROM token)";
     String columns = "(code_key, mac, expires_at, max_attempts, attempts) VALUES (?, ?, ?, ?, ?)";
     this.issueSql = switch (dialect) {
       case POSTGRESQL -> "INSERT INTO " + codes + " " + columns + " ON CONFLICT (code_key) DO UPDATE SET"
@@ -536,13 +544,19 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     Objects.requireNonNull(failedTries, "failedTries");
     Objects.requireNonNull(now, "now");
     requireLimiting();
+    return limitedAttempt(key, candidates, failedTries, null, now);
+  }
+
+  private Optional<AttemptResult> limitedAttempt(CodeKey key, List<byte[]> candidates, Permit failedTries,
+      @Nullable TokenToStore token, Instant now) {
     String k = key.asString();
     String bucket = JdbcRateLimiter.storedKey(failedTries.bucket());
     long nowMillis = now.toEpochMilli();
     long window = failedTries.quota().window().toMillis();
     return db.autoCommit("verifying a code within the failed-tries budget", s -> {
       for (int round = 1; ; round++) {
-        LimitedTry r = limitedAttemptOnce(s, k, bucket, window, failedTries.quota().limit(), candidates, nowMillis);
+        LimitedTry r = limitedAttemptOnce(s, k, bucket, window, failedTries.quota().limit(), candidates, nowMillis,
+            token);
         if (r != null) {
           return Optional.ofNullable(r.result());
         }
@@ -553,6 +567,25 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     });
   }
 
+  /**
+   * {@link #attempt(CodeKey, List, Permit, Instant)}, and on a match the token's insert in the same
+   * statement as the code's consumption (PostgreSQL: one CTE that inserts the token only if the code
+   * was consumed), so a right verify is two round trips; on MariaDB the attempt, then the token.
+   */
+  @Override
+  public Optional<AttemptResult> attemptAndStoreToken(CodeKey key, List<byte[]> candidates, Permit failedTries,
+      String tokenHash, TokenRecord token, Instant now) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    Objects.requireNonNull(token, "token");
+    if (dialect != JdbcDialect.POSTGRESQL) {
+      return LimitingCodeStore.super.attemptAndStoreToken(key, candidates, failedTries, tokenHash, token, now);
+    }
+    return limitedAttempt(key, candidates, failedTries, new TokenToStore(tokenHash, token), now);
+  }
+
+  /** The token to insert with a matched code's consumption. */
+  private record TokenToStore(String hash, TokenRecord record) {}
+
   /** What one limited try found: its result, or none when the budget was used up. */
   private record LimitedTry(@Nullable AttemptResult result) {
     static final LimitedTry BUDGET_USED_UP = new LimitedTry(null);
@@ -560,7 +593,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
 
   /** One try; null when nothing was counted yet the row is countable (a resend replaced it): try again. */
   private @Nullable LimitedTry limitedAttemptOnce(Database.Session s, String k, String bucket,
-      long window, int limit, List<byte[]> candidates, long now) throws SQLException {
+      long window, int limit, List<byte[]> candidates, long now, @Nullable TokenToStore token) throws SQLException {
     byte[] mac;
     int attempts;
     int maxAttempts;
@@ -607,6 +640,24 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         try (ResultSet rs = MariaDbProcedures.firstResultSet(ps)) {
           rs.next();
           return new LimitedTry(rs.getInt(1) == 1 ? AttemptResult.matched() : AttemptResult.notFound());
+        }
+      }
+    }
+    if (token != null) { // PostgreSQL
+      try (PreparedStatement ps = s.prepare(consumeAndStoreTokenSql)) {
+        ps.setString(1, k);
+        ps.setBytes(2, mac);
+        ps.setLong(3, permitId);
+        ps.setString(4, token.hash());
+        ps.setString(5, token.record().address());
+        ps.setString(6, token.record().address().toLowerCase(Locale.ROOT));
+        ps.setString(7, token.record().type().name());
+        ps.setLong(8, token.record().verifiedAt().toEpochMilli());
+        ps.setLong(9, token.record().expiresAt().toEpochMilli());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          // another right try consumed it first, or a resend replaced it: no token, nothing matched
+          return new LimitedTry(rs.getLong(1) == 1 ? AttemptResult.matched() : AttemptResult.notFound());
         }
       }
     }
