@@ -157,13 +157,16 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
 
     String normalized = normalizeCode(code, policy);
     List<byte[]> candidates = secrets.candidates(key, normalized != null ? normalized : "\u0000");
-    AttemptResult attempt = attempt(key, normalized != null ? candidates : List.of(), policy, now);
+    // with a limiting store the token is made first, so the store can keep it with the consumption
+    IssuedToken issued = limitingStore != null ? newToken(address, type, now, policy) : null;
+    AttemptResult attempt = attempt(key, normalized != null ? candidates : List.of(), policy, now, issued);
     if (attempt == null) {
       events.verify(now, type, address, new VerifyResult.Locked(), Reason.FAILED_ATTEMPTS_QUOTA);
       return new VerifyResult.Locked();
     }
     VerifyResult result = switch (attempt.outcome()) {
-      case MATCHED -> redeemable(address, type, now, policy);
+      case MATCHED -> issued != null ? new VerifyResult.Verified(issued.token(), issued.record().expiresAt())
+          : redeemable(address, type, now, policy);
       case MISMATCHED -> new VerifyResult.Invalid(attempt.remainingAttempts());
       case EXPIRED -> new VerifyResult.Expired();
       case LOCKED -> new VerifyResult.Locked();
@@ -181,10 +184,11 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
    * fails (C29: a verify that fails at the store counts no try).
    */
   private @Nullable AttemptResult attempt(CodeKey key, List<byte[]> candidates, VerificationPolicy policy,
-      Instant now) {
+      Instant now, @Nullable IssuedToken issued) {
     LimitingCodeStore limiting = limitingStore;
-    if (limiting != null) {
-      return limiting.attempt(key, candidates, admission.failedTries(key, policy), now).orElse(null);
+    if (limiting != null && issued != null) {
+      return limiting.attemptAndStoreToken(key, candidates, admission.failedTries(key, policy),
+          Secrets.tokenHash(key.type(), issued.token()), issued.record(), now).orElse(null);
     }
     if (!admission.takeFailedTry(key, policy, now)) {
       return null;
@@ -200,6 +204,19 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
       admission.giveBackFailedTry(key, now);
     }
     return attempt;
+  }
+
+  /** A token made before the attempt, for a {@link LimitingCodeStore} that stores it with the match. */
+  private record IssuedToken(String token, TokenRecord record) {
+    @Override
+    public String toString() {
+      return "IssuedToken[token=[PROTECTED], expiresAt=" + record.expiresAt() + "]"; // C16
+    }
+  }
+
+  private IssuedToken newToken(EmailAddress address, VerificationType type, Instant now, VerificationPolicy policy) {
+    return new IssuedToken(secrets.newToken(), new TokenRecord(address.address(), type, now,
+        now.plus(policy.tokenTtl())));
   }
 
   /** Issues the token a right code earns (C9) and stores its hash. */

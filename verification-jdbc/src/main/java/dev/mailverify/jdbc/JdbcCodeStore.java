@@ -61,12 +61,15 @@ import org.jspecify.annotations.Nullable;
  * clock, so expiry follows the service, never the database's clock. Expired codes stay (they
  * answer EXPIRED) until {@link #cleanup(Instant, int)}, which the application schedules.
  *
- * <p><b>Limits in the same statement (PostgreSQL).</b> This store is a {@link LimitingCodeStore}:
- * with a {@link JdbcRateLimiter} on the same {@link DataSource} object and table prefix, on
- * PostgreSQL, the service sends a code and takes the address's cooldown and caps in one round trip
- * and one commit, and counts a wrong try against the code and the failed-tries budget in one; a
- * failure leaves nothing half done (C29). On MariaDB, MySQL and H2 the service calls the limiter and
- * the store separately.
+ * <p><b>Limits in the same round trip (PostgreSQL, MariaDB).</b> This store is a
+ * {@link LimitingCodeStore}: with a {@link JdbcRateLimiter} on the same {@link DataSource} object
+ * and table prefix, the service sends a code and takes the address's cooldown and caps in one round
+ * trip and one commit, and counts a wrong try against the code and the failed-tries budget in one;
+ * a failure leaves nothing half done (C29). On PostgreSQL that is advisory locks and a CTE sent as
+ * one execute; on MariaDB a {@code CALL} of a stored procedure whose body is one transaction (the
+ * procedures, {@code <prefix>issue_limited_v1}, {@code <prefix>attempt_limited_v1} and
+ * {@code <prefix>consume_v1}, are created by {@code createTablesIfMissing(true)}; without them the
+ * calls are separate). On MySQL and H2 the service calls the limiter and the store separately.
  *
  * <p><b>Failures (C29).</b> Each call borrows a connection, is bounded as a whole by
  * {@link Builder#timeout(Duration)} (the query timeout and the connection's network timeout are set
@@ -108,6 +111,8 @@ public final class JdbcCodeStore implements LimitingCodeStore {
   private final String limitedAttemptSql;
   /** PostgreSQL: consume a matched code and give back the budget permit its try took. */
   private final String consumeAndGiveBackSql;
+  /** PostgreSQL: {@link #consumeAndGiveBackSql} and, if the code was consumed, the token's insert: one CTE. */
+  private final String consumeAndStoreTokenSql;
 
   private JdbcCodeStore(Builder b) {
     this.db = b.settings.open();
@@ -133,6 +138,12 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         + " FROM (SELECT 1) AS one LEFT JOIN " + codes + " c ON c.code_key = ?";
     this.consumeAndGiveBackSql = "DELETE FROM " + codes + " WHERE code_key = ? AND mac = ?;\n"
         + "DELETE FROM " + permits + " WHERE id = ?";
+    this.consumeAndStoreTokenSql = "WITH consumed AS (DELETE FROM " + codes + " WHERE code_key = ? AND mac = ?"
+        + " RETURNING 1), given AS (DELETE FROM " + permits + " WHERE id = ? RETURNING 1),"
+        + " token AS (INSERT INTO " + tokens + " (token_hash, address, address_key, type, verified_at, expires_at)"
+        + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT),"
+        + " CAST(? AS BIGINT) WHERE EXISTS (SELECT 1 FROM consumed) RETURNING 1)"
+        + " SELECT (SELECT count(*) FROM consumed), (SELECT count(*) FROM given), (SELECT count(*) FROM token)";
     String columns = "(code_key, mac, expires_at, max_attempts, attempts) VALUES (?, ?, ?, ?, ?)";
     this.issueSql = switch (dialect) {
       case POSTGRESQL -> "INSERT INTO " + codes + " " + columns + " ON CONFLICT (code_key) DO UPDATE SET"
@@ -377,24 +388,34 @@ public final class JdbcCodeStore implements LimitingCodeStore {
   /**
    * Tells whether the limiter keeps its permits in this store's database and tables: a
    * {@link JdbcRateLimiter} on the same {@link DataSource} object, with the same table prefix, on
-   * PostgreSQL. On MariaDB, MySQL and H2 the answer is {@code false}, and the service calls the
-   * limiter and the store separately.
+   * PostgreSQL, or on MariaDB when this prefix's stored procedures exist (looked up once, here). On
+   * MySQL and H2 the answer is {@code false}, and the service calls the limiter and the store
+   * separately.
    */
   @Override
   public boolean sharesBucketsWith(RateLimiter limiter) {
     Objects.requireNonNull(limiter, "limiter");
-    return dialect == JdbcDialect.POSTGRESQL && limiter instanceof JdbcRateLimiter l
-        && l.dialect() == JdbcDialect.POSTGRESQL && l.tablePrefix().equals(prefix)
+    boolean same = (dialect == JdbcDialect.POSTGRESQL || dialect == JdbcDialect.MARIADB)
+        && limiter instanceof JdbcRateLimiter l && l.dialect() == dialect && l.tablePrefix().equals(prefix)
         && l.database().dataSource() == db.dataSource();
+    if (!same || dialect == JdbcDialect.POSTGRESQL) {
+      return same;
+    }
+    try {
+      return MariaDbProcedures.present(db, prefix);
+    } catch (StoreUnavailableException e) {
+      return false; // asked once, at build: the separate calls work without the procedures
+    }
   }
 
   /**
-   * Takes the permits and stores the code in one round trip and one commit (PostgreSQL): the
+   * Takes the permits and stores the code in one round trip and one commit. PostgreSQL: the
    * buckets' advisory locks, in a fixed order, then one CTE that finds the first full bucket and,
    * if there is none, inserts a permit into each and upserts the code; all in one implicit
-   * transaction. A replay (the same code already stored) takes nothing.
+   * transaction. MariaDB: the same in the stored procedure {@code <prefix>issue_limited_v1} (bucket
+   * rows locked in key order). A replay (the same code already stored) takes nothing.
    *
-   * @throws UnsupportedOperationException on MariaDB, MySQL and H2, where
+   * @throws UnsupportedOperationException on MySQL and H2, where
    *     {@link #sharesBucketsWith} is false and the service never calls this
    */
   @Override
@@ -403,7 +424,10 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(permits, "permits");
     Objects.requireNonNull(now, "now");
-    requirePostgreSql();
+    requireLimiting();
+    if (dialect == JdbcDialect.MARIADB) {
+      return issueByProcedure(key, code, permits, now);
+    }
     int n = permits.size();
     String[] buckets = new String[n];
     long[] locks = new long[n];
@@ -506,10 +530,11 @@ public final class JdbcCodeStore implements LimitingCodeStore {
 
   /**
    * Checks the budget, counts the try and takes the budget's permit in one round trip and one
-   * commit (PostgreSQL; the permit is taken with the count, before the MACs are compared in Java);
-   * a match then consumes the code and gives the permit back in a second one.
+   * commit (PostgreSQL: one CTE; MariaDB: the procedure {@code <prefix>attempt_limited_v1}; the
+   * permit is taken with the count, before the MACs are compared in Java); a match then consumes
+   * the code and gives the permit back in a second one.
    *
-   * @throws UnsupportedOperationException on MariaDB, MySQL and H2, where
+   * @throws UnsupportedOperationException on MySQL and H2, where
    *     {@link #sharesBucketsWith} is false and the service never calls this
    */
   @Override
@@ -518,14 +543,20 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     Objects.requireNonNull(candidates, "candidates");
     Objects.requireNonNull(failedTries, "failedTries");
     Objects.requireNonNull(now, "now");
-    requirePostgreSql();
+    requireLimiting();
+    return limitedAttempt(key, candidates, failedTries, null, now);
+  }
+
+  private Optional<AttemptResult> limitedAttempt(CodeKey key, List<byte[]> candidates, Permit failedTries,
+      @Nullable TokenToStore token, Instant now) {
     String k = key.asString();
     String bucket = JdbcRateLimiter.storedKey(failedTries.bucket());
     long nowMillis = now.toEpochMilli();
     long window = failedTries.quota().window().toMillis();
     return db.autoCommit("verifying a code within the failed-tries budget", s -> {
       for (int round = 1; ; round++) {
-        LimitedTry r = limitedAttemptOnce(s, k, bucket, window, failedTries.quota().limit(), candidates, nowMillis);
+        LimitedTry r = limitedAttemptOnce(s, k, bucket, window, failedTries.quota().limit(), candidates, nowMillis,
+            token);
         if (r != null) {
           return Optional.ofNullable(r.result());
         }
@@ -536,6 +567,25 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     });
   }
 
+  /**
+   * {@link #attempt(CodeKey, List, Permit, Instant)}, and on a match the token's insert in the same
+   * statement as the code's consumption (PostgreSQL: one CTE that inserts the token only if the code
+   * was consumed), so a right verify is two round trips; on MariaDB the attempt, then the token.
+   */
+  @Override
+  public Optional<AttemptResult> attemptAndStoreToken(CodeKey key, List<byte[]> candidates, Permit failedTries,
+      String tokenHash, TokenRecord token, Instant now) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    Objects.requireNonNull(token, "token");
+    if (dialect != JdbcDialect.POSTGRESQL) {
+      return LimitingCodeStore.super.attemptAndStoreToken(key, candidates, failedTries, tokenHash, token, now);
+    }
+    return limitedAttempt(key, candidates, failedTries, new TokenToStore(tokenHash, token), now);
+  }
+
+  /** The token to insert with a matched code's consumption. */
+  private record TokenToStore(String hash, TokenRecord record) {}
+
   /** What one limited try found: its result, or none when the budget was used up. */
   private record LimitedTry(@Nullable AttemptResult result) {
     static final LimitedTry BUDGET_USED_UP = new LimitedTry(null);
@@ -543,27 +593,23 @@ public final class JdbcCodeStore implements LimitingCodeStore {
 
   /** One try; null when nothing was counted yet the row is countable (a resend replaced it): try again. */
   private @Nullable LimitedTry limitedAttemptOnce(Database.Session s, String k, String bucket,
-      long window, int limit, List<byte[]> candidates, long now) throws SQLException {
+      long window, int limit, List<byte[]> candidates, long now, @Nullable TokenToStore token) throws SQLException {
     byte[] mac;
     int attempts;
     int maxAttempts;
     long permitId;
-    try (PreparedStatement ps = s.prepare(limitedAttemptSql)) {
-      ps.setLong(1, JdbcRateLimiter.lockId(prefix, bucket));
-      ps.setString(2, bucket);
-      ps.setLong(3, now - window);
-      ps.setInt(4, limit - 1);
-      ps.setString(5, k);
-      ps.setLong(6, now);
-      ps.setString(7, bucket);
-      ps.setLong(8, now);
-      ps.setLong(9, now + window);
-      ps.setString(10, k);
-      ps.execute(); // the lock's result
-      if (!ps.getMoreResults()) {
-        throw new SQLException("expected the attempt's result after the lock");
+    try (PreparedStatement ps = s.prepare(dialect == JdbcDialect.MARIADB
+        ? "CALL " + MariaDbProcedures.attemptLimited(prefix) + "(?, ?, ?, ?, ?)" : limitedAttemptSql)) {
+      if (dialect == JdbcDialect.MARIADB) {
+        ps.setString(1, k);
+        ps.setLong(2, now);
+        ps.setString(3, bucket);
+        ps.setLong(4, window);
+        ps.setInt(5, limit);
       }
-      try (ResultSet rs = ps.getResultSet()) {
+      ResultSet answer = dialect == JdbcDialect.MARIADB ? MariaDbProcedures.firstResultSet(ps)
+          : limitedAttemptPostgreSql(ps, k, bucket, window, limit, now);
+      try (ResultSet rs = answer) {
         rs.next();
         if (rs.getLong(1) > 0) {
           return LimitedTry.BUDGET_USED_UP; // the budget is used up: nothing compared, nothing counted
@@ -586,6 +632,35 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     if (!PendingCode.macMatchesAny(mac, candidates)) {
       return new LimitedTry(AttemptResult.mismatched(Math.max(0, maxAttempts - attempts)));
     }
+    if (dialect == JdbcDialect.MARIADB) {
+      try (PreparedStatement ps = s.prepare("CALL " + MariaDbProcedures.consume(prefix) + "(?, ?, ?)")) {
+        ps.setString(1, k);
+        ps.setBytes(2, mac);
+        ps.setLong(3, permitId);
+        try (ResultSet rs = MariaDbProcedures.firstResultSet(ps)) {
+          rs.next();
+          return new LimitedTry(rs.getInt(1) == 1 ? AttemptResult.matched() : AttemptResult.notFound());
+        }
+      }
+    }
+    if (token != null) { // PostgreSQL
+      try (PreparedStatement ps = s.prepare(consumeAndStoreTokenSql)) {
+        ps.setString(1, k);
+        ps.setBytes(2, mac);
+        ps.setLong(3, permitId);
+        ps.setString(4, token.hash());
+        ps.setString(5, token.record().address());
+        ps.setString(6, token.record().address().toLowerCase(Locale.ROOT));
+        ps.setString(7, token.record().type().name());
+        ps.setLong(8, token.record().verifiedAt().toEpochMilli());
+        ps.setLong(9, token.record().expiresAt().toEpochMilli());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          // another right try consumed it first, or a resend replaced it: no token, nothing matched
+          return new LimitedTry(rs.getLong(1) == 1 ? AttemptResult.matched() : AttemptResult.notFound());
+        }
+      }
+    }
     try (PreparedStatement ps = s.prepare(consumeAndGiveBackSql)) {
       ps.setString(1, k);
       ps.setBytes(2, mac);
@@ -598,11 +673,78 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     }
   }
 
-  private void requirePostgreSql() {
-    if (dialect != JdbcDialect.POSTGRESQL) {
-      throw new UnsupportedOperationException("taking rate-limit permits with a code is implemented on PostgreSQL"
-          + " only; on " + dialect.displayName() + " sharesBucketsWith is false and the service calls the limiter");
+  /** PostgreSQL: binds and runs {@link #limitedAttemptSql}, answering the CTE's row (after the lock's). */
+  private ResultSet limitedAttemptPostgreSql(PreparedStatement ps, String k, String bucket, long window, int limit,
+      long now) throws SQLException {
+    ps.setLong(1, JdbcRateLimiter.lockId(prefix, bucket));
+    ps.setString(2, bucket);
+    ps.setLong(3, now - window);
+    ps.setInt(4, limit - 1);
+    ps.setString(5, k);
+    ps.setLong(6, now);
+    ps.setString(7, bucket);
+    ps.setLong(8, now);
+    ps.setLong(9, now + window);
+    ps.setString(10, k);
+    ps.execute(); // the lock's result
+    if (!ps.getMoreResults()) {
+      throw new SQLException("expected the attempt's result after the lock");
     }
+    return ps.getResultSet();
+  }
+
+  private void requireLimiting() {
+    if (dialect != JdbcDialect.POSTGRESQL && dialect != JdbcDialect.MARIADB) {
+      throw new UnsupportedOperationException("taking rate-limit permits with a code is implemented on PostgreSQL"
+          + " and MariaDB only; on " + dialect.displayName()
+          + " sharesBucketsWith is false and the service calls the limiter");
+    }
+  }
+
+  /**
+   * MariaDB: one {@code CALL} of {@code <prefix>issue_limited_v1}, whose body locks the buckets (in
+   * key order), finds the first full one or takes a permit of each and upserts the code, in one
+   * transaction: one round trip, one commit.
+   */
+  private Optional<Refusal> issueByProcedure(CodeKey key, PendingCode code, List<Permit> permits, Instant now) {
+    int n = permits.size();
+    Integer[] order = new Integer[n];
+    String[] buckets = new String[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+      buckets[i] = JdbcRateLimiter.storedKey(permits.get(i).bucket());
+    }
+    Arrays.sort(order, (x, y) -> buckets[x].compareTo(buckets[y])); // one lock order for every caller
+    StringBuilder records = new StringBuilder();
+    for (int i : order) {
+      Permit permit = permits.get(i);
+      if (records.length() > 0) {
+        records.append(MariaDbProcedures.RECORD);
+      }
+      records.append(i).append(MariaDbProcedures.FIELD).append(buckets[i]).append(MariaDbProcedures.FIELD)
+          .append(permit.quota().window().toMillis()).append(MariaDbProcedures.FIELD).append(permit.quota().limit());
+    }
+    long nowMillis = now.toEpochMilli();
+    return db.autoCommit("storing a code and taking its permits", s -> {
+      try (PreparedStatement ps = s.prepare("CALL " + MariaDbProcedures.issueLimited(prefix) + "(?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, key.asString());
+        ps.setBytes(2, code.mac());
+        ps.setLong(3, code.expiresAt().toEpochMilli());
+        ps.setInt(4, code.maxAttempts());
+        ps.setInt(5, code.attempts());
+        ps.setLong(6, nowMillis);
+        ps.setString(7, records.toString());
+        try (ResultSet rs = MariaDbProcedures.firstResultSet(ps)) {
+          rs.next();
+          int refused = rs.getInt(1);
+          if (rs.wasNull()) {
+            return Optional.<Refusal>empty();
+          }
+          long wait = rs.getLong(2) + permits.get(refused).quota().window().toMillis() - nowMillis;
+          return Optional.of(new Refusal(refused, Duration.ofMillis(Math.max(0, wait))));
+        }
+      }
+    });
   }
 
   @Override

@@ -59,6 +59,9 @@ final class JdbcSettings {
     JdbcDialect resolved = db.resolveDialect();
     if (createTables) {
       db.createTables(resolved.schemaStatements(prefix));
+      if (resolved == JdbcDialect.MARIADB) {
+        db.createTables(MariaDbProcedures.create(prefix));
+      }
     }
     db.checkPoolTimeout();
     return db;

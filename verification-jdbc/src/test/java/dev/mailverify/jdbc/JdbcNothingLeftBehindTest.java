@@ -137,4 +137,18 @@ class JdbcNothingLeftBehindTest {
       return TestDatabase.MARIADB;
     }
   }
+
+  @Nested
+  @DisplayName("MariaDB, one pool: the address's permits taken with the code (stored procedures)")
+  class MariaDbOneCall extends ThroughProxy {
+    @Override
+    TestDatabase database() {
+      return TestDatabase.MARIADB;
+    }
+
+    @Override
+    boolean sharedPool() {
+      return true;
+    }
+  }
 }

@@ -157,6 +157,12 @@ enum TestDatabase {
       for (String t : TABLES) {
         st.executeUpdate("DROP TABLE IF EXISTS " + prefix + t);
       }
+      if (c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("maria")) {
+        for (String procedure : new String[] {MariaDbProcedures.issueLimited(prefix),
+            MariaDbProcedures.attemptLimited(prefix), MariaDbProcedures.consume(prefix)}) {
+          st.executeUpdate("DROP PROCEDURE IF EXISTS " + procedure);
+        }
+      }
     }
   }
 

@@ -23,7 +23,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,11 +37,12 @@ import org.jspecify.annotations.Nullable;
  *     .transport(transport).store(store).secret(secretFromVault).build();
  * }</pre>
  *
- * <p><b>Keys.</b> A pending code is one hash, {@code <prefix>code:<type>:{<address>}}, with the
+ * <p><b>Keys.</b> Everything of an address is one hash, {@code <prefix>{<address>}}: per pending
+ * code the fields {@code <type>:m}, {@code <type>:e}, {@code <type>:x}, {@code <type>:a} with the
  * HMAC of the code (hex), its expiry, its try limit and its tries; a token is one hash,
  * {@code <prefix>token:{<token hash>}}, with the address, type and times. Only keyed hashes of
  * codes and hashes of tokens are stored (C14). The part in braces is the Redis Cluster hash tag:
- * a code shares its address's tag with the address's limit buckets (see {@link RedisRateLimiter}).
+ * a code is in the same hash as its address's limit buckets (see {@link RedisRateLimiter}).
  *
  * <p><b>Limits in the same round trip.</b> This store is a {@link LimitingCodeStore}: with a
  * {@link RedisRateLimiter} on the same Redis and key prefix, the service sends a code and takes
@@ -66,24 +66,30 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
 
-  /** Stores a pending code: replaces the record, expires it a grace period after its expiry. */
-  static final LuaScript ISSUE = LuaScript.of("issue", """
-      redis.call('DEL', KEYS[1])
-      redis.call('HSET', KEYS[1], 'm', ARGV[1], 'e', ARGV[2], 'x', ARGV[3], 'a', ARGV[4])
-      redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  /**
+   * Stores a pending code: replaces the type's fields in the address's hash, and keeps the hash at
+   * least a grace period past the code's expiry. KEYS: the hash. ARGV: MAC, expiry (µs), try limit,
+   * tries, keep (ms), the type's field prefix.
+   */
+  static final LuaScript ISSUE = LuaScript.of("issue", RedisKeys.LOG_FUNCTIONS + """
+      local p = ARGV[6]
+      redis.call('HSET', KEYS[1], p .. 'm', ARGV[1], p .. 'e', ARGV[2], p .. 'x', ARGV[3], p .. 'a', ARGV[4])
+      extend(KEYS[1], tonumber(ARGV[5]))
       return 1
       """);
 
   /**
    * Counts, compares and consumes in one step. Every candidate is compared, without stopping
-   * early, also when no code is stored. Answers -1 not found, -2 expired, -3 locked, -4 matched,
-   * or the tries left after a mismatch (0 or more).
+   * early, also when no code is stored. KEYS: the hash. ARGV: now (µs), the type's field prefix,
+   * then the candidates. Answers -1 not found, -2 expired, -3 locked, -4 matched, or the tries left
+   * after a mismatch (0 or more).
    */
   static final LuaScript ATTEMPT = LuaScript.of("attempt", """
-      local r = redis.call('HMGET', KEYS[1], 'm', 'e', 'x', 'a')
+      local p = ARGV[2]
+      local r = redis.call('HMGET', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a')
       local stored = r[1] or ''
       local matched = false
-      for i = 2, #ARGV do
+      for i = 3, #ARGV do
         if ARGV[i] == stored then matched = true end
       end
       if not r[1] then return -1 end
@@ -92,61 +98,62 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
       local tries = tonumber(r[4])
       if tries >= max then return -3 end
       if matched then
-        redis.call('DEL', KEYS[1])
+        redis.call('HDEL', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a')
         return -4
       end
-      redis.call('HINCRBY', KEYS[1], 'a', 1)
+      redis.call('HINCRBY', KEYS[1], p .. 'a', 1)
       return max - tries - 1
       """);
 
   /**
    * Takes a permit of every bucket and stores the code, or, if a bucket is full, takes nothing and
-   * answers which. KEYS: the code, then the buckets. ARGV: MAC, expiry (µs), try limit, tries,
-   * keep (ms), now (ms), skew (ms), permit member, then window (ms) and limit per bucket. Answers
-   * -1 when stored, otherwise wait (ms) * 100 + the refused bucket's index. A replay of the same
-   * issue (the same MAC already stored, as after a retry of a call that timed out) takes nothing
-   * and answers -1.
+   * answers which. KEYS: the code's hash, then each bucket's hash (the same hash for an address's
+   * buckets). ARGV: MAC, expiry (µs), try limit, tries, keep (ms), now (ms), skew (ms), the type's
+   * field prefix, then field, window (ms) and limit per bucket. Answers -1 when stored, otherwise
+   * wait (ms) * 100 + the refused bucket's index. A replay of the same issue (the same MAC already
+   * stored, as after a retry of a call that timed out) takes nothing and answers -1.
    */
-  static final LuaScript ISSUE_LIMITED = LuaScript.of("issueLimited", """
-      if redis.call('HGET', KEYS[1], 'm') == ARGV[1] then return -1 end
+  static final LuaScript ISSUE_LIMITED = LuaScript.of("issueLimited", RedisKeys.LOG_FUNCTIONS + """
+      local p = ARGV[8]
+      if redis.call('HGET', KEYS[1], p .. 'm') == ARGV[1] then return -1 end
       local now = tonumber(ARGV[6])
+      local logs = {}
       for i = 2, #KEYS do
-        local window = tonumber(ARGV[7 + 2 * (i - 1)])
-        local limit = tonumber(ARGV[8 + 2 * (i - 1)])
-        redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
-        local n = redis.call('ZCARD', KEYS[i])
+        local field = ARGV[6 + 3 * (i - 1)]
+        local window = tonumber(ARGV[7 + 3 * (i - 1)])
+        local limit = tonumber(ARGV[8 + 3 * (i - 1)])
+        local t = permits(KEYS[i], field, now, window)
+        local n = #t
         if n >= limit then
-          local oldest = redis.call('ZRANGE', KEYS[i], n - limit, n - limit, 'WITHSCORES')
-          return (tonumber(oldest[2]) + window - now) * 100 + i - 2
+          return (t[n - limit + 1] + window - now) * 100 + i - 2
         end
+        logs[i] = t
       end
       for i = 2, #KEYS do
-        redis.call('ZADD', KEYS[i], now, ARGV[8])
-        local keep = tonumber(ARGV[7 + 2 * (i - 1)]) + tonumber(ARGV[7])
-        if redis.call('PTTL', KEYS[i]) < keep then
-          redis.call('PEXPIRE', KEYS[i], keep)
-        end
+        take(KEYS[i], ARGV[6 + 3 * (i - 1)], logs[i], now)
+        extend(KEYS[i], tonumber(ARGV[7 + 3 * (i - 1)]) + tonumber(ARGV[7]))
       end
-      redis.call('DEL', KEYS[1])
-      redis.call('HSET', KEYS[1], 'm', ARGV[1], 'e', ARGV[2], 'x', ARGV[3], 'a', ARGV[4])
-      redis.call('PEXPIRE', KEYS[1], ARGV[5])
+      redis.call('HSET', KEYS[1], p .. 'm', ARGV[1], p .. 'e', ARGV[2], p .. 'x', ARGV[3], p .. 'a', ARGV[4])
+      extend(KEYS[1], tonumber(ARGV[5]))
       return -1
       """);
 
   /**
    * {@link #ATTEMPT} within a failed-tries budget: a full budget answers -5 and nothing is compared
-   * or counted; a mismatch also takes a permit of the budget. KEYS: the code, the budget. ARGV: now
-   * (µs), now (ms), window (ms), limit, skew (ms), permit member, then the candidates.
+   * or counted; a mismatch also takes a permit of the budget. KEYS: the code's hash, the budget's
+   * hash. ARGV: now (µs), now (ms), window (ms), limit, skew (ms), the budget's field, the type's
+   * field prefix, then the candidates.
    */
-  static final LuaScript ATTEMPT_LIMITED = LuaScript.of("attemptLimited", """
+  static final LuaScript ATTEMPT_LIMITED = LuaScript.of("attemptLimited", RedisKeys.LOG_FUNCTIONS + """
       local now = tonumber(ARGV[2])
       local window = tonumber(ARGV[3])
-      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
-      if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return -5 end
-      local r = redis.call('HMGET', KEYS[1], 'm', 'e', 'x', 'a')
+      local budget = permits(KEYS[2], ARGV[6], now, window)
+      if #budget >= tonumber(ARGV[4]) then return -5 end
+      local p = ARGV[7]
+      local r = redis.call('HMGET', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a')
       local stored = r[1] or ''
       local matched = false
-      for i = 7, #ARGV do
+      for i = 8, #ARGV do
         if ARGV[i] == stored then matched = true end
       end
       if not r[1] then return -1 end
@@ -155,15 +162,12 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
       local tries = tonumber(r[4])
       if tries >= max then return -3 end
       if matched then
-        redis.call('DEL', KEYS[1])
+        redis.call('HDEL', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a')
         return -4
       end
-      redis.call('HINCRBY', KEYS[1], 'a', 1)
-      redis.call('ZADD', KEYS[2], now, ARGV[6])
-      local keep = window + tonumber(ARGV[5])
-      if redis.call('PTTL', KEYS[2]) < keep then
-        redis.call('PEXPIRE', KEYS[2], keep)
-      end
+      redis.call('HINCRBY', KEYS[1], p .. 'a', 1)
+      take(KEYS[2], ARGV[6], budget, now)
+      extend(KEYS[2], window + tonumber(ARGV[5]))
       return max - tries - 1
       """);
 
@@ -190,12 +194,7 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
   private static final HexFormat HEX = HexFormat.of();
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** Makes this store's permit members unique across instances, as the limiter's are. */
-  private final String instanceId = Long.toUnsignedString(RANDOM.nextLong(), 36);
-  private final AtomicLong permitCounter = new AtomicLong();
-
   private final RedisEndpoint redis;
-  private final String codePrefix;
   private final String tokenPrefix;
   private final String keyPrefix;
   private final Duration gracePeriod;
@@ -203,7 +202,6 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
   private RedisCodeStore(Builder b, RedisEndpoint redis) {
     this.redis = redis;
     this.keyPrefix = b.keyPrefix;
-    this.codePrefix = b.keyPrefix + "code:";
     this.tokenPrefix = b.keyPrefix + "token:{";
     this.gracePeriod = b.gracePeriod;
   }
@@ -265,8 +263,17 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     return new Builder(RedisEndpoint.Source.uri(uri));
   }
 
+  /** The hash that holds the code (with the address's other codes and limit buckets). */
   String codeKey(CodeKey key) {
-    return codePrefix + key.type().name() + ":{" + key.address() + '}';
+    return RedisKeys.hashKey(keyPrefix, key.address());
+  }
+
+  /**
+   * The prefix of a code's fields in its hash: {@code <type>:}, followed by {@code m} (the MAC,
+   * hex), {@code e} (expiry, epoch µs), {@code x} (try limit) or {@code a} (tries so far).
+   */
+  static String codeFields(CodeKey key) {
+    return key.type().name() + ':';
   }
 
   String tokenKey(String tokenHash) {
@@ -299,7 +306,8 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
         Long.toString(micros(code.expiresAt())),
         Integer.toString(code.maxAttempts()),
         Integer.toString(code.attempts()),
-        Long.toString(keepMillis(code.expiresAt(), now)));
+        Long.toString(keepMillis(code.expiresAt(), now)),
+        codeFields(key));
   }
 
   @Override
@@ -307,10 +315,11 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(candidates, "candidates");
     Objects.requireNonNull(now, "now");
-    String[] args = new String[candidates.size() + 1];
+    String[] args = new String[candidates.size() + 2];
     args[0] = Long.toString(micros(now));
+    args[1] = codeFields(key);
     for (int i = 0; i < candidates.size(); i++) {
-      args[i + 1] = HEX.formatHex(candidates.get(i));
+      args[i + 2] = HEX.formatHex(candidates.get(i));
     }
     Long answer = redis.eval(ATTEMPT, ScriptOutputType.INTEGER, new String[] {codeKey(key)}, args);
     return attemptResult(answer == null ? -1 : answer);
@@ -369,7 +378,7 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     Objects.requireNonNull(now, "now");
     String[] keys = new String[permits.size() + 1];
     keys[0] = codeKey(key);
-    String[] args = new String[8 + 2 * permits.size()];
+    String[] args = new String[8 + 3 * permits.size()];
     args[0] = HEX.formatHex(code.mac());
     args[1] = Long.toString(micros(code.expiresAt()));
     args[2] = Integer.toString(code.maxAttempts());
@@ -377,12 +386,13 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     args[4] = Long.toString(keepMillis(code.expiresAt(), now));
     args[5] = Long.toString(now.toEpochMilli());
     args[6] = Long.toString(RedisRateLimiter.SKEW_MILLIS);
-    args[7] = newPermitMember();
+    args[7] = codeFields(key);
     for (int i = 0; i < permits.size(); i++) {
       Permit p = permits.get(i);
       keys[i + 1] = RedisKeys.bucketKey(keyPrefix, p.bucket());
-      args[8 + 2 * i] = Long.toString(p.quota().window().toMillis());
-      args[9 + 2 * i] = Integer.toString(p.quota().limit());
+      args[8 + 3 * i] = RedisKeys.bucketField(p.bucket());
+      args[9 + 3 * i] = Long.toString(p.quota().window().toMillis());
+      args[10 + 3 * i] = Integer.toString(p.quota().limit());
     }
     Long answer = redis.eval(ISSUE_LIMITED, ScriptOutputType.INTEGER, keys, args);
     long r = answer == null ? -1 : answer;
@@ -399,15 +409,16 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     Objects.requireNonNull(candidates, "candidates");
     Objects.requireNonNull(failedTries, "failedTries");
     Objects.requireNonNull(now, "now");
-    String[] args = new String[candidates.size() + 6];
+    String[] args = new String[candidates.size() + 7];
     args[0] = Long.toString(micros(now));
     args[1] = Long.toString(now.toEpochMilli());
     args[2] = Long.toString(failedTries.quota().window().toMillis());
     args[3] = Integer.toString(failedTries.quota().limit());
     args[4] = Long.toString(RedisRateLimiter.SKEW_MILLIS);
-    args[5] = newPermitMember();
+    args[5] = RedisKeys.bucketField(failedTries.bucket());
+    args[6] = codeFields(key);
     for (int i = 0; i < candidates.size(); i++) {
-      args[i + 6] = HEX.formatHex(candidates.get(i));
+      args[i + 7] = HEX.formatHex(candidates.get(i));
     }
     Long answer = redis.eval(ATTEMPT_LIMITED, ScriptOutputType.INTEGER,
         new String[] {codeKey(key), RedisKeys.bucketKey(keyPrefix, failedTries.bucket())}, args);
@@ -415,16 +426,12 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     return r == -5 ? Optional.empty() : Optional.of(attemptResult(r));
   }
 
-  /** A permit member no other permit of any instance has, as {@link RedisRateLimiter} makes them. */
-  private String newPermitMember() {
-    return Long.toString(permitCounter.incrementAndGet(), 36) + '.' + instanceId;
-  }
-
   @Override
   public boolean invalidate(CodeKey key) {
     Objects.requireNonNull(key, "key");
     String k = codeKey(key);
-    Long removed = redis.call("invalidate", c -> c.del(k));
+    String p = codeFields(key);
+    Long removed = redis.call("invalidate", c -> c.hdel(k, p + 'm', p + 'e', p + 'x', p + 'a'));
     return removed != null && removed > 0;
   }
 

@@ -11,17 +11,62 @@ final class RedisKeys {
   private RedisKeys() {}
 
   /**
-   * The key of a limiter bucket: {@code <prefix>limit:<bucket>} with the bucket's last
-   * {@code :}-separated part as the Redis Cluster hash tag. The service names the buckets of an
-   * address {@code kind:type:address} or {@code kind:address}, so they all carry the address's tag,
-   * as does its code ({@code <prefix>code:<type>:{<address>}}): one slot per address, and one script
-   * can take the limits and store the code together. A client bucket ({@code client:<ip>}) is in
-   * the slot of its client key.
+   * The hash a limiter bucket lives in: {@code <prefix>{<tag>}}, the tag being the bucket name's
+   * last {@code :}-separated part. The service names the buckets of an address
+   * {@code kind:type:address} or {@code kind:address}, so every bucket of an address is a field of
+   * one hash, {@code <prefix>{<address>}}, which also holds the address's pending codes (one hash
+   * per address: the fewest keys, hence bytes, per pending send, and one Redis Cluster slot, so one
+   * script can take the limits and store the code together). A client bucket ({@code client:<ip>})
+   * is a field of its client key's hash.
    */
   static String bucketKey(String prefix, String bucket) {
-    int colon = bucket.lastIndexOf(':');
-    return prefix + "limit:" + bucket.substring(0, colon + 1) + '{' + bucket.substring(colon + 1) + '}';
+    return hashKey(prefix, bucket.substring(bucket.lastIndexOf(':') + 1));
   }
+
+  /**
+   * The field of a limiter bucket in its {@linkplain #bucketKey hash}: the bucket name up to and
+   * including its last {@code :} (such as {@code cooldown:register:}), so a bucket field always
+   * ends with {@code :} (or is empty) and never equals a code's field, which ends with a letter.
+   * Its value is the bucket's permit log: the permit times (epoch milliseconds), ascending, comma-separated.
+   */
+  static String bucketField(String bucket) {
+    return bucket.substring(0, bucket.lastIndexOf(':') + 1);
+  }
+
+  /** The hash of everything kept for one address (or client key): {@code <prefix>{<tag>}}. */
+  static String hashKey(String prefix, String tag) {
+    return prefix + '{' + tag + '}';
+  }
+
+  /**
+   * Lua functions over a permit log field (see {@link #bucketField}): {@code permits(key, field,
+   * now, window)} answers the permits still inside the window, ascending; {@code take(key, field,
+   * t, now)} adds a permit at {@code now} and writes the log back.
+   */
+  static final String LOG_FUNCTIONS = """
+      local function permits(key, field, now, window)
+        local t = {}
+        local v = redis.call('HGET', key, field)
+        if v then
+          for s in string.gmatch(v, '[^,]+') do
+            local x = tonumber(s)
+            if x > now - window then t[#t + 1] = x end
+          end
+        end
+        table.sort(t)
+        return t
+      end
+      local function take(key, field, t, now)
+        t[#t + 1] = now
+        table.sort(t)
+        local out = {}
+        for i = 1, #t do out[i] = string.format('%d', t[i]) end
+        redis.call('HSET', key, field, table.concat(out, ','))
+      end
+      local function extend(key, keep)
+        if redis.call('PTTL', key) < keep then redis.call('PEXPIRE', key, keep) end
+      end
+      """;
 
   static String checkPrefix(String value) {
     Objects.requireNonNull(value, "keyPrefix");

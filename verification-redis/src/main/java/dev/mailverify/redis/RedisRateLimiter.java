@@ -10,9 +10,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.time.Duration;
 import java.time.Instant;
-import java.security.SecureRandom;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link RateLimiter} on Redis or Redis Cluster, so that cooldowns, send caps and failed-try
@@ -25,13 +23,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *     .transport(transport).store(store).rateLimiter(limiter).secret(secret).build();
  * }</pre>
  *
- * <p><b>Keys.</b> A bucket is an exact sliding log: one sorted set
- * {@code <prefix>limit:<kind>:<type>:{<address>}} of permit times (epoch milliseconds as scores;
- * each member is unique: a counter and a random id of the limiter instance that took it). The part
- * in braces, the bucket name's last {@code :}-separated part, is the Redis Cluster hash tag, so
- * every bucket of an address is in the slot of that address's code and a {@link RedisCodeStore}
- * on the same Redis and key prefix can take them in its own scripts. It expires one window plus one minute (for clock skew between
- * instances) after the newest permit, and a release that empties it removes it.
+ * <p><b>Keys.</b> A bucket is an exact sliding log: one field of a hash, the permit times (epoch
+ * milliseconds) comma-separated. The hash is {@code <prefix>{<tag>}}, the tag being the bucket
+ * name's last {@code :}-separated part, and the field the rest: the bucket
+ * {@code cooldown:register:ann@example.com} is the field {@code cooldown:register:} of
+ * {@code <prefix>{ann@example.com}}. So every bucket of an address is in one hash, with that
+ * address's pending codes, in one Redis Cluster slot, and a {@link RedisCodeStore} on the same Redis
+ * and key prefix can take them in its own scripts. A hash expires one window plus one minute (for
+ * clock skew between instances) after its newest permit, or later if a code in it lives longer;
+ * permits older than their window are dropped whenever the bucket is written.
  *
  * <p><b>Time.</b> Decisions use the {@code now} the service passes, never Redis's clock.
  *
@@ -46,37 +46,45 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   static final long SKEW_MILLIS = 60_000;
 
   /**
-   * Drops permits older than the window, then takes one if fewer than the limit remain, or
-   * answers how long until the oldest permit that must leave does. Answers -1 when granted,
-   * otherwise the wait in milliseconds (0 or more).
+   * Takes a permit if fewer than the limit lie inside the window, or answers how long until the
+   * oldest permit that must leave does. KEYS: the bucket's hash. ARGV: now (ms), window (ms),
+   * limit, skew (ms), the bucket's field. Answers -1 when granted, otherwise the wait in
+   * milliseconds (0 or more).
    */
-  static final LuaScript TRY_ACQUIRE = LuaScript.of("tryAcquire", """
+  static final LuaScript TRY_ACQUIRE = LuaScript.of("tryAcquire", RedisKeys.LOG_FUNCTIONS + """
       local now = tonumber(ARGV[1])
       local window = tonumber(ARGV[2])
       local limit = tonumber(ARGV[3])
-      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-      local n = redis.call('ZCARD', KEYS[1])
+      local t = permits(KEYS[1], ARGV[5], now, window)
+      local n = #t
       if n < limit then
-        redis.call('ZADD', KEYS[1], now, ARGV[5])
-        local keep = window + tonumber(ARGV[4])
-        if redis.call('PTTL', KEYS[1]) < keep then
-          redis.call('PEXPIRE', KEYS[1], keep)
-        end
+        take(KEYS[1], ARGV[5], t, now)
+        extend(KEYS[1], window + tonumber(ARGV[4]))
         return -1
       end
-      local oldest = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
-      return tonumber(oldest[2]) + window - now
+      return t[n - limit + 1] + window - now
       """);
 
-  /** Gives back the newest permit (an emptied sorted set is removed by Redis itself). */
+  /**
+   * Gives back the newest permit; an emptied log is removed (and an emptied hash with it, by Redis
+   * itself). KEYS: the bucket's hash. ARGV: the bucket's field.
+   */
   static final LuaScript RELEASE = LuaScript.of("release", """
-      redis.call('ZPOPMAX', KEYS[1])
+      local v = redis.call('HGET', KEYS[1], ARGV[1])
+      if not v then return 0 end
+      local t = {}
+      for s in string.gmatch(v, '[^,]+') do t[#t + 1] = tonumber(s) end
+      table.sort(t)
+      table.remove(t)
+      if #t == 0 then
+        redis.call('HDEL', KEYS[1], ARGV[1])
+      else
+        local out = {}
+        for i = 1, #t do out[i] = string.format('%d', t[i]) end
+        redis.call('HSET', KEYS[1], ARGV[1], table.concat(out, ','))
+      end
       return 1
       """);
-
-  /** Makes permit members unique across instances: a random instance id and a counter. */
-  private final String instanceId = Long.toUnsignedString(new SecureRandom().nextLong(), 36);
-  private final AtomicLong permits = new AtomicLong();
 
   private final RedisEndpoint redis;
   private final String keyPrefix;
@@ -154,11 +162,6 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     return keyPrefix;
   }
 
-  /** A member no other permit of any instance has: a counter and this instance's random id. */
-  String newPermitMember() {
-    return Long.toString(permits.incrementAndGet(), 36) + '.' + instanceId;
-  }
-
   @Override
   public Decision tryAcquire(String key, Quota quota, Instant now) {
     Objects.requireNonNull(key, "key");
@@ -169,7 +172,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         Long.toString(quota.window().toMillis()),
         Integer.toString(quota.limit()),
         skew,
-        newPermitMember());
+        RedisKeys.bucketField(key));
     if (wait == null || wait < 0) {
       return Decision.grant();
     }
@@ -180,7 +183,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
   public void release(String key, Instant now) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(now, "now");
-    redis.eval(RELEASE, ScriptOutputType.INTEGER, keys(key));
+    redis.eval(RELEASE, ScriptOutputType.INTEGER, keys(key), RedisKeys.bucketField(key));
   }
 
   /** Closes the connection if this limiter opened it; one passed in stays open. */

@@ -96,7 +96,7 @@ class RedisCodeStoreTest extends CodeStoreContract {
     // and expiry is decided with the caller's now, not Redis's clock: long past, still EXPIRED, never counted
     assertThat(store.attempt(k, List.of(mac("000000")), T0.plus(Duration.ofDays(3))).outcome())
         .isEqualTo(Outcome.EXPIRED);
-    assertThat(inspect.sync().hget(((RedisCodeStore) store).codeKey(k), "a")).isEqualTo("0");
+    assertThat(inspect.sync().hget(((RedisCodeStore) store).codeKey(k), RedisCodeStore.codeFields(k) + "a")).isEqualTo("0");
   }
 
   @Test
@@ -126,16 +126,21 @@ class RedisCodeStoreTest extends CodeStoreContract {
   }
 
   @Test
-  @DisplayName("C28: a verification's code and limit buckets share the address's cluster hash tag; the default prefix is mailverify:")
+  @DisplayName("C28: a verification's code and limit buckets are fields of one hash keyed by the address, with the"
+      + " address as cluster hash tag; the default prefix is mailverify:")
   void keyLayout() {
     RedisCodeStore s = RedisCodeStore.builder(client()).build();
     opened.add(s);
-    assertThat(s.codeKey(new CodeKey(VerificationType.REGISTER, "a@example.com")))
-        .isEqualTo("mailverify:code:register:{a@example.com}");
+    CodeKey register = new CodeKey(VerificationType.REGISTER, "a@example.com");
+    assertThat(s.codeKey(register)).isEqualTo("mailverify:{a@example.com}");
+    assertThat(RedisCodeStore.codeFields(register)).isEqualTo("register:");
     assertThat(RedisKeys.bucketKey("mailverify:", "cooldown:register:a@example.com"))
-        .isEqualTo("mailverify:limit:cooldown:register:{a@example.com}");
+        .isEqualTo("mailverify:{a@example.com}");
+    assertThat(RedisKeys.bucketField("cooldown:register:a@example.com")).isEqualTo("cooldown:register:");
     assertThat(RedisKeys.bucketKey("mailverify:", "address-all:a@example.com"))
-        .isEqualTo("mailverify:limit:address-all:{a@example.com}");
+        .isEqualTo("mailverify:{a@example.com}");
+    assertThat(RedisKeys.bucketField("address-all:a@example.com")).isEqualTo("address-all:");
+    assertThat(RedisKeys.bucketKey("mailverify:", "client:203.0.113.7")).isEqualTo("mailverify:{203.0.113.7}");
     assertThat(s.tokenKey("abc")).isEqualTo("mailverify:token:{abc}");
     assertThat(s.toString()).contains("127.0.0.1:6379").contains("mailverify:");
   }

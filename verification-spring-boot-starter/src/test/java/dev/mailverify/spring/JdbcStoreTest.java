@@ -14,9 +14,13 @@ import dev.mailverify.jdbc.JdbcRateLimiter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,16 +55,32 @@ class JdbcStoreTest {
     }
   }
 
+  private boolean reachable;
+
   @BeforeEach
   void requirePostgres() {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", 5432), 1000);
+      reachable = true;
     } catch (IOException e) {
       String message = "PostgreSQL is not listening on 127.0.0.1:5432";
       if ("1".equals(System.getenv("MAILVERIFY_REQUIRE_SERVERS"))) {
         Assertions.fail(message + " (required: MAILVERIFY_REQUIRE_SERVERS=1)");
       }
       Assumptions.abort(message + " (skipped; MAILVERIFY_REQUIRE_SERVERS=1 makes this a failure)");
+    }
+  }
+
+  /** Drops this test's tables (the prefix is its own), so the shared database keeps nothing from it. */
+  @AfterEach
+  void dropTables() throws SQLException {
+    if (!reachable) {
+      return;
+    }
+    try (Connection c = new Postgres().dataSource().getConnection(); Statement s = c.createStatement()) {
+      for (String table : new String[] {"codes", "tokens", "permits", "outbox"}) {
+        s.execute("DROP TABLE IF EXISTS " + prefix + table);
+      }
     }
   }
 

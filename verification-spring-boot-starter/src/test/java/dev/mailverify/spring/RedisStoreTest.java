@@ -11,11 +11,16 @@ import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import dev.mailverify.redis.RedisCodeStore;
 import dev.mailverify.redis.RedisRateLimiter;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,16 +51,36 @@ class RedisStoreTest {
     }
   }
 
+  private boolean reachable;
+
   @BeforeEach
   void requireRedis() {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", 6379), 1000);
+      reachable = true;
     } catch (IOException e) {
       String message = "Redis is not listening on 127.0.0.1:6379";
       if ("1".equals(System.getenv("MAILVERIFY_REQUIRE_SERVERS"))) {
         Assertions.fail(message + " (required: MAILVERIFY_REQUIRE_SERVERS=1)");
       }
       Assumptions.abort(message + " (skipped; MAILVERIFY_REQUIRE_SERVERS=1 makes this a failure)");
+    }
+  }
+
+  /** Deletes this test's keys (the prefix is its own), so the shared Redis keeps nothing from it. */
+  @AfterEach
+  void deleteKeys() {
+    if (!reachable) {
+      return;
+    }
+    RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      ScanIterator<String> keys = ScanIterator.scan(connection.sync(), ScanArgs.Builder.matches(prefix + "*").limit(1000));
+      while (keys.hasNext()) {
+        connection.sync().del(keys.next());
+      }
+    } finally {
+      client.shutdown();
     }
   }
 

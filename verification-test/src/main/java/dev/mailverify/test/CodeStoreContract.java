@@ -426,6 +426,27 @@ public abstract class CodeStoreContract {
   }
 
   @Test
+  @DisplayName("C8, C9: a limiting attempt that also stores the token stores it on a match only, once, with the"
+      + " code consumed; a wrong or second try stores nothing")
+  void limitingAttemptStoresTheTokenOnlyOnAMatch() {
+    LimitingCodeStore s = limiting();
+    CodeKey k = key("token@example.com");
+    LimitingCodeStore.Permit budget = permit("failures:register:token@example.com", 10, Duration.ofHours(1));
+    TokenRecord record = new TokenRecord("token@example.com", VerificationType.REGISTER, T0, T0.plus(TTL));
+    s.issue(k, new PendingCode(mac("123456"), T0.plus(TTL), 5, 0), List.of(), T0);
+
+    assertEquals(Optional.of(Outcome.MISMATCHED), s.attemptAndStoreToken(k, List.of(mac("000000")), budget,
+        "hash-wrong", record, T0).map(AttemptResult::outcome));
+    assertTrue(store.takeToken("hash-wrong", null, T0).isEmpty(), "a wrong try stores no token");
+    assertEquals(Optional.of(Outcome.MATCHED), s.attemptAndStoreToken(k, List.of(mac("123456")), budget,
+        "hash-right", record, T0).map(AttemptResult::outcome));
+    assertEquals(Optional.of(Outcome.NOT_FOUND), s.attemptAndStoreToken(k, List.of(mac("123456")), budget,
+        "hash-again", record, T0).map(AttemptResult::outcome), "the code was consumed");
+    assertTrue(store.takeToken("hash-again", null, T0).isEmpty(), "a try after the match stores no token");
+    assertEquals(Optional.of(record), store.takeToken("hash-right", "token@example.com", T0));
+  }
+
+  @Test
   @DisplayName("C29: a limiting issue replayed after a timeout (the same code) takes no second permit")
   void limitingIssueReplayTakesNothing() {
     LimitingCodeStore s = limiting();

@@ -71,6 +71,35 @@ public interface LimitingCodeStore extends CodeStore {
   Optional<AttemptResult> attempt(CodeKey key, List<byte[]> candidates, Permit failedTries, Instant now);
 
   /**
+   * Makes one attempt as {@link #attempt(CodeKey, List, Permit, Instant)} does and, if the code
+   * matched, stores the token it earns as {@link #storeToken} does, so that a store can do both in
+   * fewer round trips (PostgreSQL: the consumption of the code and the token's insert in one). The
+   * service makes the token before it knows the outcome; on any other outcome nothing of the token
+   * is stored. The default makes the attempt, then stores the token if it matched.
+   *
+   * @param key the address and type
+   * @param candidates the MACs of the typed code under each active secret; empty for input that
+   *     cannot match
+   * @param failedTries the failed-tries budget of the address and type (C7)
+   * @param tokenHash the hash of the token a match earns; never the token itself
+   * @param token the record to store under {@code tokenHash} on a match
+   * @param now the current time
+   * @return the outcome, or empty if the budget is used up
+   * @throws dev.mailverify.core.StoreUnavailableException if the store cannot be reached in time;
+   *     the token may then be stored or not, and the caller hands it to no one
+   */
+  default Optional<AttemptResult> attemptAndStoreToken(CodeKey key, List<byte[]> candidates, Permit failedTries,
+      String tokenHash, TokenRecord token, Instant now) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    Objects.requireNonNull(token, "token");
+    Optional<AttemptResult> result = attempt(key, candidates, failedTries, now);
+    if (result.isPresent() && result.get().outcome() == AttemptResult.Outcome.MATCHED) {
+      storeToken(tokenHash, token, now);
+    }
+    return result;
+  }
+
+  /**
    * One permit to take: the bucket, named as the service names it for
    * {@link RateLimiter#tryAcquire}, and its quota.
    *
