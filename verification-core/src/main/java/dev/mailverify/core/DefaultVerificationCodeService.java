@@ -208,14 +208,18 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
       events.verify(now, type, null, new VerifyResult.NotFound(), Reason.FAILED_ATTEMPTS_QUOTA);
       return new VerifyResult.NotFound(); // a flood of made-up links: not even looked up
     }
-    Optional<TokenRecord> link = Optional.empty();
-    if (Secrets.isTokenShaped(token)) {
-      for (String name : secrets.linkHashes(type, token)) { // current secret first, then rotated ones
-        link = store.takeToken(name, null, now).filter(r -> r.type().equals(type));
-        if (link.isPresent()) {
-          break;
+    Optional<TokenRecord> link;
+    try {
+      link = takeLink(token, type, now);
+    } catch (RuntimeException e) { // C29: a store failure counts nothing against the client
+      if (wrongLinks != null) {
+        try {
+          settings.limiter().release(wrongLinks, now);
+        } catch (RuntimeException r) {
+          e.addSuppressed(r);
         }
       }
+      throw e;
     }
     if (link.isEmpty()) { // the permit stays taken: a wrong link counts against the client only
       events.verify(now, type, null, new VerifyResult.NotFound(), Reason.MALFORMED_INPUT);
@@ -236,6 +240,20 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     VerifyResult result = result(attempt, address, type, now, policy);
     events.verify(now, type, address, result, null);
     return result;
+  }
+
+  /** Takes the record a link token names, under the current secret first, then rotated ones. */
+  private Optional<TokenRecord> takeLink(String token, VerificationType type, Instant now) {
+    if (!Secrets.isTokenShaped(token)) {
+      return Optional.empty();
+    }
+    for (String name : secrets.linkHashes(type, token)) {
+      Optional<TokenRecord> link = store.takeToken(name, null, now).filter(r -> r.type().equals(type));
+      if (link.isPresent()) {
+        return link;
+      }
+    }
+    return Optional.empty();
   }
 
   /**
