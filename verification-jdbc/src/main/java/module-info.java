@@ -3,7 +3,8 @@
  * {@link dev.mailverify.core.spi.RateLimiter} in the application's own SQL database, over its
  * {@link javax.sql.DataSource}.
  *
- * <p>Callers use {@link dev.mailverify.jdbc.JdbcCodeStore} and {@link dev.mailverify.jdbc.JdbcRateLimiter};
+ * <p>Callers use {@link dev.mailverify.jdbc.JdbcCodeStore}, {@link dev.mailverify.jdbc.JdbcRateLimiter} and
+ * {@link dev.mailverify.jdbc.JdbcMailOutbox};
  * the package is the only one exported. The schema files for migration tools are resources of this
  * module under {@code dev/mailverify/jdbc/schema/}; on the module path, read them through
  * {@link dev.mailverify.jdbc.JdbcDialect#schema(String)}.

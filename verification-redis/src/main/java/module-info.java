@@ -3,8 +3,9 @@
  * {@link dev.mailverify.core.spi.RateLimiter} for applications that run on several machines,
  * on standalone Redis or Redis Cluster, through Lettuce.
  *
- * <p>Callers use {@link dev.mailverify.redis.RedisCodeStore} and
- * {@link dev.mailverify.redis.RedisRateLimiter}; it is the only exported package.
+ * <p>Callers use {@link dev.mailverify.redis.RedisCodeStore},
+ * {@link dev.mailverify.redis.RedisRateLimiter} and {@link dev.mailverify.redis.RedisMailOutbox} (the
+ * durable outbox on Redis Streams); it is the only exported package.
  */
 @SuppressWarnings("requires-transitive-automatic") // Lettuce ships only an Automatic-Module-Name
 module dev.mailverify.redis {

@@ -1,6 +1,7 @@
 package dev.mailverify.examples;
 
 import dev.mailverify.core.DeliveryException;
+import dev.mailverify.core.FailureDescription;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.InvalidAddressException;
 import dev.mailverify.core.MailVerifyException;
@@ -51,8 +52,9 @@ import picocli.CommandLine.ScopeType;
  *       otherwise (see {@link DemoBackend}); Ctrl+C sends what is queued before it exits;
  *   <li>{@code console}: the flow in the terminal, no mail account needed;
  *   <li>{@code sendtestmail <address>}: prints the effective SMTP settings (password masked) and
- *       sends one test mail; exit 0 on success, 1 with the category, the server's reply and the
- *       hint on failure;
+ *       sends one test mail; exit 0 on success, 1 with the failure's description on failure: the
+ *       category, the server's reply, the reason (a certificate's names, the refused address) and
+ *       the hint;
  *   <li>{@code doctor [--to <address>]}: the SMTP diagnostics, one line per step and a ⚠ line per
  *       settings warning; exit 0 when all steps pass.
  * </ul>
@@ -319,13 +321,20 @@ public final class DemoApp implements Callable<Integer> {
         app.out.println("✔ sent: the server accepted 1 message for " + to.masked());
         return 0;
       } catch (DeliveryException e) {
-        app.out.println("✘ failed: " + e.category() + (e.replyCode().isPresent() ? " (" + e.replyCode().getAsInt()
-            + ")" : "") + ": " + e.getMessage());
-        String reply = e.serverReply();
-        if (reply != null && !reply.isBlank()) {
-          app.out.println("  server said: " + reply.strip().replace("\r", "").replace("\n", "\n               "));
+        // the failure's one description (issue 23), field by field: the same values the exception's
+        // message, doctor and the DELIVER audit line show
+        FailureDescription d = e.description();
+        app.out.println("✘ failed: " + d.category() + (d.replyCode().isPresent() ? " (" + d.replyCode().getAsInt()
+            + ")" : "") + ": " + e.what() + (d.isTransient() ? " (transient: retrying later may work)" : ""));
+        String reply = d.serverReply();
+        if (reply != null) {
+          app.out.println("  server said: " + reply);
         }
-        app.out.println("  hint: " + e.hint());
+        String reason = d.reason();
+        if (reason != null) {
+          app.out.println("  reason: " + reason);
+        }
+        app.out.println("  hint: " + d.hint());
         return 1;
       }
     }

@@ -184,6 +184,16 @@ final class Admission {
     return new LimitingCodeStore.Permit(limitKey("failures", key), policy.failedAttemptsQuota());
   }
 
+  /**
+   * Lifts the cooldown of a key after its mail failed on another instance's behalf (C13, C31):
+   * the send's own permits are in the JVM that took them.
+   */
+  void liftCooldown(CodeKey key, VerificationPolicy policy, Instant now) {
+    if (!policy.cooldown().isZero()) {
+      limiter.release(limitKey("cooldown", key), now);
+    }
+  }
+
   /** The limiter key for an address and type: {@code kind:type:address}, built in one concatenation. */
   private static String limitKey(String kind, CodeKey key) {
     return kind + ':' + key.type().name() + ':' + key.address();

@@ -1,6 +1,7 @@
 package dev.mailverify.core;
 
 import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.core.spi.MimeWriter;
 import dev.mailverify.core.spi.RenderedMail;
 import dev.mailverify.core.spi.TemplateContext;
 import dev.mailverify.core.spi.TemplateRenderer;
@@ -15,17 +16,22 @@ final class CodeMailComposer {
   private final @Nullable Mailbox from;
   private final @Nullable String appName;
   private final Locale defaultLocale;
+  /** The sender whose domain the Message-ID names: the service's From, else the transport's. */
+  private final @Nullable Mailbox idSender;
 
-  CodeMailComposer(TemplateRenderer renderer, @Nullable Mailbox from, @Nullable String appName,
-      Locale defaultLocale) {
+  CodeMailComposer(TemplateRenderer renderer, @Nullable Mailbox from, @Nullable Mailbox transportSender,
+      @Nullable String appName, Locale defaultLocale) {
     this.renderer = renderer;
     this.from = from;
+    this.idSender = from != null ? from : transportSender;
     this.appName = appName;
     this.defaultLocale = defaultLocale;
   }
 
   /**
-   * Renders the mail for a code.
+   * Renders the mail for a code. Its Message-ID is decided here, once, on the domain of the sender
+   * the mail will carry (the service's From, else the transport's), so that the SEND and DELIVER
+   * events, a file copy, every retry and the bytes on the wire carry this one identifier.
    *
    * @throws RuntimeException whatever the renderer or the message's header checks throw
    */
@@ -43,6 +49,7 @@ final class CodeMailComposer {
         .code(code)
         .date(now)
         .notAfter(expiresAt)
+        .messageId(MimeWriter.newMessageId(idSender))
         .build();
   }
 }

@@ -51,9 +51,10 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     this.secrets = settings.secrets();
     this.events = new ServiceEvents(settings.listeners());
     this.admission = new Admission(settings.limiter(), settings.perAddressTotalQuota(), settings.recipientCheck());
-    this.composer = new CodeMailComposer(settings.renderer(), settings.from(), settings.appName(),
-        settings.defaultLocale());
-    this.delivery = new DeliveryTracker(settings.transport(), store, clock, events);
+    this.composer = new CodeMailComposer(settings.renderer(), settings.from(),
+        settings.transport().defaultSender().orElse(null), settings.appName(), settings.defaultLocale());
+    this.delivery = new DeliveryTracker(settings.transport(), store, clock, events,
+        (key, at) -> admission.liftCooldown(key, settings.policy(key.type()), at));
     this.idempotent = new IdempotentSends(clock);
   }
 
@@ -114,7 +115,7 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
       permits.giveBack(now); // a broken template is not the user's fault: keep their budget
       throw e;
     }
-    DeliveryTracker.Ticket ticket = delivery.track(key, request, address, permits, now);
+    DeliveryTracker.Ticket ticket = delivery.track(key, request, address, permits, now, message.messageId());
     PendingCode pending = new PendingCode(secrets.mac(key, code), expiresAt, policy.maxAttempts(), 0);
     try {
       if (linkToken != null) { // the link's name first: a code is never pending without its link
@@ -140,14 +141,14 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     }
 
     DeliveryTracker.Handover handover = delivery.handOver(ticket, message, expiresAt);
-    answer(now, request, address, handover.result());
+    events.send(now, request, address, handover.result(), message.messageId());
     handover.reportWhenDone(); // after the QUEUED event, so listeners see it first (C27)
     return handover.result();
   }
 
   /** Publishes a send's outcome (C17) and returns it. */
   private SendResult answer(Instant now, SendRequest request, @Nullable EmailAddress address, SendResult result) {
-    events.send(now, request, address, result);
+    events.send(now, request, address, result, null);
     return result;
   }
 

@@ -11,7 +11,13 @@ import org.jspecify.annotations.Nullable;
  * answers {@link SendResult.DeliveryFailed}, which keeps it as its cause. Each failure carries a
  * {@link Category}, whether it is transient (worth retrying later with the same code), the SMTP
  * reply code when there is one, the server's reply text when there is one, and a hint in plain
- * words that a person can act on. None of these ever contain a password, a code or a token.
+ * words that a person can act on, and the underlying reason (the names a certificate holds, the
+ * refused address). None of these ever contain a password, a code or a token.
+ *
+ * <p>All of it together is the failure's {@link #description()}, made once where the failure is
+ * classified; {@link #getMessage()} is {@link #what() what happened} followed by that description,
+ * so a log line of the exception alone says everything the audit line, {@code doctor} and
+ * {@code sendtestmail} say.
  *
  * <pre>{@code
  * throw DeliveryException.builder(DeliveryException.Category.AUTHENTICATION, "535 rejected")
@@ -70,6 +76,20 @@ public class DeliveryException extends MailVerifyException {
     /** The code expired before the mail could be sent: the mail waited in a queue or in back-off too long. */
     EXPIRED(false, "The code expired before its mail could be sent. The send queue is too slow for the code's"
         + " lifetime: add workers, a second account, or a longer TTL."),
+    /**
+     * The outcome is not known and the mail may still arrive: it was on the wire when the transport
+     * closed, or it stays in a durable outbox for another instance to send (C27, C31). Its code stays
+     * valid and its cooldown stays, so the user is not told to ask again for a mail that may come.
+     */
+    OUTCOME_UNKNOWN(false, "The transport closed while this mail was on the wire, or left it in the durable"
+        + " outbox for the next instance: it may still arrive. Raise the drain timeout to know more often."),
+    /**
+     * The durable outbox (Redis, the database) did not answer when the mail was handed to it. As with
+     * any remote call that timed out, the store may still carry the write out later, so the mail may
+     * yet be sent: the verification service keeps its code valid and lifts the cooldown.
+     */
+    STORE_UNAVAILABLE(true, "The durable outbox did not answer, so the mail was most likely not queued. Check"
+        + " that Redis or the database is up; the user can ask again at once."),
     /** Anything else; see the cause. */
     UNKNOWN(false, "See the cause for details.");
 
@@ -112,6 +132,12 @@ public class DeliveryException extends MailVerifyException {
   private final String hint;
   /** How many times the mail was tried before this failure. */
   private final int attempts;
+  /** What happened, without the description. */
+  private final String what;
+  /** The underlying reason, or null. */
+  private final @Nullable String reason;
+  /** Everything above, as every surface shows it. */
+  private final FailureDescription description;
 
   /**
    * Creates a failure with the category's default transience and hint.
@@ -130,13 +156,21 @@ public class DeliveryException extends MailVerifyException {
    * @param builder the filled-in builder
    */
   protected DeliveryException(Builder builder) {
-    super(builder.message, builder.cause);
+    this(builder, new FailureDescription(builder.category, builder.transientFailure, builder.replyCode,
+        builder.serverReply, builder.reason, builder.hint));
+  }
+
+  private DeliveryException(Builder builder, FailureDescription description) {
+    super(builder.message + ": " + description, builder.cause);
     this.category = builder.category;
     this.transientFailure = builder.transientFailure;
     this.replyCode = builder.replyCode;
-    this.serverReply = builder.serverReply;
-    this.hint = builder.hint;
+    this.serverReply = description.serverReply();
+    this.hint = description.hint();
     this.attempts = builder.attempts;
+    this.what = builder.message;
+    this.reason = description.reason();
+    this.description = description;
   }
 
   /**
@@ -187,6 +221,37 @@ public class DeliveryException extends MailVerifyException {
   }
 
   /**
+   * Returns the underlying reason in words, when there is more to say than the reply: the names a
+   * certificate holds and the name that was expected, the refused address (masked), the host that
+   * did not resolve.
+   *
+   * @return the reason, or {@code null}
+   */
+  public @Nullable String reason() {
+    return reason;
+  }
+
+  /**
+   * Returns what happened in a few words, without the description (the message is this, a colon
+   * and the {@link #description()}).
+   *
+   * @return for example {@code "the SMTP server refused the login (535 at AUTH)"}
+   */
+  public String what() {
+    return what;
+  }
+
+  /**
+   * Returns the one description of this failure that every surface shows: category, transient or
+   * permanent, the deciding reply, the reason and the hint.
+   *
+   * @return the description, never {@code null}
+   */
+  public FailureDescription description() {
+    return description;
+  }
+
+  /**
    * Returns a sentence that tells a person what to do about this failure.
    *
    * @return the hint, never {@code null}
@@ -218,9 +283,18 @@ public class DeliveryException extends MailVerifyException {
     if (count == attempts) {
       return this;
     }
-    return builder(category, getMessage() == null ? category.name() : getMessage())
-        .transientFailure(transientFailure).replyCode(replyCode).serverReply(serverReply).hint(hint)
-        .attempts(count).cause(this).build();
+    return toBuilder().attempts(count).cause(this).build();
+  }
+
+  /**
+   * Returns a builder with everything of this failure (what happened, category, transience, reply,
+   * reason, hint, attempts) but no cause, to make a variant of it.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    return builder(category, what).transientFailure(transientFailure).replyCode(replyCode).serverReply(serverReply)
+        .reason(reason).hint(hint).attempts(attempts);
   }
 
   /** Builds a {@link DeliveryException}; every setter is optional. */
@@ -230,6 +304,7 @@ public class DeliveryException extends MailVerifyException {
     private boolean transientFailure;
     private int replyCode = -1;
     private @Nullable String serverReply;
+    private @Nullable String reason;
     private String hint;
     private @Nullable Throwable cause;
     private int attempts = 1;
@@ -274,6 +349,18 @@ public class DeliveryException extends MailVerifyException {
      */
     public Builder serverReply(@Nullable String text) {
       this.serverReply = text;
+      return this;
+    }
+
+    /**
+     * Sets the underlying reason: the names a certificate holds and the name that was expected, the
+     * refused address (masked), the host that did not resolve.
+     *
+     * @param text the reason without secrets, or {@code null}
+     * @return this builder
+     */
+    public Builder reason(@Nullable String text) {
+      this.reason = text;
       return this;
     }
 

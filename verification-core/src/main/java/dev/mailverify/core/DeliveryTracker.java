@@ -4,6 +4,8 @@ import dev.mailverify.core.VerificationEvent.Action;
 import dev.mailverify.core.VerificationEvent.Outcome;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.DeliveryContext;
+import dev.mailverify.core.spi.DeliveryOutcome;
 import dev.mailverify.core.spi.EmailMessage;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +38,17 @@ final class DeliveryTracker {
   /** The latest send per key while its mail may still fail. */
   private final ConcurrentMap<CodeKey, Ticket> inFlight = new ConcurrentHashMap<>();
 
-  DeliveryTracker(MailTransport transport, CodeStore store, Clock clock, ServiceEvents events) {
+  /** Lifts the cooldown of a key whose mail failed on another instance's behalf. */
+  private final BiConsumer<CodeKey, Instant> liftCooldown;
+
+  DeliveryTracker(MailTransport transport, CodeStore store, Clock clock, ServiceEvents events,
+      BiConsumer<CodeKey, Instant> liftCooldown) {
     this.transport = transport;
     this.store = store;
     this.clock = clock;
     this.events = events;
+    this.liftCooldown = liftCooldown;
+    transport.adoptOutcomes(this::adopted); // C31: mails this instance finishes for a stopped one
   }
 
   /**
@@ -47,8 +56,9 @@ final class DeliveryTracker {
    * mail invalidates its code under the map's lock for the key, so the newer code's issue waits
    * for it and survives.
    */
-  Ticket track(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits, Instant now) {
-    Ticket ticket = new Ticket(key, request, address, permits, now);
+  Ticket track(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits, Instant now,
+      String messageId) {
+    Ticket ticket = new Ticket(key, request, address, permits, now, messageId);
     ticket.previous = inFlight.put(key, ticket);
     return ticket;
   }
@@ -74,7 +84,8 @@ final class DeliveryTracker {
     ticket.previous = null; // its code is stored: the displaced send is history
     CompletableFuture<DeliveryReceipt> outcome = new CompletableFuture<>();
     try {
-      transport.sendAsync(message).whenComplete((receipt, error) -> {
+      transport.sendAsync(message, new DeliveryContext(ticket.key, ticket.request.clientKey(), ticket.queuedAt))
+          .whenComplete((receipt, error) -> {
         if (error != null) {
           outcome.completeExceptionally(error);
         } else {
@@ -94,7 +105,9 @@ final class DeliveryTracker {
     inFlight.remove(ticket.key, ticket);
     DeliveryException failure = failureOf(outcome);
     if (failure != null) {
-      store.invalidate(ticket.key); // a code nobody received must not stay guessable (C25)
+      if (failure.category() != DeliveryException.Category.STORE_UNAVAILABLE) {
+        store.invalidate(ticket.key); // a code nobody received must not stay guessable (C25)
+      } // else an outbox that timed out may still have queued the mail: its code must work if it comes (C27)
       ticket.permits.liftCooldown(ticket.queuedAt); // C13: no cooldown after a failure, the caps still count
       return new Handover(ticket, outcome, new SendResult.DeliveryFailed(failure));
     }
@@ -104,7 +117,8 @@ final class DeliveryTracker {
   /** Whether a completed stage failed before the mail was tried at all (a full or closed queue). */
   private boolean refusedAtIntake(CompletableFuture<DeliveryReceipt> done) {
     DeliveryException failure = failureOf(done);
-    return failure != null && failure.attempts() == 0;
+    return failure != null && failure.attempts() == 0
+        && failure.category() != DeliveryException.Category.OUTCOME_UNKNOWN;
   }
 
   /** The failure of a completed stage as a DeliveryException, or null if it succeeded. */
@@ -141,13 +155,16 @@ final class DeliveryTracker {
       return;
     }
     DeliveryException failure = asDeliveryException(error);
+    boolean mayArrive = failure.category() == DeliveryException.Category.OUTCOME_UNKNOWN; // C27: keep its code
     try {
       inFlight.computeIfPresent(ticket.key, (k, current) -> {
         if (current != ticket) {
           return current;
         }
-        store.invalidate(k); // under the map's lock for this key, so a newer send's issue waits for it
-        ticket.permits.liftCooldown(at);
+        if (!mayArrive) {
+          store.invalidate(k); // under the map's lock for this key, so a newer send's issue waits for it
+          ticket.permits.liftCooldown(at);
+        }
         return null;
       });
     } catch (RuntimeException e) {
@@ -157,9 +174,47 @@ final class DeliveryTracker {
         .attempts(failure.attempts()).elapsed(elapsed));
   }
 
+  /**
+   * Reports the final outcome of a mail another instance queued and this one finished from the
+   * durable outbox (C31), like {@link #delivered}: a failure invalidates the code and lifts the
+   * cooldown, unless this instance issued a newer code for the key since.
+   */
+  private void adopted(DeliveryOutcome outcome) {
+    DeliveryContext context = outcome.entry().context();
+    CodeKey key = context.codeKey();
+    EmailAddress address = outcome.entry().message().to();
+    Instant at = clock.instant();
+    Duration elapsed = at.isBefore(context.queuedAt()) ? Duration.ZERO : Duration.between(context.queuedAt(), at);
+    VerificationType type = key != null ? key.type() : VerificationType.of("unknown");
+    DeliveryException failure = outcome.failure();
+    DeliveryReceipt receipt = outcome.receipt();
+    if (failure == null) {
+      events.publish(ServiceEvents.event(at, Action.DELIVER, type, address, context.clientKey(), Outcome.DELIVERED)
+          .messageId(outcome.entry().message().messageId())
+          .attempts(receipt == null ? 1 : receipt.attempts()).elapsed(elapsed));
+      return;
+    }
+    if (key != null && failure.category() != DeliveryException.Category.OUTCOME_UNKNOWN) {
+      try {
+        inFlight.compute(key, (k, current) -> {
+          if (current == null) { // no newer send for this key on this instance
+            store.invalidate(k);
+            liftCooldown.accept(k, at);
+          }
+          return current;
+        });
+      } catch (RuntimeException e) {
+        LOG.warn("could not invalidate the code of a failed mail to {}: {}", address.masked(), e.toString());
+      }
+    }
+    events.publish(ServiceEvents.event(at, Action.DELIVER, type, address, context.clientKey(),
+        Outcome.DELIVERY_FAILED).messageId(outcome.entry().message().messageId()).deliveryFailure(failure)
+        .attempts(failure.attempts()).elapsed(elapsed));
+  }
+
   private static VerificationEvent.Builder deliverEvent(Ticket ticket, Instant at, Outcome outcome) {
     return ServiceEvents.event(at, Action.DELIVER, ticket.request.type(), ticket.address,
-        ticket.request.clientKey(), outcome);
+        ticket.request.clientKey(), outcome).messageId(ticket.messageId);
   }
 
   /** One send's mail, from the moment its code is about to be stored. */
@@ -171,9 +226,12 @@ final class DeliveryTracker {
     private final Instant queuedAt;
     /** The send this one displaced, until this one's code is stored (set once, by {@link #track}). */
     private @Nullable Ticket previous;
+    /** The mail's Message-ID, decided when it was made: the same in the SEND and DELIVER events. */
+    private final String messageId;
 
     private Ticket(CodeKey key, SendRequest request, EmailAddress address, Admission.Permits permits,
-        Instant queuedAt) {
+        Instant queuedAt, String messageId) {
+      this.messageId = messageId;
       this.key = key;
       this.request = request;
       this.address = address;

@@ -1,13 +1,17 @@
 package dev.mailverify.core;
 
+import dev.mailverify.core.spi.DeliveryContext;
+import dev.mailverify.core.spi.DeliveryOutcome;
 import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.transport.ConsoleTransport;
 import dev.mailverify.core.transport.FileTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import dev.mailverify.core.transport.AsyncMailTransport;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * Hands an {@link EmailMessage} to its next hop. Implementations must be thread-safe.
@@ -58,6 +62,38 @@ public interface MailTransport extends AutoCloseable {
   }
 
   /**
+   * Hands one message over like {@link #sendAsync(EmailMessage)}, with what the sender knows about
+   * it: the code it carries and when it was queued. A transport that may finish the mail on another
+   * instance (an {@link AsyncMailTransport} with a durable
+   * {@linkplain dev.mailverify.core.spi.MailOutbox outbox}, C31) stores the context with the mail, so
+   * the instance that finishes it can report it and invalidate its code on a permanent failure.
+   *
+   * <p>The default ignores the context and calls {@link #sendAsync(EmailMessage)}. A decorator
+   * passes the context on.
+   *
+   * @param message the message; not null
+   * @param context what the sender knows about it; not null
+   * @return the stage of the final outcome, as for {@link #sendAsync(EmailMessage)}
+   */
+  default CompletionStage<DeliveryReceipt> sendAsync(EmailMessage message, DeliveryContext context) {
+    return sendAsync(message);
+  }
+
+  /**
+   * Sets who hears the final outcome of mails this transport finishes for another instance: mails
+   * taken over from a durable outbox after the instance that accepted them stopped (C31). The
+   * verification service calls it once when it is built, and reports each such outcome to its
+   * listeners (a DELIVER event) and, on a failure, invalidates the code (C25).
+   *
+   * <p>The default does nothing: a transport without a durable queue never finishes another
+   * instance's mail. A decorator passes the handler on.
+   *
+   * @param handler called once per adopted outcome, on a transport thread; not null; must not
+   *     throw (a throw is logged)
+   */
+  default void adoptOutcomes(Consumer<DeliveryOutcome> handler) {}
+
+  /**
    * Tells whether this transport puts mail in a queue and delivers it later
    * ({@link dev.mailverify.core.transport.AsyncMailTransport}), so that a send is answered
    * "queued" however fast the queue moves. A decorator returns its delegate's answer.
@@ -66,6 +102,19 @@ public interface MailTransport extends AutoCloseable {
    */
   default boolean queues() {
     return false;
+  }
+
+  /**
+   * Returns the sender this transport writes on a mail that names none (an SMTP transport's
+   * configured From). The service makes the {@code Message-ID} of a mail without a sender of its
+   * own on this sender's domain, so that the identifier decided when the mail is made is the one
+   * the receiver sees (a Message-ID made without any sender is on {@code mailverify.invalid}).
+   * A decorator returns its delegate's answer.
+   *
+   * @return the default sender, or empty (the default) when the transport has none
+   */
+  default Optional<Mailbox> defaultSender() {
+    return Optional.empty();
   }
 
   /** Releases connections and threads. The default does nothing. Never throws. */

@@ -30,7 +30,8 @@ final class ServiceEvents {
   }
 
   /** Publishes the answer to a send request. */
-  void send(Instant at, SendRequest request, @Nullable EmailAddress address, SendResult result) {
+  void send(Instant at, SendRequest request, @Nullable EmailAddress address, SendResult result,
+      @Nullable String messageId) {
     VerificationEvent.Builder e;
     if (result instanceof SendResult.Sent sent) {
       e = event(at, Action.SEND, request.type(), address, request.clientKey(),
@@ -47,7 +48,7 @@ final class ServiceEvents {
     } else {
       throw new IllegalStateException("unknown send result " + result.getClass().getName());
     }
-    publish(e);
+    publish(e.messageId(messageId));
   }
 
   /** Publishes the answer to a verify call. */
@@ -96,16 +97,30 @@ final class ServiceEvents {
     }
   }
 
-  /** The audit line: masked address, never a code or a token (C16). */
+  /**
+   * The audit line: masked address, never a code or a token (C16). The line of a mail's final
+   * outcome names its {@code message-id}. A failed delivery ends with its
+   * whole description ({@code failure="AUTHENTICATION (permanent), reply ..., reason: ...; hint:
+   * ..."}), once per failure, with every address in the server's reply masked.
+   */
   static String auditLine(VerificationEvent event) {
     EmailAddress address = event.email();
     String clientKey = event.clientKey();
     String detail = event.detail();
     Duration elapsed = event.elapsed();
+    // the Message-ID goes on the line of the mail's final outcome (SENT, DELIVERED, DELIVERY_FAILED);
+    // a QUEUED line is followed by the DELIVER line that carries it
+    String messageId = event.outcome() == Outcome.QUEUED ? null : event.messageId();
+    FailureDescription failure = event.failure();
+    if (failure != null) {
+      failure = failure.withAddressesMasked();
+    }
     return event.action() + " type=" + event.type() + " to=" + (address == null ? "-" : address.masked())
         + " client=" + (clientKey == null ? "-" : clientKey) + " outcome=" + event.outcome()
         + (detail == null ? "" : " detail=" + detail)
         + (event.attempts() == 0 ? "" : " attempts=" + event.attempts())
-        + (elapsed == null ? "" : " elapsed=" + elapsed.toMillis() + "ms");
+        + (elapsed == null ? "" : " elapsed=" + elapsed.toMillis() + "ms")
+        + (messageId == null ? "" : " message-id=" + messageId)
+        + (failure == null ? "" : " failure=\"" + failure.toString().replace('"', '\'') + "\"");
   }
 }

@@ -15,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #limit()} that refused a send, the {@link #deliveryCategory()} and {@link #replyCode()} of
  * a failed delivery, the {@link #invalidAddressReason()} of a refused address, and the
  * {@link #reason()} of a verify or redeem call. Each is {@code null} (or empty) when it does not
- * apply. {@link #detail()} says the same in words, for logs.
+ * apply. {@link #detail()} says the same in words, for logs. A failed delivery also carries its
+ * whole {@link #failure() description} (the server's reply, the reason, the hint), and every send
+ * that made a mail carries its {@link #messageId() Message-ID}, the same one the receiver sees.
  */
 public final class VerificationEvent {
   private final Instant at;
@@ -27,6 +29,8 @@ public final class VerificationEvent {
   private final SendResult.@Nullable Limit limit;
   private final DeliveryException.@Nullable Category deliveryCategory;
   private final int replyCode;
+  private final @Nullable FailureDescription failure;
+  private final @Nullable String messageId;
   private final @Nullable InvalidAddressReason invalidAddressReason;
   private final @Nullable Reason reason;
   private final @Nullable String note;
@@ -44,6 +48,8 @@ public final class VerificationEvent {
     this.limit = b.limit;
     this.deliveryCategory = b.deliveryCategory;
     this.replyCode = b.replyCode;
+    this.failure = b.failure;
+    this.messageId = b.messageId;
     this.invalidAddressReason = b.invalidAddressReason;
     this.reason = b.reason;
     this.note = b.note;
@@ -79,6 +85,8 @@ public final class VerificationEvent {
     private SendResult.@Nullable Limit limit;
     private DeliveryException.@Nullable Category deliveryCategory;
     private int replyCode = -1;
+    private @Nullable FailureDescription failure;
+    private @Nullable String messageId;
     private @Nullable InvalidAddressReason invalidAddressReason;
     private @Nullable Reason reason;
     private @Nullable String note;
@@ -153,15 +161,28 @@ public final class VerificationEvent {
     }
 
     /**
-     * Sets the category and the SMTP reply code of a failed delivery from its exception; same as
-     * {@code deliveryCategory(failure.category()).replyCode(failure.replyCode().orElse(-1))}.
+     * Sets the category, the SMTP reply code and the whole {@link FailureDescription description}
+     * of a failed delivery from its exception.
      *
      * @param failure the failure; not null
      * @return this builder
      */
     public Builder deliveryFailure(DeliveryException failure) {
       Objects.requireNonNull(failure, "failure");
+      this.failure = failure.description();
       return deliveryCategory(failure.category()).replyCode(failure.replyCode().orElse(-1));
+    }
+
+    /**
+     * Sets the {@code Message-ID} of the mail this event is about (SEND events that made a mail,
+     * DELIVER events): the one the mail carries on the wire and in a file copy.
+     *
+     * @param value the identifier with its angle brackets, or {@code null}
+     * @return this builder
+     */
+    public Builder messageId(@Nullable String value) {
+      messageId = value;
+      return this;
     }
 
     /**
@@ -456,6 +477,27 @@ public final class VerificationEvent {
   }
 
   /**
+   * Returns the whole description of a failed delivery (category, transient or not, the server's
+   * reply, the reason, the hint), as the exception, the audit line and the diagnostics show it.
+   *
+   * @return the description for outcome {@link Outcome#DELIVERY_FAILED}, {@code null} for the others
+   */
+  public @Nullable FailureDescription failure() {
+    return failure;
+  }
+
+  /**
+   * Returns the {@code Message-ID} of the mail: the same in the SEND and the DELIVER event of one
+   * send, in a file copy, on every retry and in the bytes the server receives.
+   *
+   * @return the identifier with its angle brackets, or {@code null} when no mail was made (a
+   *     refused address, a rate limit, verify and redeem events)
+   */
+  public @Nullable String messageId() {
+    return messageId;
+  }
+
+  /**
    * Returns why an address was refused: set for outcome {@link Outcome#INVALID_ADDRESS},
    * {@code null} for the others.
    *
@@ -510,6 +552,8 @@ public final class VerificationEvent {
         && limit == o.limit
         && deliveryCategory == o.deliveryCategory
         && replyCode == o.replyCode
+        && Objects.equals(failure, o.failure)
+        && Objects.equals(messageId, o.messageId)
         && invalidAddressReason == o.invalidAddressReason
         && reason == o.reason
         && Objects.equals(note, o.note)
@@ -521,6 +565,6 @@ public final class VerificationEvent {
   @Override
   public int hashCode() {
     return Objects.hash(at, action, type, email, clientKey, outcome, limit, deliveryCategory, replyCode,
-        invalidAddressReason, reason, note, attempts, elapsed, expiresAt);
+        failure, messageId, invalidAddressReason, reason, note, attempts, elapsed, expiresAt);
   }
 }

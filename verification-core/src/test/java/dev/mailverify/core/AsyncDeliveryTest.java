@@ -168,14 +168,40 @@ class AsyncDeliveryTest {
     for (int i = 0; i < 3; i++) {
       failed.add(nextDeliver());
     }
-    assertThat(failed).allSatisfy(e -> {
-      assertThat(e.outcome()).isEqualTo(Outcome.DELIVERY_FAILED);
-      assertThat(e.detail()).isEqualTo("CLOSED");
-    });
+    assertThat(failed).allSatisfy(e -> assertThat(e.outcome()).isEqualTo(Outcome.DELIVERY_FAILED));
+    assertThat(failed).filteredOn(e -> e.email().address().equals("u0@example.com"))
+        .as("the mail on the wire may still arrive (C27)").singleElement()
+        .satisfies(e -> assertThat(e.detail()).isEqualTo("OUTCOME_UNKNOWN"));
+    assertThat(failed).filteredOn(e -> !e.email().address().equals("u0@example.com"))
+        .extracting(VerificationEvent::detail).containsOnly("CLOSED");
     assertThat(transport.queuedCount()).isZero();
     assertThat(service.sendVerificationCode("late@example.com", VerificationType.REGISTER, TTL))
         .isInstanceOfSatisfying(SendResult.DeliveryFailed.class,
             f -> assertThat(f.category()).isEqualTo(DeliveryException.Category.CLOSED));
+  }
+
+  @Test
+  @DisplayName("C27: a mail still on the wire when close() gives up keeps its code valid and its cooldown; the"
+      + " waiting mails' codes are invalidated")
+  void closeKeepsTheCodeOfAMailOnTheWire() throws Exception {
+    delegate.gated();
+    AsyncMailTransport transport = async(b -> b.capacity(3).drainTimeout(Duration.ofMillis(50)));
+    VerificationCodeService service = service(transport);
+    service.sendVerificationCode("wire@example.com", VerificationType.REGISTER, TTL);
+    delegate.awaitEntered();
+    service.sendVerificationCode("waiting@example.com", VerificationType.REGISTER, TTL);
+
+    transport.close();
+    nextDeliver();
+    nextDeliver();
+
+    String code = delegate.calls().get(0).code();
+    assertThat(service.sendVerificationCode("wire@example.com", VerificationType.REGISTER, TTL))
+        .as("the cooldown stays: the first mail may arrive").isInstanceOf(SendResult.RateLimited.class);
+    assertThat(service.verifyCode("wire@example.com", VerificationType.REGISTER, code))
+        .as("the server may accept the mail a second later: its code must work").isInstanceOf(VerifyResult.Verified.class);
+    assertThat(service.verifyCode("waiting@example.com", VerificationType.REGISTER, "000000"))
+        .as("a mail known not to be sent has no code left").isInstanceOf(VerifyResult.NotFound.class);
   }
 
   @Test

@@ -151,6 +151,26 @@ final class Database {
   }
 
   /** Runs work as one transaction, retried when the database breaks a deadlock. */
+  /**
+   * Runs {@code work} on the connection the DataSource hands out, leaving its auto-commit and
+   * transaction alone: with a transaction-aware DataSource the work joins the caller's transaction.
+   */
+  <T> T asIs(String operation, Work<T> work) {
+    long start = System.nanoTime();
+    try (Connection c = dataSource.getConnection()) {
+      int networkTimeout = networkTimeoutUnsupported ? 0 : c.getNetworkTimeout();
+      try {
+        return work.run(new Session(c, start + timeoutNanos));
+      } finally {
+        if (!networkTimeoutUnsupported) {
+          c.setNetworkTimeout(SAME_THREAD, networkTimeout); // the application's connection, as it was
+        }
+      }
+    } catch (SQLException e) {
+      throw unavailable(operation, e, start);
+    }
+  }
+
   <T> T transaction(String operation, Work<T> work) {
     return call(operation, true, work);
   }

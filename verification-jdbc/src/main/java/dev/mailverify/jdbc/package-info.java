@@ -14,6 +14,10 @@
  * <p>Apply the schema of {@link dev.mailverify.jdbc.JdbcDialect#schemaResource()} with your
  * migration tool (or set {@code createTablesIfMissing(true)}), and schedule
  * {@code cleanup(clock.instant(), 1000)} on both, for example every minute.
+ *
+ * <p>{@link dev.mailverify.jdbc.JdbcMailOutbox} is the durable outbox for
+ * {@code MailTransport.async(...).outbox(...)} (C31): queued mails survive a crash of the instance
+ * that accepted them.
  */
 @NullMarked
 package dev.mailverify.jdbc;

@@ -138,7 +138,7 @@ enum TestDatabase {
     return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12) + "_";
   }
 
-  static final List<String> TABLES = List.of("codes", "tokens", "permits", "buckets");
+  static final List<String> TABLES = List.of("codes", "tokens", "permits", "buckets", "outbox");
 
   /** Empties the tables of a prefix (those that exist). */
   static void truncate(DataSource ds, String prefix) throws SQLException {

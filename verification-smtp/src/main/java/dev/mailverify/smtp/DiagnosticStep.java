@@ -123,7 +123,8 @@ public record DiagnosticStep(Kind kind, Status status, Duration elapsed, String 
 
   /**
    * Formats the step as one line: a mark ({@code ✔}, {@code ✘} or {@code -}), the step, the time
-   * and what was seen, then the category and hint on failure.
+   * and what was seen; on failure what was seen is the failure's whole description (category, the
+   * deciding reply, the reason and the hint), or the category and hint follow it.
    *
    * @return one line without a line break
    */
@@ -137,7 +138,9 @@ public record DiagnosticStep(Kind kind, Status status, Duration elapsed, String 
       sb.append("           ");
     }
     sb.append(detail.replace('\r', ' ').replace('\n', ' '));
-    if (status == Status.FAILED) {
+    if (status == Status.FAILED && (hint == null || !detail.contains(hint))) {
+      // a failure's detail is normally its whole description, hint included; a step built by hand
+      // may carry the category and hint alone
       if (category != null) {
         sb.append(" [").append(category).append(']');
       }

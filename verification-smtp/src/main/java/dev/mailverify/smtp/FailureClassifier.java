@@ -2,6 +2,7 @@ package dev.mailverify.smtp;
 
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.DeliveryException.Category;
+import dev.mailverify.core.EmailAddress;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import org.eclipse.angus.mail.util.MailConnectException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
@@ -92,6 +94,81 @@ final class FailureClassifier {
   static DeliveryException classify(Throwable failure, int lastReturnCode, @Nullable String username,
       @Nullable String password) {
     List<Throwable> chain = chain(failure);
+    DeliveryException classified = classifyChain(chain, failure, lastReturnCode, username, password);
+    String reason = reason(classified, chain, username);
+    return reason == null ? classified
+        : classified.toBuilder().reason(scrub(reason, username, password)).cause(failure).build();
+  }
+
+  /**
+   * The underlying reason of a classified failure, read from the chain: the certificate's names
+   * and the expected one, the refused address (masked), the host and port that refused, the host
+   * that did not resolve, what timed out. Null when the reply says it all.
+   */
+  static @Nullable String reason(DeliveryException classified, List<Throwable> chain, @Nullable String username) {
+    switch (classified.category()) {
+      case UNKNOWN_HOST: {
+        UnknownHostException e = find(chain, UnknownHostException.class);
+        return e == null || e.getMessage() == null ? null : "no address for " + e.getMessage();
+      }
+      case TIMEOUT:
+        return "no answer in time: " + rootMessage(chain);
+      case CONNECTION_REFUSED: {
+        MailConnectException e = find(chain, MailConnectException.class);
+        return (e == null ? "" : "nothing accepted a connection to " + e.getHost() + ":" + e.getPort() + ": ")
+            + rootMessage(chain);
+      }
+      case TLS: {
+        for (Throwable t : chain) {
+          String m = t.getMessage();
+          if (m != null && m.contains(DescribingTrustManager.PREFIX)) {
+            return m.substring(m.indexOf(DescribingTrustManager.PREFIX));
+          }
+        }
+        if (hasMessage(chain, "STARTTLS is required")) {
+          return "the server's EHLO reply does not list STARTTLS";
+        }
+        return rootMessage(chain);
+      }
+      case RECIPIENT_REJECTED:
+      case SERVER_BUSY: {
+        SMTPAddressFailedException e = find(chain, SMTPAddressFailedException.class);
+        if (e != null && e.getAddress() != null) {
+          return "the server refused the recipient " + EmailAddress.mask(e.getAddress().getAddress());
+        }
+        return null;
+      }
+      case SENDER_REJECTED: {
+        SMTPSenderFailedException e = find(chain, SMTPSenderFailedException.class);
+        if (e == null || e.getAddress() == null) {
+          return null;
+        }
+        String from = e.getAddress().getAddress();
+        return "the server refused the sender (From) " + EmailAddress.mask(from)
+            + (username != null && !username.equalsIgnoreCase(from)
+                ? ", which is not the login account " + EmailAddress.mask(username) : "");
+      }
+      case AUTHENTICATION:
+        return username == null ? null : "the server refused the login of " + EmailAddress.mask(username);
+      case CONNECTION_LOST:
+        return rootMessage(chain);
+      default:
+        return null;
+    }
+  }
+
+  private static String rootMessage(List<Throwable> chain) {
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      String m = chain.get(i).getMessage();
+      if (m != null && !m.isBlank()) {
+        return m;
+      }
+    }
+    return chain.get(chain.size() - 1).getClass().getSimpleName();
+  }
+
+  private static DeliveryException classifyChain(List<Throwable> chain, Throwable failure, int lastReturnCode,
+      @Nullable String username, @Nullable String password) {
 
     if (find(chain, UnknownHostException.class) != null) {
       return build(Category.UNKNOWN_HOST, "the SMTP host name does not resolve", -1, null, UNKNOWN_HOST_HINT,
@@ -114,6 +191,12 @@ final class FailureClassifier {
 
     AuthenticationFailedException auth = find(chain, AuthenticationFailedException.class);
     if (auth != null) {
+      String challenge = xoauth2Challenge(auth.getMessage());
+      if (challenge != null) {
+        // XOAUTH2's error challenge (334 + base64 JSON) ends the exchange in 535 (RFC 7628 3.2.3,
+        // RFC 4954); Angus closes the connection instead of answering it, so the 535 is never read
+        return forReply(Stage.AUTH, 535, "XOAUTH2 error challenge " + challenge, username, password, failure);
+      }
       int code = leadingCode(auth.getMessage());
       if (code < 0 && lastReturnCode >= 400) {
         code = lastReturnCode;
@@ -217,6 +300,26 @@ final class FailureClassifier {
         }
         return DeliveryException.builder(Category.UNKNOWN, "the SMTP server refused the request" + at)
             .replyCode(code > 0 ? code : -1).serverReply(text).cause(cause).build();
+    }
+  }
+
+  /**
+   * Decodes XOAUTH2's error challenge ({@code 334 <base64 JSON>}, Gmail's way of refusing a token)
+   * to its JSON, or null when the text is not one.
+   */
+  static @Nullable String xoauth2Challenge(@Nullable String reply) {
+    if (reply == null || leadingCode(reply) != 334) {
+      return null;
+    }
+    String payload = reply.strip().substring(3).strip();
+    if (payload.isEmpty()) {
+      return null;
+    }
+    try {
+      String json = new String(Base64.getDecoder().decode(payload), StandardCharsets.UTF_8).strip();
+      return json.startsWith("{") ? json : null;
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.jspecify.annotations.Nullable;
 
 /** Name resolution bounded by a timeout, and the TLS socket factory both SMTP paths share. */
@@ -67,24 +69,32 @@ final class Net {
 
   /**
    * Returns the socket factory for the settings: one trusting only the settings' certificates, or
-   * {@code null} for the JDK's default (which Angus then uses itself).
+   * the JDK's default trust (its cacerts, or {@code javax.net.ssl.trustStore}). Either way the trust
+   * manager is wrapped in a {@link DescribingTrustManager}, so that a refused certificate says which
+   * names it holds and which was expected.
    */
-  static @Nullable SSLSocketFactory customSocketFactory(SmtpSettings settings) {
+  static SSLSocketFactory customSocketFactory(SmtpSettings settings) {
     List<X509Certificate> certificates = settings.trustedCertificates();
-    if (certificates.isEmpty()) {
-      return null;
-    }
     try {
-      KeyStore trustStore = KeyStore.getInstance("PKCS12");
-      trustStore.load(null, null);
-      int i = 0;
-      for (X509Certificate certificate : certificates) {
-        trustStore.setCertificateEntry("trusted-" + i++, certificate);
+      KeyStore trustStore = null;
+      if (!certificates.isEmpty()) {
+        trustStore = KeyStore.getInstance("PKCS12");
+        trustStore.load(null, null);
+        int i = 0;
+        for (X509Certificate certificate : certificates) {
+          trustStore.setCertificateEntry("trusted-" + i++, certificate);
+        }
       }
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trustStore);
+      TrustManager[] managers = tmf.getTrustManagers();
+      for (int i = 0; i < managers.length; i++) {
+        if (managers[i] instanceof X509ExtendedTrustManager x) {
+          managers[i] = new DescribingTrustManager(x);
+        }
+      }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
+      context.init(null, managers, null);
       return context.getSocketFactory();
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("the trusted certificates cannot be used: " + e.getMessage(), e);
@@ -92,8 +102,7 @@ final class Net {
   }
 
   static SSLSocketFactory socketFactory(SmtpSettings settings) {
-    SSLSocketFactory custom = customSocketFactory(settings);
-    return custom != null ? custom : (SSLSocketFactory) SSLSocketFactory.getDefault();
+    return customSocketFactory(settings);
   }
 
   /** The offered protocols this JVM supports, as Angus's space-separated property value. */

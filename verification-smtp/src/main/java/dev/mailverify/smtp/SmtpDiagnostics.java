@@ -335,24 +335,31 @@ public final class SmtpDiagnostics {
       } catch (ReplyFailure r) {
         DeliveryException d = FailureClassifier.forReply(r.stage, r.code, r.text, settings.username(),
             secret, null);
-        fail(kind, start, scrub(r.text), d);
+        if (r.stage == FailureClassifier.Stage.AUTH && settings.username() != null) {
+          d = d.toBuilder().reason("the server refused the login of " + EmailAddress.mask(settings.username()))
+              .build();
+        }
+        fail(kind, start, d);
       } catch (StepFailure f) {
-        fail(kind, start, f.failure.getMessage(), f.failure);
+        fail(kind, start, f.failure);
       } catch (DeliveryException d) {
-        fail(kind, start, d.serverReply() != null ? d.serverReply() + " (" + d.getMessage() + ")" : d.getMessage(), d);
+        fail(kind, start, d);
       } catch (Exception e) {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        DeliveryException d = FailureClassifier.classify(e, -1, settings.username(), secret);
-        fail(kind, start, d.getMessage() + ": " + rootMessage(e), d);
+        fail(kind, start, FailureClassifier.classify(e, -1, settings.username(), secret));
       }
     }
 
-    private void fail(DiagnosticStep.Kind kind, long start, String detail, DeliveryException d) {
+    /**
+     * A failed step shows the failure as the exception's message does: what happened, then the one
+     * description (category, transience, the deciding reply, the reason, the hint).
+     */
+    private void fail(DiagnosticStep.Kind kind, long start, DeliveryException d) {
       failed = true;
-      steps.add(new DiagnosticStep(kind, DiagnosticStep.Status.FAILED, since(start), scrub(detail), d.category(),
-          d.replyCode().orElse(-1), d.hint()));
+      steps.add(new DiagnosticStep(kind, DiagnosticStep.Status.FAILED, since(start), d.getMessage(),
+          d.category(), d.replyCode().orElse(-1), d.hint()));
     }
 
     private void skip(DiagnosticStep.Kind kind, String why) {
@@ -397,7 +404,7 @@ public final class SmtpDiagnostics {
       if (!hasExtension("STARTTLS")) {
         throw new StepFailure(DeliveryException.builder(DeliveryException.Category.TLS,
                 "the server does not offer STARTTLS; mailverify never falls back to plain text")
-            .hint(FailureClassifier.NO_STARTTLS_HINT).build());
+            .reason("the server's EHLO reply does not list STARTTLS").hint(FailureClassifier.NO_STARTTLS_HINT).build());
       }
       Reply reply = command("STARTTLS");
       if (reply.code != 220) {
@@ -608,15 +615,6 @@ public final class SmtpDiagnostics {
 
     private static Duration since(long start) {
       return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    private static String rootMessage(Throwable e) {
-      Throwable t = e;
-      while (t.getCause() != null && t.getCause() != t) {
-        t = t.getCause();
-      }
-      String m = t.getMessage();
-      return m == null ? t.getClass().getSimpleName() : m;
     }
   }
 }

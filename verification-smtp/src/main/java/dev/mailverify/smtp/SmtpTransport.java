@@ -376,6 +376,17 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
   }
 
   /**
+   * Returns the configured From: the service makes the Message-ID of a mail without a sender of its
+   * own on its domain, so the identifier the application sees is the one on the wire.
+   *
+   * @return the settings' From, never empty
+   */
+  @Override
+  public java.util.Optional<dev.mailverify.core.Mailbox> defaultSender() {
+    return java.util.Optional.of(settings.from());
+  }
+
+  /**
    * Returns counters of the connection pool, for monitoring and benchmarks.
    *
    * @return a snapshot
@@ -465,7 +476,8 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
         tokens.refused(fresh);
         DeliveryException.Builder b = DeliveryException.builder(DeliveryException.Category.AUTHENTICATION,
                 "the SMTP server refused the OAuth2 access token, a freshly fetched one too")
-            .transientFailure(false).serverReply(second.serverReply()).cause(second).hint(OAuthTokens.TOKEN_HINT);
+            .transientFailure(false).serverReply(second.serverReply()).reason(second.reason()).cause(second)
+            .hint(OAuthTokens.TOKEN_HINT);
         second.replyCode().ifPresent(b::replyCode);
         throw b.build();
       }
@@ -633,9 +645,8 @@ public final class SmtpTransport implements MailTransport, AutoCloseable {
       opened.accept(socket);
     };
     p.put("mail.smtp.socketFactory", NoDelaySockets.plain(seen));
-    SSLSocketFactory custom = Net.customSocketFactory(s);
-    p.put("mail.smtp.ssl.socketFactory", NoDelaySockets.tls(
-        custom != null ? () -> custom : () -> (SSLSocketFactory) SSLSocketFactory.getDefault(), seen));
+    SSLSocketFactory tls = Net.customSocketFactory(s); // JDK or settings' trust, refusals described (issue 23)
+    p.put("mail.smtp.ssl.socketFactory", NoDelaySockets.tls(() -> tls, seen));
     p.setProperty("mail.smtp.socketFactory.fallback", "false");
     return p;
   }

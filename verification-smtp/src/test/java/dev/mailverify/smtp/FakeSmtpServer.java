@@ -64,6 +64,7 @@ final class FakeSmtpServer implements AutoCloseable {
   private final boolean gmailStyleOAuthError;
   private final List<String> oauthAttempts = new CopyOnWriteArrayList<>();
   private final List<byte[]> rawMessages = new CopyOnWriteArrayList<>();
+  private final List<byte[]> everyData = new CopyOnWriteArrayList<>();
   private final Responder responder;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger quits = new AtomicInteger();
@@ -173,6 +174,11 @@ final class FakeSmtpServer implements AutoCloseable {
   /** The messages exactly as they came over the wire between DATA and the final dot: still dot-stuffed. */
   List<byte[]> rawMessages() {
     return List.copyOf(rawMessages);
+  }
+
+  /** The raw bytes of every complete DATA, accepted or refused at the final dot (every attempt). */
+  List<byte[]> everyData() {
+    return List.copyOf(everyData);
   }
 
   /** The raw messages received after DATA. */
@@ -478,6 +484,7 @@ final class FakeSmtpServer implements AutoCloseable {
           return false; // connection dropped mid-DATA
         }
       }
+      everyData.add(raw.toByteArray());
       String reply = responder.reply("DOT", connection, mails);
       if (reply == null || reply.startsWith("2")) {
         messages.add(msg.toString());

@@ -1,6 +1,7 @@
 package dev.mailverify.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailverify.core.DeliveryException;
@@ -131,6 +132,25 @@ class OAuth2Test {
       String sasl = java.util.Base64.getEncoder().encodeToString(("user=" + USER + "\u0001auth=Bearer " + token
           + "\u0001\u0001").getBytes(StandardCharsets.UTF_8));
       assertThat(logs).doesNotContain(sasl);
+    }
+  }
+
+  @Test
+  @DisplayName("C24 issue 23: a token refused twice with Gmail's error challenge reports 535 and the decoded JSON, not 334 and base64, as doctor does")
+  void gmailStyleRefusalTwiceReports535() throws Exception {
+    TestClock clock = new TestClock();
+    Tokens tokens = new Tokens(clock, "secret-token-one", "secret-token-two");
+    try (FakeSmtpServer server = FakeSmtpServer.builder().xoauth2(USER, t -> false).gmailStyleOAuthError().start();
+         SmtpTransport transport = SmtpTransport.create(settings(server, tokens), clock)) {
+      DeliveryException e = catchThrowableOfType(DeliveryException.class, () -> transport.send(message()));
+      assertThat(e.category()).isEqualTo(DeliveryException.Category.AUTHENTICATION);
+      assertThat(e.replyCode()).hasValue(535);
+      assertThat(e.serverReply()).startsWith("XOAUTH2 error challenge {").contains("\"status\":\"400\"")
+          .doesNotContain("eyJ");
+      assertThat(e.getMessage()).contains("reply 535").contains("https://mail.google.com/")
+          .doesNotContain("secret-token").doesNotContain("334");
+      DiagnosticStep auth = Diagnose.check(settings(server, tokens)).firstFailure().orElseThrow();
+      assertThat(auth.reply()).hasValue(535);
     }
   }
 

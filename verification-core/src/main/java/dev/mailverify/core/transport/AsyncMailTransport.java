@@ -3,7 +3,10 @@ package dev.mailverify.core.transport;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.DeliveryReceipt;
 import dev.mailverify.core.MailTransport;
+import dev.mailverify.core.spi.DeliveryContext;
+import dev.mailverify.core.spi.DeliveryOutcome;
 import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.core.spi.MailOutbox;
 import java.lang.reflect.Method;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * AsyncMailTransport transport = MailTransport.async(smtp)
- *     .capacity(1_000)          // mails waiting at most; one more is refused with QUEUE_FULL
+ *     .capacity(1_000)          // mails without an outcome (waiting, on the wire, or between retries)
  *     .workers(4)               // concurrent sends to the delegate (connections to the server)
  *     .retry(RetryPolicy.defaults())
  *     .drainTimeout(Duration.ofSeconds(10))
@@ -51,10 +56,27 @@ import org.slf4j.LoggerFactory;
  * failure (after retries, with {@link DeliveryException#attempts()}), {@code QUEUE_FULL} at once
  * when {@link Builder#capacity(int) capacity} mails are already waiting (nothing blocks),
  * {@code EXPIRED} when the message's {@link EmailMessage#notAfter()} passed before it could be
- * sent, or {@code CLOSED} for a mail that {@link #close()} could not send within its drain bound.
- * The verification service turns each into a {@code DELIVER} event for its listeners and audit
- * log. What the queue holds lives in memory: if the process dies, queued mails are lost with it
- * (their codes stay pending; the user can ask again after the cooldown).
+ * sent, {@code CLOSED} for a waiting mail that {@link #close()} could not send within its drain
+ * bound, or {@code OUTCOME_UNKNOWN} for a mail that was on the wire when the bound ran out (it may
+ * still arrive, so the service keeps its code valid, C27). The verification service turns each into
+ * a {@code DELIVER} event for its listeners and audit log.
+ *
+ * <p><b>Crashes (C31).</b> Without an {@linkplain Builder#outbox(MailOutbox) outbox}, what the queue
+ * holds lives in memory: if the process dies, queued mails are lost with it (their codes stay
+ * pending; the user can ask again after the cooldown). With a durable outbox (Redis Streams or an
+ * SQL table, on the store the application already runs), {@link #sendAsync} answers once the mail is
+ * stored (one store round trip), any instance sharing the outbox sends it, and a mail whose instance
+ * died is taken over by another once its {@linkplain Builder#lease(Duration) lease} runs out:
+ * delivered at least once with the same bytes and Message-ID, never after its code's expiry, or
+ * reported as failed. The instance that finishes a mail reports it: to the stage returned here if it
+ * accepted the mail, otherwise to the service through {@link #adoptOutcomes}.
+ *
+ * <pre>{@code
+ * AsyncMailTransport transport = MailTransport.async(smtp)
+ *     .outbox(JdbcMailOutbox.builder(dataSource).build())   // or RedisMailOutbox
+ *     .lease(Duration.ofMinutes(2))                         // longer than any one send takes
+ *     .build();
+ * }</pre>
  *
  * <p><b>Threads.</b> Without an {@link Builder#executor(Executor) executor}, each worker is a
  * virtual thread on Java 21 and later and a platform daemon thread on Java 17. Retries wait on a
@@ -76,6 +98,7 @@ public final class AsyncMailTransport implements MailTransport {
   private final DoubleSupplier jitterSource;
   private final DelayScheduler scheduler;
   private final @Nullable ScheduledThreadPoolExecutor ownScheduler;
+  private final @Nullable OutboxDriver durable;
 
   private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
   private final Set<Job> outstanding = ConcurrentHashMap.newKeySet();
@@ -108,13 +131,32 @@ public final class AsyncMailTransport implements MailTransport {
       this.scheduler = (delay, task) -> s.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
     Executor executor = b.executor;
-    for (int i = 0; i < workers; i++) {
-      if (executor != null) {
-        executor.execute(this::workLoop);
-      } else {
-        DEFAULT_THREADS.newThread(this::workLoop).start();
-      }
+    Consumer<Runnable> start = executor != null ? executor::execute : r -> DEFAULT_THREADS.newThread(r).start();
+    if (b.outbox != null) {
+      durable = new OutboxDriver(b.outbox, delegate, retry, clock, jitterSource, scheduler, capacity, workers, b.lease,
+          b.pollInterval, b.instanceId != null ? b.instanceId : defaultInstanceId());
+      durable.start(workers, start);
+      return;
     }
+    durable = null;
+    for (int i = 0; i < workers; i++) {
+      start.accept(this::workLoop);
+    }
+  }
+
+  /** host/pid/random: unique per transport, readable in the store when looking at leases. */
+  private static String defaultInstanceId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException | RuntimeException e) {
+      host = "host";
+    }
+    host = host.replaceAll("[^A-Za-z0-9._-]", "");
+    if (host.length() > 60) {
+      host = host.substring(0, 60);
+    }
+    return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /**
@@ -133,6 +175,7 @@ public final class AsyncMailTransport implements MailTransport {
     final Instant queuedAt;
     final CompletableFuture<DeliveryReceipt> result = new CompletableFuture<>();
     volatile int attempts; // written by one thread at a time: a worker, then the scheduler hands over
+    volatile boolean onWire; // handed to the delegate, outcome not known yet
 
     Job(EmailMessage message, Instant queuedAt) {
       this.message = message;
@@ -140,14 +183,6 @@ public final class AsyncMailTransport implements MailTransport {
     }
   }
 
-  /**
-   * Queues the message and returns at once. The stage fails at once with {@code QUEUE_FULL} when
-   * the queue holds {@link Builder#capacity(int) capacity} mails, or {@code CLOSED} after
-   * {@link #close()}.
-   *
-   * @param message the message; not null
-   * @return the stage of the final outcome
-   */
   /**
    * Returns {@code true}: every accepted mail waits in the queue (C27).
    *
@@ -158,9 +193,43 @@ public final class AsyncMailTransport implements MailTransport {
     return true;
   }
 
+  /** Returns the delegate's default sender. */
+  @Override
+  public java.util.Optional<dev.mailverify.core.Mailbox> defaultSender() {
+    return delegate.defaultSender();
+  }
+
+  /**
+   * Queues the message and returns at once. The stage fails at once with {@code QUEUE_FULL} when
+   * the queue holds {@link Builder#capacity(int) capacity} mails, or {@code CLOSED} after
+   * {@link #close()}.
+   *
+   * @param message the message; not null
+   * @return the stage of the final outcome
+   */
   @Override
   public CompletionStage<DeliveryReceipt> sendAsync(EmailMessage message) {
     Objects.requireNonNull(message, "message");
+    return sendAsync(message, DeliveryContext.of(clock.instant()));
+  }
+
+  /**
+   * Queues the message with what the sender knows about it and returns at once; with a durable
+   * {@linkplain Builder#outbox(MailOutbox) outbox} it returns once the outbox stored it (one store
+   * round trip), and fails at once with {@code STORE_UNAVAILABLE} if the store did not answer
+   * (nothing was queued). Otherwise as {@link #sendAsync(EmailMessage)}.
+   *
+   * @param message the message; not null
+   * @param context the code the mail carries and when it was queued; not null
+   * @return the stage of the final outcome
+   */
+  @Override
+  public CompletionStage<DeliveryReceipt> sendAsync(EmailMessage message, DeliveryContext context) {
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(context, "context");
+    if (durable != null) {
+      return durable.submit(message, context);
+    }
     if (closed) {
       return CompletableFuture.failedFuture(DeliveryException.builder(DeliveryException.Category.CLOSED,
           "the asynchronous transport is closed").attempts(0).build());
@@ -204,7 +273,22 @@ public final class AsyncMailTransport implements MailTransport {
    * @return 0 to capacity
    */
   public int queuedCount() {
-    return pending.get();
+    return durable != null ? durable.pending() : pending.get();
+  }
+
+  /**
+   * Sets who hears the outcomes of mails this transport finishes for another instance (taken over
+   * from the durable outbox). Without an outbox there are none and the handler is never called.
+   * Outcomes that arrive before a handler is set are kept (up to 10,000) and handed over when it is.
+   *
+   * @param handler the handler; not null
+   */
+  @Override
+  public void adoptOutcomes(Consumer<DeliveryOutcome> handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (durable != null) {
+      durable.adoptOutcomes(handler);
+    }
   }
 
   /**
@@ -246,8 +330,10 @@ public final class AsyncMailTransport implements MailTransport {
     }
     job.attempts++;
     DeliveryException failure;
+    job.onWire = true;
     try {
       delegate.send(job.message);
+      job.onWire = false;
       finish(job, new DeliveryReceipt(job.attempts), null);
       return;
     } catch (DeliveryException e) {
@@ -255,6 +341,8 @@ public final class AsyncMailTransport implements MailTransport {
     } catch (RuntimeException e) {
       failure = new DeliveryException(DeliveryException.Category.UNKNOWN,
           "transport " + delegate.getClass().getSimpleName() + " failed: " + e.getClass().getName(), e);
+    } finally {
+      job.onWire = false;
     }
     if (failure.isTransient() && job.attempts <= retry.maxRetries() && !stopped) {
       Duration wait = retry.backoff(job.attempts, jitterSource.getAsDouble());
@@ -297,9 +385,12 @@ public final class AsyncMailTransport implements MailTransport {
   }
 
   private static DeliveryException closedFailure(Job job) {
+    if (job.onWire) { // C27: the server may still accept it; its code must stay valid
+      return DeliveryException.builder(DeliveryException.Category.OUTCOME_UNKNOWN,
+          "the transport closed while this mail was on the wire; it may still arrive").attempts(job.attempts).build();
+    }
     return DeliveryException.builder(DeliveryException.Category.CLOSED,
-            "the transport closed before this mail was sent" + (job.attempts > 0 ? " (it may be in flight)" : ""))
-        .attempts(job.attempts).build();
+            "the transport closed before this mail was sent").attempts(job.attempts).build();
   }
 
   /**
@@ -310,6 +401,18 @@ public final class AsyncMailTransport implements MailTransport {
    */
   @Override
   public void close() {
+    if (durable != null) {
+      if (!closed) {
+        closed = true;
+        durable.close(drainTimeout);
+        stopped = true;
+        if (ownScheduler != null) {
+          ownScheduler.shutdownNow();
+        }
+        closeDelegate();
+      }
+      return;
+    }
     lock.lock();
     try {
       if (closed) {
@@ -344,6 +447,10 @@ public final class AsyncMailTransport implements MailTransport {
     if (ownScheduler != null) {
       ownScheduler.shutdownNow();
     }
+    closeDelegate();
+  }
+
+  private void closeDelegate() {
     try {
       delegate.close();
     } catch (RuntimeException e) {
@@ -354,7 +461,8 @@ public final class AsyncMailTransport implements MailTransport {
   @Override
   public String toString() {
     return "AsyncMailTransport[delegate=" + delegate + ", capacity=" + capacity + ", workers=" + workers
-        + ", queued=" + pending.get() + ", retry=" + retry + (closed ? ", closed" : "") + "]";
+        + ", queued=" + queuedCount() + ", retry=" + retry + (durable != null ? ", " + durable : "")
+        + (closed ? ", closed" : "") + "]";
   }
 
   /** Virtual threads where the JDK has them (21+), found by reflection since core targets 17. */
@@ -389,6 +497,10 @@ public final class AsyncMailTransport implements MailTransport {
     private Clock clock = Clock.systemUTC();
     private DoubleSupplier jitterSource = () -> ThreadLocalRandom.current().nextDouble();
     private @Nullable DelayScheduler scheduler;
+    private @Nullable MailOutbox outbox;
+    private Duration lease = Duration.ofMinutes(2);
+    private Duration pollInterval = Duration.ofSeconds(1);
+    private @Nullable String instanceId;
 
     private Builder(MailTransport delegate) {
       this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -398,8 +510,10 @@ public final class AsyncMailTransport implements MailTransport {
     }
 
     /**
-     * Sets how many mails may wait (queued, being sent or waiting for a retry) at once (default
-     * 1000). One more is refused at once with {@code QUEUE_FULL}.
+     * Sets how many mails may be without an outcome at once (default 1000): waiting in the queue,
+     * on the wire to the delegate, or waiting for a retry. One more is refused at once with
+     * {@code QUEUE_FULL}. With a durable {@link #outbox(MailOutbox) outbox} it counts the mails this
+     * instance accepted and waits for; the outbox has its own bound on what it stores.
      *
      * @param value 1-1,000,000
      * @return this builder
@@ -497,6 +611,73 @@ public final class AsyncMailTransport implements MailTransport {
      */
     public Builder scheduler(DelayScheduler value) {
       scheduler = Objects.requireNonNull(value, "scheduler");
+      return this;
+    }
+
+    /**
+     * Makes the queue durable (C31): accepted mails are stored in {@code value} (Redis Streams, an
+     * SQL table) instead of memory, every instance sharing it sends them, and a mail whose instance
+     * died is sent by another after its {@link #lease(Duration) lease}. With an {@link #executor}
+     * the transport runs one more task on it, the poller that claims entries.
+     *
+     * @param value the outbox; not null; not closed by the transport (close it after the transport)
+     * @return this builder
+     */
+    public Builder outbox(MailOutbox value) {
+      outbox = Objects.requireNonNull(value, "outbox");
+      return this;
+    }
+
+    /**
+     * Sets how long a claimed outbox entry stays with this instance without news from it (default 2
+     * minutes): after it, another instance takes the entry over and sends it. Make it longer than the
+     * longest single send (the delegate's timeouts), or a slow send may be repeated by another
+     * instance; each retry renews it. Only used with an {@link #outbox(MailOutbox) outbox}.
+     *
+     * @param value 1 second-1 hour; not null
+     * @return this builder
+     */
+    public Builder lease(Duration value) {
+      Objects.requireNonNull(value, "lease");
+      if (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("lease must be 1 second-1 hour, was " + value);
+      }
+      lease = value;
+      return this;
+    }
+
+    /**
+     * Sets how often an idle instance asks the outbox for due entries (default 1 second). A send on
+     * this instance wakes its poller at once; the interval bounds how late a mail queued by another
+     * instance, or left by a dead one, is picked up. Only used with an {@link #outbox(MailOutbox)
+     * outbox}.
+     *
+     * @param value 10 ms-1 minute; not null
+     * @return this builder
+     */
+    public Builder pollInterval(Duration value) {
+      Objects.requireNonNull(value, "pollInterval");
+      if (value.compareTo(Duration.ofMillis(10)) < 0 || value.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("pollInterval must be 10 ms-1 minute, was " + value);
+      }
+      pollInterval = value;
+      return this;
+    }
+
+    /**
+     * Names this instance in the outbox's leases (default host name, process ID and a random
+     * suffix). Two live transports must never share a name.
+     *
+     * @param value 1-100 characters of A-Z, a-z, 0-9, '.', '_', '-', '/' and ':'; not null
+     * @return this builder
+     */
+    public Builder instanceId(String value) {
+      Objects.requireNonNull(value, "instanceId");
+      if (!value.matches("[A-Za-z0-9._/:-]{1,100}")) {
+        throw new IllegalArgumentException("instanceId must be 1-100 characters of A-Z, a-z, 0-9, '.', '_', '-', '/'"
+            + " and ':'");
+      }
+      instanceId = value;
       return this;
     }
 

@@ -129,6 +129,12 @@ public final class BudgetedMailTransport implements MailTransport {
     delegate.close();
   }
 
+  /** Returns the delegate's default sender. */
+  @Override
+  public java.util.Optional<dev.mailverify.core.Mailbox> defaultSender() {
+    return delegate.defaultSender();
+  }
+
   @Override
   public String toString() {
     return "BudgetedMailTransport[" + budget + ", delegate=" + delegate + "]";

@@ -174,6 +174,21 @@ public final class FailoverMailTransport implements MailTransport {
     throw thrown;
   }
 
+  /**
+   * Returns the first route's default sender that there is: the Message-ID of a mail without a
+   * sender is made on its domain, and every route sends that same identifier.
+   */
+  @Override
+  public java.util.Optional<dev.mailverify.core.Mailbox> defaultSender() {
+    for (Route r : routes) {
+      java.util.Optional<dev.mailverify.core.Mailbox> sender = r.transport.defaultSender();
+      if (sender.isPresent()) {
+        return sender;
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** Closes every route; a failure to close one is logged and the others are still closed. */
   @Override
   public void close() {

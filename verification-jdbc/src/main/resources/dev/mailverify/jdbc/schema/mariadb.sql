@@ -2,7 +2,8 @@
 -- Liquibase), or let JdbcCodeStore/JdbcRateLimiter.builder(...).createTablesIfMissing(true) run these
 -- statements at start. The table prefix "mailverify_" is the default; with another prefix, replace it
 -- everywhere below. Times are epoch milliseconds (UTC) from the service's Clock. No code or token is
--- ever stored (C14). Keys are ASCII with a binary collation: compared exactly, case-sensitive.
+-- stored (C14), except inside a queued mail of the outbox table (MariaDB 10.6+), until its outcome.
+-- Keys are ASCII with a binary collation: compared exactly, case-sensitive.
 
 -- Pending codes: one per address and type, under the keyed hash (HMAC-SHA256) of the code.
 CREATE TABLE IF NOT EXISTS mailverify_codes (
@@ -38,4 +39,23 @@ CREATE TABLE IF NOT EXISTS mailverify_permits (
   expires_at BIGINT       NOT NULL,
   INDEX mailverify_permits_key (bucket_key, taken_at, id),
   INDEX mailverify_permits_expires (expires_at)
+) ENGINE = InnoDB;
+
+-- Durable outbox (C31, JdbcMailOutbox): one row per queued mail until its final outcome, then the
+-- row is deleted. The payload is the whole mail (OutboxEntry.toBytes()), verification code
+-- included, so rows live no longer than the mail is pending. A row is free when lease_until <= now;
+-- instances claim free, due rows with SELECT ... FOR UPDATE SKIP LOCKED (MariaDB 10.6+, MySQL 8)
+-- and lease them.
+CREATE TABLE IF NOT EXISTS mailverify_outbox (
+  seq          BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  entry_id     VARCHAR(36)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+  payload      LONGBLOB     NOT NULL,
+  queued_at    BIGINT       NOT NULL,
+  not_after    BIGINT,
+  next_attempt BIGINT       NOT NULL,
+  attempts     INTEGER      NOT NULL,
+  lease_owner  VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin,
+  lease_until  BIGINT       NOT NULL,
+  UNIQUE KEY mailverify_outbox_entry (entry_id),
+  INDEX mailverify_outbox_due (lease_until, next_attempt)
 ) ENGINE = InnoDB;

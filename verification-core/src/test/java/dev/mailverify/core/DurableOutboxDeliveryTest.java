@@ -1,0 +1,280 @@
+package dev.mailverify.core;
+
+import static dev.mailverify.core.DeliveryException.Category.RECIPIENT_REJECTED;
+import static dev.mailverify.core.testkit.ScriptedTransport.smtp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailverify.core.VerificationEvent.Action;
+import dev.mailverify.core.VerificationEvent.Outcome;
+import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.core.spi.MailOutbox;
+import dev.mailverify.core.spi.OutboxEntry;
+import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.test.InMemoryMailOutbox;
+import dev.mailverify.test.MutableClock;
+import dev.mailverify.core.testkit.ScriptedTransport;
+import dev.mailverify.core.transport.AsyncMailTransport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Asynchronous delivery through a durable outbox (C31): several "instances" (a transport and a
+ * service each) share one outbox, code store and limiter in this JVM, as applications on several
+ * machines share Redis or a database. A stopped instance is one whose transport is abandoned
+ * mid-send, as after {@code kill -9}; the JVM-level kill test is in the Redis and JDBC modules.
+ */
+class DurableOutboxDeliveryTest {
+  private static final Duration TTL = Duration.ofMinutes(10);
+  private static final Duration LEASE = Duration.ofMinutes(2);
+  private static final byte[] SECRET = new byte[32];
+
+  static {
+    Arrays.fill(SECRET, (byte) 7);
+  }
+
+  private final MutableClock clock = MutableClock.start();
+  private final InMemoryMailOutbox outbox = new InMemoryMailOutbox();
+  private final CodeStore store = CodeStore.inMemory();
+  private final RateLimiter limiter = RateLimiter.inMemory();
+  private final List<AsyncMailTransport> opened = new ArrayList<>();
+  private final List<ScriptedTransport> gates = new ArrayList<>();
+
+  /**
+   * The shared outbox as one instance sees it: {@link #kill()} cuts that instance off, as
+   * {@code kill -9} does (it claims, counts and completes nothing more).
+   */
+  private static final class Connection implements MailOutbox {
+    private final MailOutbox shared;
+    private volatile boolean killed;
+
+    Connection(MailOutbox shared) {
+      this.shared = shared;
+    }
+
+    void kill() {
+      killed = true;
+    }
+
+    private MailOutbox live() {
+      if (killed) {
+        throw new StoreUnavailableException("this instance was killed (test)", null);
+      }
+      return shared;
+    }
+
+    @Override
+    public void add(OutboxEntry entry, Instant now) {
+      live().add(entry, now);
+    }
+
+    @Override
+    public List<Claim> claim(String owner, int max, Instant now, Duration lease) {
+      return live().claim(owner, max, now, lease);
+    }
+
+    @Override
+    public int countAttempt(Claim claim, String owner, Instant now, Duration lease) {
+      return live().countAttempt(claim, owner, now, lease);
+    }
+
+    @Override
+    public boolean complete(Claim claim, String owner) {
+      return live().complete(claim, owner);
+    }
+
+    @Override
+    public void release(Claim claim, String owner, Instant now) {
+      live().release(claim, owner, now);
+    }
+
+    @Override
+    public long size() {
+      return live().size();
+    }
+  }
+
+  /** One application instance. */
+  private final class Instance {
+    final ScriptedTransport delegate = new ScriptedTransport();
+    final Connection connection = new Connection(outbox);
+    final AsyncMailTransport transport;
+    final VerificationCodeService service;
+    final LinkedBlockingQueue<VerificationEvent> delivered = new LinkedBlockingQueue<>();
+
+    Instance(String name, boolean gated, Duration drain) {
+      if (gated) {
+        delegate.gated();
+      }
+      gates.add(delegate);
+      transport = MailTransport.async(delegate).outbox(connection).instanceId(name).clock(clock).workers(1)
+          .lease(LEASE).pollInterval(Duration.ofMillis(10)).drainTimeout(drain).jitterSource(() -> 0.0).build();
+      opened.add(transport);
+      service = VerificationCodeService.builder().transport(transport).store(store).rateLimiter(limiter)
+          .secret(SECRET).clock(clock).listener(e -> {
+            if (e.action() == Action.DELIVER) {
+              delivered.add(e);
+            }
+          }).build();
+    }
+
+    VerificationEvent nextDeliver() throws InterruptedException {
+      VerificationEvent e = delivered.poll(10, TimeUnit.SECONDS);
+      assertThat(e).as("a DELIVER event within 10 s").isNotNull();
+      return e;
+    }
+  }
+
+  @AfterEach
+  void closeAll() {
+    gates.forEach(ScriptedTransport::open);
+    opened.forEach(AsyncMailTransport::close);
+  }
+
+  @Test
+  @DisplayName("C31: a send answers QUEUED once the outbox holds the mail; the same instance delivers it, reports"
+      + " DELIVERED and the outbox is empty again")
+  void queuedThroughTheOutbox() throws Exception {
+    Instance a = new Instance("a", false, Duration.ofSeconds(5));
+
+    SendResult r = a.service.sendVerificationCode("user@example.com", VerificationType.REGISTER, TTL);
+
+    assertThat(r).isInstanceOfSatisfying(SendResult.Sent.class, s -> assertThat(s.isQueued()).isTrue());
+    VerificationEvent done = a.nextDeliver();
+    assertThat(done.outcome()).isEqualTo(Outcome.DELIVERED);
+    assertThat(done.attempts()).isEqualTo(1);
+    assertThat(outbox.size()).isZero();
+    String code = a.delegate.calls().get(0).code();
+    assertThat(a.service.verifyCode("user@example.com", VerificationType.REGISTER, code))
+        .isInstanceOf(VerifyResult.Verified.class);
+  }
+
+  @Test
+  @DisplayName("C31: a mail on the wire when its instance stopped is sent by another instance after the lease, with"
+      + " the same Message-ID, reported there once; the code still verifies")
+  void strandedMailIsTakenOver() throws Exception {
+    Instance a = new Instance("a", true, Duration.ofSeconds(1));
+    a.service.sendVerificationCode("user@example.com", VerificationType.REGISTER, TTL);
+    a.delegate.awaitEntered(); // a holds it on the wire, then dies
+    a.connection.kill();
+    Instance b = new Instance("b", false, Duration.ofSeconds(5));
+    assertThat(b.delivered.poll(100, TimeUnit.MILLISECONDS)).as("b waits while a's lease runs").isNull();
+
+    clock.advance(LEASE.plusSeconds(1));
+
+    VerificationEvent done = b.nextDeliver();
+    assertThat(done.outcome()).isEqualTo(Outcome.DELIVERED);
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(done.email()).isEqualTo(EmailAddress.parse("user@example.com"));
+    EmailMessage first = a.delegate.calls().get(0);
+    EmailMessage again = b.delegate.calls().get(0);
+    assertThat(again).isEqualTo(first);
+    assertThat(again.messageId()).isEqualTo(first.messageId());
+    assertThat(b.service.verifyCode("user@example.com", VerificationType.REGISTER, again.code()))
+        .isInstanceOf(VerifyResult.Verified.class);
+    assertThat(outbox.size()).isZero();
+  }
+
+  @Test
+  @DisplayName("C25, C31: a permanent failure on the instance that took a mail over invalidates the code in the"
+      + " shared store and is reported there")
+  void permanentFailureOnAdoptingInstanceInvalidates() throws Exception {
+    Instance a = new Instance("a", true, Duration.ofSeconds(1));
+    a.service.sendVerificationCode("user@example.com", VerificationType.REGISTER, TTL);
+    a.delegate.awaitEntered();
+    a.connection.kill();
+    String code = a.delegate.calls().get(0).code();
+    Instance b = new Instance("b", false, Duration.ofSeconds(5));
+    b.delegate.then(smtp(RECIPIENT_REJECTED, 550));
+
+    clock.advance(LEASE.plusSeconds(1));
+
+    VerificationEvent done = b.nextDeliver();
+    assertThat(done.outcome()).isEqualTo(Outcome.DELIVERY_FAILED);
+    assertThat(done.detail()).isEqualTo("RECIPIENT_REJECTED");
+    assertThat(b.service.verifyCode("user@example.com", VerificationType.REGISTER, code))
+        .as("the failed mail's code is dead on every instance").isInstanceOf(VerifyResult.NotFound.class);
+  }
+
+  @Test
+  @DisplayName("C31: a mail whose code expired while it waited is not sent, and is reported as EXPIRED")
+  void expiredMailIsNotSent() throws Exception {
+    Instance a = new Instance("a", true, Duration.ofSeconds(1));
+    a.service.sendVerificationCode("first@example.com", VerificationType.REGISTER, TTL);
+    a.delegate.awaitEntered();
+    a.service.sendVerificationCode("user@example.com", VerificationType.REGISTER, Duration.ofMinutes(1));
+    // a holds the first mail on the wire and the second one waiting; then it dies
+    a.connection.kill();
+    Instance b = new Instance("b", false, Duration.ofSeconds(5));
+
+    clock.advance(LEASE.plusSeconds(1)); // past the second code's expiry
+
+    List<VerificationEvent> events = List.of(b.nextDeliver(), b.nextDeliver());
+    assertThat(events).extracting(VerificationEvent::detail).containsExactlyInAnyOrder(null, "EXPIRED");
+    assertThat(b.delegate.calls()).extracting(m -> m.to().address()).containsExactly("first@example.com");
+  }
+
+  @Test
+  @DisplayName("C29, C31: while the outbox is down a send is refused (STORE_UNAVAILABLE, no cooldown left),"
+      + " queued mails wait, and nothing is reported delivered that was not; when it is back they all go")
+  void outboxOutage() throws Exception {
+    Instance a = new Instance("a", true, Duration.ofSeconds(5));
+    for (int i = 0; i < 5; i++) {
+      a.service.sendVerificationCode("u" + i + "@example.com", VerificationType.REGISTER, TTL);
+    }
+    a.delegate.awaitEntered(); // a claimed a batch of 2 (one worker); 3 wait in the outbox
+    outbox.down(true);
+
+    SendResult refused = a.service.sendVerificationCode("late@example.com", VerificationType.REGISTER, TTL);
+    assertThat(refused).isInstanceOfSatisfying(SendResult.DeliveryFailed.class,
+        f -> assertThat(f.category()).isEqualTo(DeliveryException.Category.STORE_UNAVAILABLE));
+
+    a.delegate.open(); // what a already claimed (1 or 2 mails) goes out; completing it waits for the store
+    List<VerificationEvent> during = new ArrayList<>();
+    for (VerificationEvent e; (e = a.delivered.poll(500, TimeUnit.MILLISECONDS)) != null; ) {
+      during.add(e);
+    }
+    assertThat(during).extracting(VerificationEvent::outcome).containsOnly(Outcome.DELIVERED);
+    assertThat(during).as("delivered while down = really handed to the server").hasSize(a.delegate.calls().size());
+    assertThat(during.size()).as("the rest waits in the outbox").isBetween(1, 2);
+
+    outbox.down(false);
+
+    for (int i = during.size(); i < 5; i++) {
+      assertThat(a.nextDeliver().outcome()).isEqualTo(Outcome.DELIVERED);
+    }
+    assertThat(a.delegate.calls()).extracting(m -> m.to().address()).doesNotHaveDuplicates().hasSize(5);
+    assertThat(a.service.sendVerificationCode("late@example.com", VerificationType.REGISTER, TTL))
+        .as("no cooldown was left by the refused send").isInstanceOf(SendResult.Sent.class);
+  }
+
+  @Test
+  @DisplayName("C27, C31: close() leaves unsent mails in the outbox (OUTCOME_UNKNOWN, codes valid) and the next"
+      + " instance sends them at once")
+  void closeHandsOverToTheNextInstance() throws Exception {
+    Instance a = new Instance("a", true, Duration.ZERO);
+    a.service.sendVerificationCode("first@example.com", VerificationType.REGISTER, TTL);
+    a.delegate.awaitEntered();
+    a.service.sendVerificationCode("second@example.com", VerificationType.REGISTER, TTL);
+
+    a.transport.close();
+
+    List<VerificationEvent> closed = List.of(a.nextDeliver(), a.nextDeliver());
+    assertThat(closed).extracting(VerificationEvent::detail).containsOnly("OUTCOME_UNKNOWN");
+    Instance b = new Instance("b", false, Duration.ofSeconds(5));
+    VerificationEvent sent = b.nextDeliver(); // released at close: no lease to wait for
+    assertThat(sent.outcome()).isEqualTo(Outcome.DELIVERED);
+    assertThat(sent.email().address()).isEqualTo("second@example.com");
+    String code = b.delegate.calls().get(0).code();
+    assertThat(b.service.verifyCode("second@example.com", VerificationType.REGISTER, code))
+        .isInstanceOf(VerifyResult.Verified.class);
+  }
+}

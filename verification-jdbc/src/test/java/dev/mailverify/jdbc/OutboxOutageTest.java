@@ -1,0 +1,153 @@
+package dev.mailverify.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.mailverify.core.DeliveryException;
+import dev.mailverify.core.MailTransport;
+import dev.mailverify.core.SendResult;
+import dev.mailverify.core.VerificationCodeService;
+import dev.mailverify.core.VerificationEvent;
+import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.test.TcpProxy;
+import dev.mailverify.core.transport.AsyncMailTransport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * C29 and C31 for the outbox table: PostgreSQL behind a loopback proxy that the test cuts while
+ * mails are queued, then restores.
+ */
+class OutboxOutageTest {
+  /** A transport that holds every send until {@link #open()}, and records what it was given. */
+  static final class Gated implements MailTransport {
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private final CountDownLatch entered = new CountDownLatch(1);
+    private final List<EmailMessage> calls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void send(EmailMessage message) {
+      entered.countDown();
+      try {
+        if (!gate.await(30, TimeUnit.SECONDS)) {
+          throw new DeliveryException(DeliveryException.Category.TIMEOUT, "gate never opened", null);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DeliveryException(DeliveryException.Category.CONNECTION_LOST, "interrupted", e);
+      }
+      calls.add(message);
+    }
+
+    void open() {
+      gate.countDown();
+    }
+
+    void awaitEntered() throws InterruptedException {
+      assertThat(entered.await(10, TimeUnit.SECONDS)).as("a send started within 10 s").isTrue();
+    }
+
+    List<EmailMessage> calls() {
+      return calls;
+    }
+  }
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration TTL = Duration.ofMinutes(10);
+
+  private final String prefix = TestDatabase.freshPrefix();
+  private final Gated delegate = new Gated();
+  private final LinkedBlockingQueue<VerificationEvent> delivered = new LinkedBlockingQueue<>();
+  private TcpProxy proxy;
+  private HikariDataSource pool;
+  private JdbcMailOutbox outbox;
+  private AsyncMailTransport transport;
+  private VerificationCodeService service;
+
+  @BeforeEach
+  void serviceThroughProxy() throws Exception {
+    TestDatabase.POSTGRESQL.require();
+    proxy = new TcpProxy(TestDatabase.POSTGRESQL.port());
+    pool = TestDatabase.POSTGRESQL.pool("outbox-outage", proxy.port(), 4, TIMEOUT.toMillis());
+    JdbcMailOutbox.builder(pool).tablePrefix(prefix).timeout(Duration.ofSeconds(30)).createTablesIfMissing(true)
+        .build(); // the schema, without the outage bound on a loaded machine
+    outbox = JdbcMailOutbox.builder(pool).tablePrefix(prefix).timeout(TIMEOUT).build();
+    transport = MailTransport.async(delegate).outbox(outbox).workers(1).pollInterval(Duration.ofMillis(50))
+        .drainTimeout(Duration.ofSeconds(5)).build();
+    service = VerificationCodeService.builder().transport(transport).listener(e -> {
+      if (e.action() == VerificationEvent.Action.DELIVER) {
+        delivered.add(e);
+      }
+    }).build();
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    delegate.open();
+    if (transport != null) {
+      transport.close();
+    }
+    if (pool != null) {
+      pool.close();
+      proxy.close();
+      try (HikariDataSource direct = TestDatabase.POSTGRESQL.pool("outbox-outage-cleanup",
+          TestDatabase.POSTGRESQL.port(), 1, 2000)) {
+        TestDatabase.drop(direct, prefix);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("C29, C31: with the database cut while mails are queued, a new send is refused at once"
+      + " (STORE_UNAVAILABLE), queued mails wait, nothing is reported delivered that was not; when"
+      + " it is back every mail goes out once and the table empties")
+  void outageWhileMailsAreQueued() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      assertThat(service.sendVerificationCode("u" + i + "@example.com", VerificationType.REGISTER, TTL))
+          .isInstanceOf(SendResult.Sent.class);
+    }
+    delegate.awaitEntered(); // one mail on the wire, one more claimed, three in the table
+    proxy.blackHole();
+
+    long start = System.nanoTime();
+    SendResult refused = service.sendVerificationCode("late@example.com", VerificationType.REGISTER, TTL);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded by the timeout")
+        .isLessThan(Duration.ofSeconds(5));
+    assertThat(refused).isInstanceOfSatisfying(SendResult.DeliveryFailed.class,
+        f -> assertThat(f.category()).isEqualTo(DeliveryException.Category.STORE_UNAVAILABLE));
+
+    delegate.open();
+    List<VerificationEvent> during = new ArrayList<>();
+    for (VerificationEvent e; (e = delivered.poll(3, TimeUnit.SECONDS)) != null; ) {
+      during.add(e);
+    }
+    assertThat(during).extracting(VerificationEvent::outcome).containsOnly(VerificationEvent.Outcome.DELIVERED);
+    assertThat(during).as("reported delivered = handed to the next hop").hasSize(delegate.calls().size());
+    assertThat(during.size()).as("the rest waits in the table").isLessThan(5);
+
+    proxy.restore();
+
+    for (int i = during.size(); i < 5; i++) {
+      VerificationEvent e = delivered.poll(30, TimeUnit.SECONDS);
+      assertThat(e).as("mail %d delivered after the outage", i).isNotNull();
+      assertThat(e.outcome()).isEqualTo(VerificationEvent.Outcome.DELIVERED);
+    }
+    assertThat(delegate.calls()).extracting(m -> m.to().address()).hasSize(5).doesNotHaveDuplicates()
+        .as("the refused send's INSERT never reached the database: no mail").doesNotContain("late@example.com");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (outbox.size() > 0 && System.nanoTime() - deadline < 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    assertThat(outbox.size()).as("every outcome acknowledged once the database is back").isZero();
+  }
+}
