@@ -213,7 +213,9 @@ public final class DemoApp implements Callable<Integer> {
       // console unless USE_REAL_EMAIL=1; a missing variable is reported now, not at the first send
       MailTransport transport = SmtpEnvironment.createTransport(app.environment(), SmtpEnvironment.Mode.DEVELOPMENT);
       // STORE, MAILVERIFY_SECRET, SEND_ASYNC, CHECK_MX, DNS_SERVER; a bad value is one ✘ line
-      DemoBackend backend = DemoBackend.open(app.environment(), transport);
+      // links in mails point here unless PUBLIC_URL says where users reach the demo (C32)
+      java.net.URI self = p.getAsInt() > 0 ? java.net.URI.create("http://localhost:" + p.getAsInt()) : null;
+      DemoBackend backend = DemoBackend.open(app.environment(), transport, self);
       CountDownLatch stop = new CountDownLatch(1);
       CountDownLatch stopped = new CountDownLatch(1);
       // Ctrl+C: stop taking requests, send what is queued (bounded), close the store, then exit

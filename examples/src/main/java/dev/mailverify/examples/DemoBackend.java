@@ -2,12 +2,15 @@ package dev.mailverify.examples;
 
 import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.VerificationCodeService;
+import dev.mailverify.core.VerificationPolicy;
 import dev.mailverify.core.transport.AsyncMailTransport;
 import dev.mailverify.dns.MxRecipientCheck;
 import dev.mailverify.redis.RedisCodeStore;
 import dev.mailverify.redis.RedisRateLimiter;
 import dev.mailverify.smtp.EnvironmentSource;
 import dev.mailverify.template.MustacheTemplateRenderer;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,6 +72,46 @@ final class DemoBackend implements AutoCloseable {
    * @throws dev.mailverify.core.StoreUnavailableException if the shared store does not answer
    */
   static DemoBackend open(EnvironmentSource env, MailTransport transport) {
+    return open(env, transport, null);
+  }
+
+  private static @Nullable URI linkBase(@Nullable String publicUrl, @Nullable URI defaultPublicUrl) {
+    URI base = defaultPublicUrl;
+    if (publicUrl != null && !publicUrl.isBlank()) {
+      try {
+        base = new URI(publicUrl.strip());
+      } catch (URISyntaxException e) {
+        throw new DemoConfigurationException("PUBLIC_URL must be an absolute URL such as https://demo.example.com,"
+            + " was '" + publicUrl + "'");
+      }
+    }
+    if (base == null) {
+      return null;
+    }
+    String s = base.toString();
+    URI link = URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/verify");
+    try {
+      VerificationPolicy.builder().linkBaseUrl(link);
+    } catch (IllegalArgumentException e) {
+      throw new DemoConfigurationException("PUBLIC_URL: " + e.getMessage());
+    }
+    return link;
+  }
+
+  /**
+   * Builds the service from the environment, like {@link #open(EnvironmentSource, MailTransport)},
+   * and sends a one-click link beside each code (C32) to {@code PUBLIC_URL/verify}, where
+   * {@code PUBLIC_URL} (the address users reach the demo at, such as {@code https://demo.example.com})
+   * comes from the environment or else from {@code defaultPublicUrl}. With neither, mails carry
+   * the code only.
+   *
+   * @param env the variables, {@code PUBLIC_URL} included
+   * @param transport the transport that really sends; owned from now on
+   * @param defaultPublicUrl the demo's own address when {@code PUBLIC_URL} is not set, or null
+   * @return the backend
+   * @throws DemoConfigurationException if a variable has a value the demo cannot use
+   */
+  static DemoBackend open(EnvironmentSource env, MailTransport transport, @Nullable URI defaultPublicUrl) {
     Objects.requireNonNull(transport, "transport");
     List<AutoCloseable> resources = new ArrayList<>();
     resources.add(transport);
@@ -86,6 +129,12 @@ final class DemoBackend implements AutoCloseable {
           .renderer(MustacheTemplateRenderer.builder().build()) // HTML + text, en and zh
           .appName("Roamio");
       secret.ifPresent(builder::secret);
+      URI linkBase = linkBase(env.get("PUBLIC_URL"), defaultPublicUrl);
+      if (linkBase != null) {
+        builder.defaultPolicy(VerificationPolicy.builder().linkBaseUrl(linkBase).build());
+        LOG.info("links: each mail carries a link to {} beside the code (a GET shows a button; only its POST"
+            + " verifies)", linkBase);
+      }
 
       AsyncMailTransport async = null;
       if (sendAsync) {

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,6 +96,8 @@ public final class DemoServer implements AutoCloseable {
     server.createContext("/api/v1/auth/send_verification_code/", ex -> handle(ex, this::send));
     server.createContext("/api/v1/auth/verify_code/", ex -> handle(ex, this::verify));
     server.createContext("/api/v1/auth/register/", ex -> handle(ex, this::register));
+    server.createContext("/verify", ex -> handlePage(ex, this::linkPage));
+    server.createContext("/verify/register", ex -> handlePage(ex, this::linkRegister));
     server.createContext("/", this::page);
   }
 
@@ -338,6 +341,161 @@ public final class DemoServer implements AutoCloseable {
     return users.create(verified.get().email(), password.toCharArray())
         .map(u -> Reply.of(201, "email", u.email(), "email_verified", u.emailVerified()))
         .orElseGet(() -> Reply.of(409, "error", "already_registered"));
+  }
+
+  // --- C32: the link beside the code. GET shows a button; only the button's POST verifies. -----
+
+  /** An HTML answer: status and page. */
+  private record Page(int status, String html) {}
+
+  @FunctionalInterface
+  private interface PageEndpoint {
+    Page handle(HttpExchange ex) throws IOException;
+  }
+
+  private void handlePage(HttpExchange ex, PageEndpoint endpoint) throws IOException {
+    Page page;
+    try {
+      page = endpoint.handle(ex);
+    } catch (BodyTooLarge e) {
+      page = new Page(413, html("Too large", "<p>The form was too large.</p>"));
+    } catch (StoreUnavailableException e) {
+      LOG.warn("{} failed: {}", ex.getRequestURI().getPath(), e.getMessage());
+      page = new Page(503, html("Try again", "<p>The service is busy. Try again in a few seconds.</p>"));
+    } catch (RuntimeException e) {
+      LOG.error("unexpected failure on {}", ex.getRequestURI().getPath(), e);
+      page = new Page(500, html("Error", "<p>Something went wrong.</p>"));
+    }
+    byte[] out = page.html().getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    ex.getResponseHeaders().set("Referrer-Policy", "no-referrer"); // the token is in the URL
+    ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline';"
+        + " form-action 'self'; frame-ancestors 'none'");
+    if (page.status() == 405) {
+      ex.getResponseHeaders().set("Allow", "GET, POST");
+    }
+    ex.sendResponseHeaders(page.status(), out.length);
+    try (OutputStream os = ex.getResponseBody()) {
+      os.write(out);
+    }
+  }
+
+  /**
+   * {@code GET /verify?token=...&type=...}: a page with a button, and nothing consumed, because mail
+   * scanners and link previews open every link in a mail. {@code POST /verify} (the button):
+   * {@code verifyLink}, then a form to finish signing up.
+   */
+  private Page linkPage(HttpExchange ex) throws IOException {
+    String method = ex.getRequestMethod();
+    if ("GET".equals(method)) {
+      Map<String, String> query = form(ex.getRequestURI().getRawQuery());
+      String token = query.getOrDefault("token", "");
+      String type = query.getOrDefault("type", VerificationType.REGISTER.name());
+      return new Page(200, html("Confirm your e-mail address",
+          "<p>Press the button to confirm your e-mail address.</p>"
+          + "<form method=\"post\" action=\"/verify\">"
+          + "<input type=\"hidden\" name=\"token\" value=\"" + escape(token) + "\">"
+          + "<input type=\"hidden\" name=\"type\" value=\"" + escape(type) + "\">"
+          + "<button type=\"submit\" id=\"confirm\">Confirm my address</button></form>"
+          + "<p>Or type the code from the same e-mail on the <a href=\"/\">sign-up page</a>.</p>"));
+    }
+    if (!"POST".equals(method)) {
+      return new Page(405, html("Not allowed", "<p>Use the button on the page the link opens.</p>"));
+    }
+    Map<String, String> body = form(readForm(ex));
+    VerificationType type = TYPES.get(body.getOrDefault("type", ""));
+    String token = body.getOrDefault("token", "");
+    if (type == null) {
+      return new Page(400, html("Unknown link", "<p>This link is not one of ours.</p>"));
+    }
+    String clientIp = ex.getRemoteAddress().getAddress().getHostAddress();
+    VerifyResult result = service.verifyLink(token, type, clientIp);
+    if (!(result instanceof VerifyResult.Verified verified)) {
+      LOG.info("link refused for client {}: {}", clientIp, result);
+      return new Page(400, html("Link not valid", "<p>This link was already used, has expired or was replaced by a"
+          + " newer mail. Ask for a new code on the <a href=\"/\">sign-up page</a>.</p>"));
+    }
+    if (type != VerificationType.REGISTER) {
+      return new Page(200, html("Address confirmed", "<p id=\"verified\">Your address is confirmed.</p>"));
+    }
+    return new Page(200, html("Address confirmed",
+        "<p id=\"verified\">Your address is confirmed. Choose a password to finish signing up.</p>"
+        + "<form method=\"post\" action=\"/verify/register\">"
+        + "<input type=\"hidden\" name=\"verification_token\" value=\"" + escape(verified.token()) + "\">"
+        + "<label>Password (8 or more characters) <input type=\"password\" name=\"password\" id=\"password\""
+        + " minlength=\"8\" required></label> <button type=\"submit\" id=\"finish\">Sign up</button></form>"));
+  }
+
+  /** {@code POST /verify/register}: redeems the token the link earned and creates the user. */
+  private Page linkRegister(HttpExchange ex) throws IOException {
+    if (!"POST".equals(ex.getRequestMethod())) {
+      return new Page(405, html("Not allowed", "<p>Use the form.</p>"));
+    }
+    Map<String, String> body = form(readForm(ex));
+    String password = body.getOrDefault("password", "");
+    if (password.length() < 8 || password.length() > 256) {
+      return new Page(400, html("Password too short", "<p>Use 8 to 256 characters. Go back and try again.</p>"));
+    }
+    Optional<VerifiedEmail> verified = service.redeem(body.getOrDefault("verification_token", ""),
+        VerificationType.REGISTER);
+    if (verified.isEmpty()) {
+      return new Page(400, html("Link not valid", "<p>This confirmation was already used or has expired.</p>"));
+    }
+    String email = verified.get().email();
+    return users.create(email, password.toCharArray())
+        .map(u -> new Page(201, html("Welcome", "<p id=\"registered\">Signed up as " + escape(u.email()) + ".</p>")))
+        .orElseGet(() -> new Page(409, html("Already registered", "<p>" + escape(email) + " already has an account.</p>")));
+  }
+
+  private static String readForm(HttpExchange ex) throws IOException {
+    byte[] raw;
+    try (InputStream in = ex.getRequestBody()) {
+      raw = in.readNBytes(MAX_BODY + 1);
+    }
+    if (raw.length > MAX_BODY) {
+      throw new BodyTooLarge();
+    }
+    return new String(raw, StandardCharsets.US_ASCII);
+  }
+
+  /** Parses {@code a=1&b=2} (a query or a form body); the first value of a name wins. */
+  static Map<String, String> form(@Nullable String encoded) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (encoded == null || encoded.isEmpty()) {
+      return out;
+    }
+    for (String pair : encoded.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      out.putIfAbsent(name, value);
+    }
+    return out;
+  }
+
+  /** HTML-escapes text for an element or a quoted attribute (C21). */
+  static String escape(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '&' -> b.append("&amp;");
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static String html(String title, String body) {
+    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\">"
+        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + escape(title)
+        + " - Roamio</title></head><body style=\"font-family:sans-serif; max-width:32em; margin:3em auto;\"><h1>"
+        + escape(title) + "</h1>" + body + "</body></html>";
   }
 
   private void page(HttpExchange ex) throws IOException {

@@ -35,12 +35,12 @@ final class CodeMailComposer {
    *
    * @throws RuntimeException whatever the renderer or the message's header checks throw
    */
-  EmailMessage compose(SendRequest request, EmailAddress address, String code, Duration ttl, Instant now,
-      Instant expiresAt) {
+  EmailMessage compose(SendRequest request, EmailAddress address, String code, @Nullable String link,
+      Duration ttl, Instant now, Instant expiresAt) {
     Locale requested = request.locale();
     Locale locale = requested != null ? requested : defaultLocale;
     RenderedMail mail = renderer.render(TemplateContext.builder(request.type(), code, address)
-        .locale(locale).validity(ttl).appName(appName).values(request.templateValues()).build());
+        .locale(locale).validity(ttl).appName(appName).values(request.templateValues()).link(link).build());
     return EmailMessage.builder(address)
         .from(from)
         .subject(mail.subject())

@@ -9,6 +9,9 @@ import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.spi.LimitingCodeStore;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.TokenRecord;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,10 +102,15 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     Duration requestedTtl = request.ttl();
     Duration ttl = requestedTtl != null ? requestedTtl : policy.defaultTtl();
     Instant expiresAt = now.plus(ttl);
-    String code = secrets.newCode(policy.alphabet().symbols(), policy.codeLength());
+    URI linkBase = policy.linkBaseUrl().orElse(null);
+    String linkToken = linkBase == null ? null : secrets.newToken();
+    String code = linkToken == null
+        ? secrets.newCode(policy.alphabet().symbols(), policy.codeLength())
+        : secrets.linkCode(linkToken, policy.alphabet().symbols(), policy.codeLength()); // C32: one verification
     EmailMessage message;
     try {
-      message = composer.compose(request, address, code, ttl, now, expiresAt);
+      String link = linkBase == null || linkToken == null ? null : link(linkBase, linkToken, request.type());
+      message = composer.compose(request, address, code, link, ttl, now, expiresAt);
     } catch (RuntimeException e) {
       permits.giveBack(now); // a broken template is not the user's fault: keep their budget
       throw e;
@@ -110,6 +118,10 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     DeliveryTracker.Ticket ticket = delivery.track(key, request, address, permits, now, message.messageId());
     PendingCode pending = new PendingCode(secrets.mac(key, code), expiresAt, policy.maxAttempts(), 0);
     try {
+      if (linkToken != null) { // the link's name first: a code is never pending without its link
+        store.storeToken(secrets.linkHashes(request.type(), linkToken).get(0),
+            new TokenRecord(address.address(), request.type(), now, expiresAt), now);
+      }
       if (limiting == null) {
         store.issue(key, pending, now);
       } else {
@@ -164,7 +176,15 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
       events.verify(now, type, address, new VerifyResult.Locked(), Reason.FAILED_ATTEMPTS_QUOTA);
       return new VerifyResult.Locked();
     }
-    VerifyResult result = switch (attempt.outcome()) {
+    VerifyResult result = result(attempt, address, type, now, policy, issued);
+    boolean malformed = normalized == null && attempt.outcome() == AttemptResult.Outcome.MISMATCHED;
+    events.verify(now, type, address, result, malformed ? Reason.MALFORMED_INPUT : null);
+    return result;
+  }
+
+  private VerifyResult result(AttemptResult attempt, EmailAddress address, VerificationType type, Instant now,
+      VerificationPolicy policy, @Nullable IssuedToken issued) {
+    return switch (attempt.outcome()) {
       case MATCHED -> issued != null ? new VerifyResult.Verified(issued.token(), issued.record().expiresAt())
           : redeemable(address, type, now, policy);
       case MISMATCHED -> new VerifyResult.Invalid(attempt.remainingAttempts());
@@ -172,9 +192,72 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
       case LOCKED -> new VerifyResult.Locked();
       case NOT_FOUND -> new VerifyResult.NotFound();
     };
-    boolean malformed = normalized == null && attempt.outcome() == AttemptResult.Outcome.MISMATCHED;
-    events.verify(now, type, address, result, malformed ? Reason.MALFORMED_INPUT : null);
+  }
+
+  /** The link of a mail: the configured base URL (C21) with the token and the type appended. */
+  private static String link(URI base, String token, VerificationType type) {
+    String s = base.toString();
+    String separator = base.getRawQuery() == null ? (s.endsWith("?") ? "" : "?") : "&";
+    return s + separator + "token=" + token + "&type=" + URLEncoder.encode(type.name(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public VerifyResult verifyLink(String token, VerificationType type, @Nullable String clientKey) {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(type, "type");
+    Instant now = clock.instant();
+    VerificationPolicy policy = settings.policy(type);
+    String wrongLinks = clientKey == null ? null : "links:client:" + clientKey;
+    if (wrongLinks != null && !settings.limiter().tryAcquire(wrongLinks, policy.perClientQuota(), now).granted()) {
+      events.verify(now, type, null, new VerifyResult.NotFound(), Reason.FAILED_ATTEMPTS_QUOTA);
+      return new VerifyResult.NotFound(); // a flood of made-up links: not even looked up
+    }
+    Optional<TokenRecord> link;
+    try {
+      link = takeLink(token, type, now);
+    } catch (RuntimeException e) { // C29: a store failure counts nothing against the client
+      if (wrongLinks != null) {
+        try {
+          settings.limiter().release(wrongLinks, now);
+        } catch (RuntimeException r) {
+          e.addSuppressed(r);
+        }
+      }
+      throw e;
+    }
+    if (link.isEmpty()) { // the permit stays taken: a wrong link counts against the client only
+      events.verify(now, type, null, new VerifyResult.NotFound(), Reason.MALFORMED_INPUT);
+      return new VerifyResult.NotFound();
+    }
+    if (wrongLinks != null) {
+      settings.limiter().release(wrongLinks, now);
+    }
+    EmailAddress address = EmailAddress.parse(link.get().address());
+    CodeKey key = CodeKey.of(type, address);
+    List<byte[]> candidates =
+        secrets.linkCandidates(key, token, policy.alphabet().symbols(), policy.codeLength());
+    AttemptResult attempt = attempt(key, candidates, policy, now, null);
+    if (attempt == null) {
+      events.verify(now, type, address, new VerifyResult.Locked(), Reason.FAILED_ATTEMPTS_QUOTA);
+      return new VerifyResult.Locked();
+    }
+    VerifyResult result = result(attempt, address, type, now, policy, null);
+    events.verify(now, type, address, result, null);
     return result;
+  }
+
+  /** Takes the record a link token names, under the current secret first, then rotated ones. */
+  private Optional<TokenRecord> takeLink(String token, VerificationType type, Instant now) {
+    if (!Secrets.isTokenShaped(token)) {
+      return Optional.empty();
+    }
+    for (String name : secrets.linkHashes(type, token)) {
+      Optional<TokenRecord> link = store.takeToken(name, null, now).filter(r -> r.type().equals(type));
+      if (link.isPresent()) {
+        return link;
+      }
+    }
+    return Optional.empty();
   }
 
   /**

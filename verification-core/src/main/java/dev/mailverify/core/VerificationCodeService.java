@@ -81,6 +81,33 @@ public interface VerificationCodeService {
   VerifyResult verifyCode(String email, VerificationType type, @Nullable String code);
 
   /**
+   * Checks the one-click link sent beside the code, when the type's policy has a
+   * {@link VerificationPolicy.Builder#linkBaseUrl link base URL} (C32). The link and the code of
+   * one mail are one verification: whichever is used first consumes both, in one atomic store
+   * operation, so a link and its code submitted at once give exactly one {@link VerifyResult.Verified}.
+   *
+   * <p><b>Call this only from the {@code POST} of a button, never from a {@code GET}.</b> Mail
+   * scanners (Microsoft Defender Safe Links, Proofpoint, Mimecast) and link previews open every
+   * link in a mail, often within seconds and with a headless browser; a {@code GET} that consumed
+   * would burn the link, and the code with it, before the user saw the mail. The page served at
+   * the link's {@code GET} shows a button; its form posts the token back here.
+   *
+   * <p>A token that names no pending link (made up, mistyped, already used) is answered
+   * {@link VerifyResult.NotFound} and counts against the client key's
+   * {@link VerificationPolicy#perClientQuota() per-client quota}, never against an address:
+   * a 256-bit token cannot be guessed, so a stream of wrong ones is an attack on the endpoint. Once
+   * that budget is used up, the client's links are answered {@code NotFound} unread. A link whose
+   * mail was superseded by a resend (C4) counts one wrong try against the address, as a stale
+   * code would.
+   *
+   * @param token the {@code token} query parameter of the link; not null; any string is safe
+   * @param type the {@code type} query parameter, as {@link VerificationType#of}; not null
+   * @param clientKey the caller's key (its IP address, say), or {@code null} to count nothing
+   * @return the same results as {@link #verifyCode}
+   */
+  VerifyResult verifyLink(String token, VerificationType type, @Nullable String clientKey);
+
+  /**
    * Redeems a token from {@link VerifyResult.Verified}, once: the first call for a token returns
    * the verified address, every later call, a call with another type, or a call after the
    * token's expiry returns empty. Same as {@code redeem(token, type).map(VerifiedEmail::email)}.

@@ -1,6 +1,7 @@
 package dev.mailverify.core;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +29,7 @@ public final class VerificationPolicy {
   private final Quota perClientQuota;
   private final Map<String, Quota> customQuotas;
   private final Duration tokenTtl;
+  private final java.net.@Nullable URI linkBaseUrl;
 
   /** The shortest TTL a code or token may have. */
   public static final Duration MIN_TTL = Duration.ofMinutes(1);
@@ -50,6 +52,7 @@ public final class VerificationPolicy {
     this.perClientQuota = b.perClientQuota;
     this.customQuotas = Map.copyOf(b.customQuotas);
     this.tokenTtl = b.tokenTtl;
+    this.linkBaseUrl = b.linkBaseUrl;
   }
 
   /**
@@ -146,6 +149,7 @@ public final class VerificationPolicy {
     private Quota perClientQuota = Quota.perHour(20);
     private final Map<String, Quota> customQuotas = new LinkedHashMap<>();
     private Duration tokenTtl = Duration.ofMinutes(15);
+    private java.net.@Nullable URI linkBaseUrl;
 
     private Builder() {}
 
@@ -160,6 +164,7 @@ public final class VerificationPolicy {
       perClientQuota = p.perClientQuota;
       customQuotas.putAll(p.customQuotas);
       tokenTtl = p.tokenTtl;
+      linkBaseUrl = p.linkBaseUrl;
     }
 
     /**
@@ -282,6 +287,37 @@ public final class VerificationPolicy {
     }
 
     /**
+     * Sends a one-click link beside the code (C32; off by default). The link is this URL with the
+     * query parameters {@code token} (256 random bits, its own secret) and {@code type} appended;
+     * the app serves it. The URL comes from the app's configuration, never from a request header
+     * (C21). Using the link ({@link VerificationCodeService#verifyLink}) or the code consumes both.
+     *
+     * <p>The page at this URL must not consume on {@code GET}: mail scanners (Microsoft Defender
+     * Safe Links, Proofpoint, Mimecast) open every link in a mail. It shows a button whose
+     * {@code POST} calls {@code verifyLink}.
+     *
+     * @param value an absolute {@code https} URL ({@code http} only for {@code localhost}, for
+     *     development), without a fragment; or {@code null} to send the code only
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code linkBaseUrl} when the URL is not absolute,
+     *     not https (outside localhost), or has a fragment
+     */
+    public Builder linkBaseUrl(java.net.@Nullable URI value) {
+      if (value != null) {
+        String scheme = value.getScheme();
+        String host = value.getHost();
+        boolean local = "localhost".equals(host) || "127.0.0.1".equals(host);
+        if (!value.isAbsolute() || host == null || value.getRawFragment() != null
+            || !("https".equals(scheme) || ("http".equals(scheme) && local))) {
+          throw new IllegalArgumentException("linkBaseUrl must be an absolute https URL (http only for "
+              + "localhost) without a fragment, was " + value);
+        }
+      }
+      linkBaseUrl = value;
+      return this;
+    }
+
+    /**
      * Builds the policy. The setters have checked every value; no combination of them is refused.
      *
      * @return the policy
@@ -381,6 +417,16 @@ public final class VerificationPolicy {
     return tokenTtl;
   }
 
+  /**
+   * Returns the base URL of the one-click link sent beside the code, or empty when the mail
+   * carries the code only (the default; C32).
+   *
+   * @return the base URL, or empty
+   */
+  public java.util.Optional<java.net.URI> linkBaseUrl() {
+    return java.util.Optional.ofNullable(linkBaseUrl);
+  }
+
   @Override
   public boolean equals(@org.jspecify.annotations.Nullable Object other) {
     return other instanceof VerificationPolicy o
@@ -393,11 +439,12 @@ public final class VerificationPolicy {
         && java.util.Objects.equals(perAddressQuota, o.perAddressQuota)
         && java.util.Objects.equals(perClientQuota, o.perClientQuota)
         && java.util.Objects.equals(customQuotas, o.customQuotas)
-        && java.util.Objects.equals(tokenTtl, o.tokenTtl);
+        && java.util.Objects.equals(tokenTtl, o.tokenTtl)
+        && java.util.Objects.equals(linkBaseUrl, o.linkBaseUrl);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(codeLength, alphabet, defaultTtl, maxAttempts, failedAttemptsQuota, cooldown, perAddressQuota, perClientQuota, customQuotas, tokenTtl);
+    return java.util.Objects.hash(codeLength, alphabet, defaultTtl, maxAttempts, failedAttemptsQuota, cooldown, perAddressQuota, perClientQuota, customQuotas, tokenTtl, linkBaseUrl);
   }
 }

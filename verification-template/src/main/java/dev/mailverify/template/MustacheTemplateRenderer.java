@@ -65,7 +65,9 @@ import org.slf4j.LoggerFactory;
  * <p>Templates see {@code code}, {@code validityMinutes}, {@code validity} (in words, English or
  * Chinese), {@code purpose} (what the code is for, localized), {@code recipient} (masked, like
  * {@code a***@example.com}), {@code type}, and when configured {@code appName}, {@code baseUrl}
- * and {@code supportUrl}; plus every {@link TemplateContext#values() value} of the send request
+ * and {@code supportUrl}; {@code link} when the type's policy sends a one-click link beside the
+ * code ({@link TemplateContext#link()}; the bundled mails show it as a button in HTML and as text in
+ * the text part, inside a {@code {{#link}}} section); plus every {@link TemplateContext#values() value} of the send request
  * under its own name. Optional values belong in sections, {@code {{#appName}}...{{/appName}}}.
  *
  * <h2>Safety</h2>
@@ -89,7 +91,7 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
 
   /** Names the renderer fills itself; a send request's values cannot use them. */
   static final Set<String> BUILT_IN_VALUES = Set.of("code", "validityMinutes", "validity", "purpose",
-      "recipient", "type", "appName", "baseUrl", "supportUrl");
+      "recipient", "type", "appName", "baseUrl", "supportUrl", "link");
 
   /** Types whose templates are compiled when the renderer is built. */
   private static final List<VerificationType> WARM_UP = List.of(VerificationType.REGISTER,
@@ -204,6 +206,7 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
     scope.put("purpose", wording.purpose(context.type(), tags));
     scope.put("recipient", context.recipient().masked());
     scope.put("type", context.type().name());
+    context.link().ifPresent(link -> scope.put("link", link)); // C32: shown beside the code when sent
     if (context.appName() != null) {
       scope.put("appName", context.appName());
     }

@@ -2,11 +2,21 @@ package dev.mailverify.test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.Quota;
+import dev.mailverify.core.SendResult;
+import dev.mailverify.core.VerificationCodeService;
+import dev.mailverify.core.VerificationPolicy;
+import dev.mailverify.core.VerifyResult;
+import dev.mailverify.core.transport.InMemoryOutbox;
+import java.net.URI;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.AttemptResult.Outcome;
@@ -64,6 +74,7 @@ public abstract class CodeStoreContract {
 
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration TTL = Duration.ofMinutes(10);
+  private static final VerificationType REG = VerificationType.REGISTER;
 
   /** The store under test, fresh for every test. */
   protected CodeStore store;
@@ -547,6 +558,134 @@ public abstract class CodeStoreContract {
     List<Optional<AttemptResult>> results = race(30, i -> s.attempt(k, List.of(mac("w" + i)), budget, T0));
     assertEquals(10, count(results, r -> r.map(a -> a.outcome() == Outcome.MISMATCHED).orElse(false)));
     assertEquals(20, count(results, Optional::isEmpty));
+  }
+
+  // --- C32: the link beside the code, through a real service over this store -----------------
+
+  private static final byte[] LINK_SECRET = "code store kit link secret, 32+ bytes long".getBytes(StandardCharsets.US_ASCII);
+  private static final Pattern LINK_TOKEN = Pattern.compile("[?&]token=([A-Za-z0-9_-]{43})&type=register");
+
+  /** A service over this store that sends a link beside each code; generous limits. */
+  private VerificationCodeService linkService(InMemoryOutbox outbox, MutableClock clock) {
+    return VerificationCodeService.builder()
+        .transport(outbox)
+        .store(store)
+        .clock(clock)
+        .secret(LINK_SECRET)
+        .perAddressTotalQuota(Quota.perHour(1000))
+        .defaultPolicy(VerificationPolicy.builder()
+            .linkBaseUrl(URI.create("https://app.example.com/verify"))
+            .cooldown(Duration.ofSeconds(1))
+            .perAddressQuota(Quota.perHour(1000))
+            .perClientQuota(Quota.perHour(3))
+            .failedAttemptsQuota(Quota.perHour(1000))
+            .build())
+        .build();
+  }
+
+  private static String linkToken(InMemoryOutbox outbox, String email) {
+    String text = outbox.latestTo(email).orElseThrow().text();
+    Matcher m = LINK_TOKEN.matcher(text);
+    assertTrue(m.find(), "the mail's text part shows the link");
+    return m.group(1);
+  }
+
+  @Test
+  @DisplayName("C32: the link verifies once, and using it consumes the code of the same mail")
+  void linkConsumesItsCode() {
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    VerificationCodeService service = linkService(outbox, MutableClock.at(T0));
+    assertInstanceOf(SendResult.Sent.class, service.sendVerificationCode("link@example.com", REG, TTL));
+    String token = linkToken(outbox, "link@example.com");
+    String code = outbox.latestCode("link@example.com").orElseThrow();
+
+    VerifyResult.Verified verified = assertInstanceOf(VerifyResult.Verified.class,
+        service.verifyLink(token, REG, "198.51.100.7"));
+    assertEquals("link@example.com", service.redeemToken(verified.token(), REG).orElseThrow());
+    assertInstanceOf(VerifyResult.NotFound.class, service.verifyLink(token, REG, "198.51.100.7"));
+    assertInstanceOf(VerifyResult.NotFound.class, service.verifyCode("link@example.com", REG, code));
+  }
+
+  @Test
+  @DisplayName("C32: the code consumes the link of the same mail; a link for another type finds nothing")
+  void codeConsumesItsLink() {
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    VerificationCodeService service = linkService(outbox, MutableClock.at(T0));
+    service.sendVerificationCode("code@example.com", REG, TTL);
+    String token = linkToken(outbox, "code@example.com");
+    String code = outbox.latestCode("code@example.com").orElseThrow();
+
+    assertInstanceOf(VerifyResult.NotFound.class, service.verifyLink(token, VerificationType.LOGIN, null));
+    assertInstanceOf(VerifyResult.Verified.class, service.verifyCode("code@example.com", REG, code));
+    assertInstanceOf(VerifyResult.NotFound.class, service.verifyLink(token, REG, null));
+  }
+
+  @Test
+  @DisplayName("C32, C4: after a resend the old link stops working and the new one works")
+  void resendReplacesTheLink() {
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    MutableClock clock = MutableClock.at(T0);
+    VerificationCodeService service = linkService(outbox, clock);
+    service.sendVerificationCode("again@example.com", REG, TTL);
+    String old = linkToken(outbox, "again@example.com");
+    clock.advance(Duration.ofSeconds(2));
+    service.sendVerificationCode("again@example.com", REG, TTL);
+    String fresh = linkToken(outbox, "again@example.com");
+
+    assertNotEquals(old, fresh);
+    assertFalse(service.verifyLink(old, REG, null) instanceof VerifyResult.Verified);
+    assertInstanceOf(VerifyResult.Verified.class, service.verifyLink(fresh, REG, null));
+  }
+
+  @Test
+  @DisplayName("C32, C3: a link expires with its code")
+  void linkExpiresWithItsCode() {
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    MutableClock clock = MutableClock.at(T0);
+    VerificationCodeService service = linkService(outbox, clock);
+    service.sendVerificationCode("late@example.com", REG, TTL);
+    String token = linkToken(outbox, "late@example.com");
+    clock.advance(TTL.plusMillis(1));
+    assertFalse(service.verifyLink(token, REG, null) instanceof VerifyResult.Verified);
+  }
+
+  @Test
+  @DisplayName("C32: wrong link tokens count against the client key, never the address; the link is stored only hashed (C14)")
+  void wrongLinksCountAgainstTheClientOnly() {
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    VerificationCodeService service = linkService(outbox, MutableClock.at(T0));
+    service.sendVerificationCode("victim@example.com", REG, TTL);
+    String token = linkToken(outbox, "victim@example.com");
+    String code = outbox.latestCode("victim@example.com").orElseThrow();
+    assertFalse(dump(store).contains(token), "a dump holds no link token");
+
+    String madeUp = (token.charAt(0) == 'A' ? "B" : "A") + token.substring(1);
+    for (int i = 0; i < 10; i++) { // more wrong links than the code has tries (5)
+      assertInstanceOf(VerifyResult.NotFound.class, service.verifyLink(madeUp, REG, "203.0.113.9"));
+    }
+    // the client's budget (3 an hour) is used up: even the right link is not looked up for it
+    assertInstanceOf(VerifyResult.NotFound.class, service.verifyLink(token, REG, "203.0.113.9"));
+    // the address lost nothing: its code and its link still work for everyone else
+    assertInstanceOf(VerifyResult.Verified.class, service.verifyLink(token, REG, "198.51.100.7"));
+    assertInstanceOf(VerifyResult.NotFound.class, service.verifyCode("victim@example.com", REG, code));
+  }
+
+  @Test
+  @DisplayName("C32, C8: a link and its code submitted at once by 50 threads each - exactly one wins")
+  void raceLinkAgainstCode() throws Exception {
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    MutableClock clock = MutableClock.at(T0);
+    VerificationCodeService service = linkService(outbox, clock);
+    for (int round = 0; round < 5; round++) {
+      String email = "race" + round + "@example.com";
+      service.sendVerificationCode(email, REG, TTL);
+      String token = linkToken(outbox, email);
+      String code = outbox.latestCode(email).orElseThrow();
+      List<VerifyResult> results = race(100, i -> i % 2 == 0
+          ? service.verifyLink(token, REG, null)
+          : service.verifyCode(email, REG, code));
+      assertEquals(1, count(results, r -> r instanceof VerifyResult.Verified), "round " + round);
+    }
   }
 
   private static <T> List<T> race(int threads, Race.Task<T> task) throws Exception {

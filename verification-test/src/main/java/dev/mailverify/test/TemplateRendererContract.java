@@ -149,6 +149,25 @@ public abstract class TemplateRendererContract {
   }
 
   @TestFactory
+  @DisplayName("C32: with a one-click link, every type and locale shows the code and the link - as text in the text part, as a link in the HTML")
+  Stream<DynamicTest> linkBesideTheCode() {
+    String token = "Xq3_7bT-9kLmNoPqRsTuVwXyZ0123456789abcdEFGH";
+    String link = "https://app.example.com/verify?token=" + token + "&type=register";
+    return everyTypeAndLocale("the link beside the code", (type, locale) -> {
+      RenderedMail withLink = render(TemplateContext.builder(type, CODE, EmailAddress.parse("ada.lovelace@example.com"))
+          .locale(locale).appName("Roamio").link(link).build());
+      assertShowsCode(withLink, CODE, type.name() + " " + locale.toLanguageTag() + " with a link");
+      assertTrue(withLink.text().contains(link), "the text part does not show the link as text");
+      String html = withLink.html();
+      if (html != null) {
+        assertTrue(html.contains("href=\"") && html.contains(token), "the HTML body has no link to the page");
+      }
+      RenderedMail without = render(context(type, locale));
+      assertFalse(without.text().contains("token="), "a mail without a link shows one");
+    });
+  }
+
+  @TestFactory
   @DisplayName("C21: every value in the HTML body is escaped - the application's name and the request's values never become markup")
   Stream<DynamicTest> htmlEscapesEveryValue() {
     Map<String, String> values = Map.of("name", IMAGE, "userName", IMAGE, "device", SCRIPT);

@@ -37,6 +37,7 @@ public final class PlainTextRenderer implements TemplateRenderer {
       String text = "您好：\n\n"
           + "您正在" + (app == null ? "" : "「" + app + "」") + purpose + "，验证码是：\n\n"
           + "    " + c.code() + "\n\n"
+          + c.link().map(l -> "也可以打开下面的链接，在页面上点击按钮完成验证：\n\n    " + l + "\n\n").orElse("")
           + "验证码 " + c.validityMinutes() + " 分钟内有效，请勿告诉任何人。\n\n"
           + "如果这不是您本人的操作，请忽略本邮件，您的账户不会有任何变化。\n";
       return new RenderedMail(subject, text, null);
@@ -46,6 +47,7 @@ public final class PlainTextRenderer implements TemplateRenderer {
     String text = "Hello,\n\n"
         + "Use this code to " + purpose + (app == null ? "" : " at " + app) + ":\n\n"
         + "    " + c.code() + "\n\n"
+        + c.link().map(l -> "Or open this link and press the button on the page:\n\n    " + l + "\n\n").orElse("")
         + "It is valid for " + c.validityMinutes() + (c.validityMinutes() == 1 ? " minute" : " minutes")
         + ". Do not share it with anyone.\n\n"
         + "If you did not ask for this code, ignore this e-mail: nothing will change.\n";

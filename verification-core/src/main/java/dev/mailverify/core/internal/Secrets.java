@@ -198,6 +198,84 @@ public final class Secrets {
     return out;
   }
 
+  /**
+   * Returns the names a link token may be stored under (C32): HMAC-SHA256 of the type and the
+   * token under every secret, current first, hex. A link is stored under the first; the others
+   * find links issued before a rotation. Keyed, so a dump of the store cannot be matched with
+   * tokens (C14), and distinct from {@link #tokenHash}, so a link token never redeems as a
+   * verification token.
+   *
+   * @param type the type the link was sent for
+   * @param token the link token
+   * @return one name per secret, 64 hex characters each
+   */
+  public List<String> linkHashes(VerificationType type, String token) {
+    List<String> out = new ArrayList<>(macs.size());
+    for (ThreadLocal<Mac> m : macs) {
+      Mac mac = m.get();
+      mac.update("link\u0000".getBytes(StandardCharsets.US_ASCII));
+      mac.update(type.name().getBytes(StandardCharsets.US_ASCII));
+      mac.update((byte) 0);
+      out.add(HexFormat.of().formatHex(mac.doFinal(token.getBytes(StandardCharsets.US_ASCII))));
+    }
+    return out;
+  }
+
+  /**
+   * Returns the code a link token stands for, under the current secret: the code and the link of
+   * one mail are one pending verification (C32), because the code is derived from the link token
+   * with the secret (HMAC-SHA256, mapped onto the alphabet without bias). Knowing the link gives
+   * the code, and nothing else does: the token has 256 random bits and the secret stays on the
+   * server. A store therefore keeps one record for both, and using either consumes it.
+   *
+   * @param token the link token
+   * @param symbols the alphabet
+   * @param length how many symbols
+   * @return the code
+   */
+  public String linkCode(String token, String symbols, int length) {
+    return linkCode(macs.get(0).get(), token, symbols, length);
+  }
+
+  /**
+   * Returns the MACs a link's code may be stored under: for every secret, the code derived with
+   * that secret and MAC'd with it, current first (a link sent before a rotation still works).
+   *
+   * @param key the address and type
+   * @param token the link token
+   * @param symbols the alphabet
+   * @param length how many symbols
+   * @return one MAC per secret
+   */
+  public List<byte[]> linkCandidates(CodeKey key, String token, String symbols, int length) {
+    List<byte[]> out = new ArrayList<>(macs.size());
+    for (ThreadLocal<Mac> m : macs) {
+      Mac mac = m.get();
+      out.add(mac(mac, key, linkCode(mac, token, symbols, length)));
+    }
+    return out;
+  }
+
+  private static String linkCode(Mac mac, String token, String symbols, int length) {
+    int n = symbols.length();
+    int limit = 256 - (256 % n);
+    char[] c = new char[length];
+    int i = 0;
+    for (int round = 0; i < length; round++) {
+      mac.update("code\u0000".getBytes(StandardCharsets.US_ASCII));
+      mac.update((byte) round);
+      byte[] pool = mac.doFinal(token.getBytes(StandardCharsets.US_ASCII));
+      for (int j = 0; j < pool.length && i < length; j++) {
+        int b = pool[j] & 0xff;
+        if (b < limit) {
+          c[i++] = symbols.charAt(b % n);
+        }
+      }
+      Arrays.fill(pool, (byte) 0);
+    }
+    return new String(c);
+  }
+
   private static byte[] mac(Mac mac, CodeKey key, String code) {
     String type = key.type().name();
     String address = key.address();

@@ -21,6 +21,7 @@ public final class TemplateContext {
   private final EmailAddress recipient;
   private final @Nullable String appName;
   private final Map<String, String> values;
+  private final @Nullable String link;
 
   /** Checks for nulls and copies the values. */
   private TemplateContext(VerificationType type,
@@ -29,7 +30,8 @@ public final class TemplateContext {
       Duration validity,
       EmailAddress recipient,
       @Nullable String appName,
-      Map<String, String> values) {
+      Map<String, String> values,
+      @Nullable String link) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(locale, "locale");
     Objects.requireNonNull(code, "code");
@@ -43,6 +45,7 @@ public final class TemplateContext {
     this.recipient = recipient;
     this.appName = appName;
     this.values = values;
+    this.link = link;
   }
 
   /**
@@ -79,6 +82,7 @@ public final class TemplateContext {
     private Duration validity = Duration.ofMinutes(10);
     private @Nullable String appName;
     private Map<String, String> values = Map.of();
+    private @Nullable String link;
 
     private Builder(VerificationType type, String code, EmailAddress recipient) {
       this.type = Objects.requireNonNull(type, "type");
@@ -136,12 +140,25 @@ public final class TemplateContext {
     }
 
     /**
+     * Sets the one-click link that goes beside the code (C32), when the type's policy has a
+     * {@link dev.mailverify.core.VerificationPolicy.Builder#linkBaseUrl link base URL}. The link
+     * carries a secret token, like the code: a renderer shows it only inside the mail.
+     *
+     * @param value the absolute link, or {@code null} for a mail with the code only
+     * @return this builder
+     */
+    public Builder link(@Nullable String value) {
+      link = value;
+      return this;
+    }
+
+    /**
      * Builds the context.
      *
      * @return the context
      */
     public TemplateContext build() {
-      return new TemplateContext(type, locale, code, validity, recipient, appName, values);
+      return new TemplateContext(type, locale, code, validity, recipient, appName, values, link);
     }
   }
 
@@ -159,7 +176,8 @@ public final class TemplateContext {
   @Override
   public String toString() {
     return "TemplateContext[type=" + type + ", locale=" + locale + ", code=[PROTECTED], validity=" + validity
-        + ", recipient=" + recipient.masked() + ", appName=" + appName + ", values=" + values.keySet() + "]";
+        + ", recipient=" + recipient.masked() + ", appName=" + appName + ", values=" + values.keySet()
+        + (link == null ? "" : ", link=[PROTECTED]") + "]";
   }
 
   /**
@@ -225,6 +243,17 @@ public final class TemplateContext {
     return values;
   }
 
+  /**
+   * Returns the one-click link to show beside the code (as a button in HTML, as text in the text
+   * part), or empty when the mail carries the code only. Using the link or the code consumes both
+   * (C32); opening the link only shows a page, so a mail scanner cannot burn it.
+   *
+   * @return the link, or empty
+   */
+  public java.util.Optional<String> link() {
+    return java.util.Optional.ofNullable(link);
+  }
+
   @Override
   public boolean equals(@org.jspecify.annotations.Nullable Object other) {
     return other instanceof TemplateContext o
@@ -234,11 +263,12 @@ public final class TemplateContext {
         && java.util.Objects.equals(validity, o.validity)
         && java.util.Objects.equals(recipient, o.recipient)
         && java.util.Objects.equals(appName, o.appName)
-        && java.util.Objects.equals(values, o.values);
+        && java.util.Objects.equals(values, o.values)
+        && java.util.Objects.equals(link, o.link);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(type, locale, code, validity, recipient, appName, values);
+    return java.util.Objects.hash(type, locale, code, validity, recipient, appName, values, link);
   }
 }
