@@ -369,12 +369,18 @@ public final class AsyncMailTransport implements MailTransport {
   }
 
   private void finish(Job job, @Nullable DeliveryReceipt receipt, @Nullable DeliveryException failure) {
-    boolean first = receipt != null ? job.result.complete(receipt) : job.result.completeExceptionally(failure);
-    if (!first) {
-      return;
+    if (!outstanding.remove(job)) {
+      return; // finished already (a worker and close() may both try)
     }
-    outstanding.remove(job);
-    if (pending.decrementAndGet() == 0 && closed) {
+    // the mail leaves the queue before anyone learns its outcome: a listener that sends again when
+    // it hears DELIVERED finds the place free
+    int left = pending.decrementAndGet();
+    if (receipt != null) {
+      job.result.complete(receipt);
+    } else {
+      job.result.completeExceptionally(Objects.requireNonNull(failure, "failure"));
+    }
+    if (left == 0 && closed) {
       lock.lock();
       try {
         drained.signalAll();
