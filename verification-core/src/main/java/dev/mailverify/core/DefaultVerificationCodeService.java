@@ -123,10 +123,10 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
             new TokenRecord(address.address(), request.type(), now, expiresAt), now);
       }
       if (limiting == null) {
-        store.issue(key, pending, now);
+        store.issue(key, pending, policy.resendGrace(), now); // zero grace: the old code dies (C4)
       } else {
         Optional<LimitingCodeStore.Refusal> refusal =
-            limiting.issue(key, pending, admission.addressPermits(key, policy), now);
+            limiting.issue(key, pending, policy.resendGrace(), admission.addressPermits(key, policy), now);
         if (refusal.isPresent()) {
           delivery.untrack(ticket);
           permits.giveBack(now);

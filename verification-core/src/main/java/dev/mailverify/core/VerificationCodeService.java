@@ -404,8 +404,8 @@ public interface VerificationCodeService {
      * Builds the service.
      *
      * @return the service
-     * @throws IllegalStateException if no transport was set, or a shared store was set without a
-     *     secret
+     * @throws IllegalStateException if no transport was set, a shared store was set without a
+     *     secret, or a policy sets a resend grace the store does not support
      */
     public VerificationCodeService build() {
       if (transport == null) {
@@ -420,6 +420,13 @@ public interface VerificationCodeService {
               + " every instance, or codes issued on one instance will not verify on another");
         }
         key = Secrets.randomSecret();
+      }
+      VerificationPolicy fallback = defaultPolicy != null ? defaultPolicy : VerificationPolicy.defaults();
+      if (!s.supportsResendGrace() && (!fallback.resendGrace().isZero()
+          || policies.values().stream().anyMatch(p -> !p.resendGrace().isZero()))) {
+        throw new IllegalStateException("a policy sets resendGrace but the store " + s.getClass().getName()
+            + " does not support it (supportsResendGrace() is false): set resendGrace to zero or use a store"
+            + " that supports it");
       }
       return new DefaultVerificationCodeService(new ServiceSettings(
           transport,

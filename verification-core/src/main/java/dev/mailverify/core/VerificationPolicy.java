@@ -30,6 +30,10 @@ public final class VerificationPolicy {
   private final Map<String, Quota> customQuotas;
   private final Duration tokenTtl;
   private final java.net.@Nullable URI linkBaseUrl;
+  private final Duration resendGrace;
+
+  /** The longest {@link Builder#resendGrace(Duration) resend grace} a policy may have. */
+  public static final Duration MAX_RESEND_GRACE = Duration.ofMinutes(10);
 
   /** The shortest TTL a code or token may have. */
   public static final Duration MIN_TTL = Duration.ofMinutes(1);
@@ -53,6 +57,7 @@ public final class VerificationPolicy {
     this.customQuotas = Map.copyOf(b.customQuotas);
     this.tokenTtl = b.tokenTtl;
     this.linkBaseUrl = b.linkBaseUrl;
+    this.resendGrace = b.resendGrace;
   }
 
   /**
@@ -150,6 +155,7 @@ public final class VerificationPolicy {
     private final Map<String, Quota> customQuotas = new LinkedHashMap<>();
     private Duration tokenTtl = Duration.ofMinutes(15);
     private java.net.@Nullable URI linkBaseUrl;
+    private Duration resendGrace = Duration.ZERO;
 
     private Builder() {}
 
@@ -165,6 +171,7 @@ public final class VerificationPolicy {
       customQuotas.putAll(p.customQuotas);
       tokenTtl = p.tokenTtl;
       linkBaseUrl = p.linkBaseUrl;
+      resendGrace = p.resendGrace;
     }
 
     /**
@@ -318,6 +325,44 @@ public final class VerificationPolicy {
     }
 
     /**
+     * Lets the previous code keep working for a short while after a resend (off by default: a
+     * resend kills the earlier code at once, C4). Mail can be slow; a user who asked again often
+     * types the first code when it finally arrives. With a grace {@code g > 0}, a send that
+     * replaces a pending code keeps that one code too, until
+     * {@code min(its own expiry, resend time + g)}, never longer:
+     *
+     * <ul>
+     *   <li>only the code immediately before the newest is kept; a third send drops the first;
+     *   <li>both codes share one try budget ({@link #maxAttempts(int)}): the tries already used on
+     *       the earlier code carry over to the new one, a wrong try counts once whatever it was
+     *       compared with, and once the budget is used up both codes are {@code Locked};
+     *   <li>a right try with either code consumes both (the verification is done), and a link
+     *       (C32) counts as its code;
+     *   <li>a code that is expired or locked when the resend happens is not kept: the new code
+     *       then starts with the full budget, as without grace;
+     *   <li>a failed delivery of the new mail, or anything else that invalidates the pending code,
+     *       removes both.
+     * </ul>
+     *
+     * <p>The store must support it ({@link dev.mailverify.core.spi.CodeStore#supportsResendGrace()});
+     * the built-in stores do. A service whose store does not refuses to build with a policy that
+     * sets a grace.
+     *
+     * @param value zero (off, the default) or 1 second-10 minutes ({@link #MAX_RESEND_GRACE});
+     *     not null
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code resendGrace} when outside that range
+     */
+    public Builder resendGrace(Duration value) {
+      Objects.requireNonNull(value, "resendGrace");
+      if (!value.isZero() && (value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(MAX_RESEND_GRACE) > 0)) {
+        throw new IllegalArgumentException("resendGrace must be zero (off) or 1s-10m (PT10M), was " + value);
+      }
+      resendGrace = value;
+      return this;
+    }
+
+    /**
      * Builds the policy. The setters have checked every value; no combination of them is refused.
      *
      * @return the policy
@@ -427,6 +472,16 @@ public final class VerificationPolicy {
     return java.util.Optional.ofNullable(linkBaseUrl);
   }
 
+  /**
+   * Returns how long the previous code keeps working after a resend, zero (off, the default; C4)
+   * or 1 second-10 minutes; see {@link Builder#resendGrace(Duration)}.
+   *
+   * @return the resend grace; {@link Duration#ZERO} when off
+   */
+  public Duration resendGrace() {
+    return resendGrace;
+  }
+
   @Override
   public boolean equals(@org.jspecify.annotations.Nullable Object other) {
     return other instanceof VerificationPolicy o
@@ -440,11 +495,12 @@ public final class VerificationPolicy {
         && java.util.Objects.equals(perClientQuota, o.perClientQuota)
         && java.util.Objects.equals(customQuotas, o.customQuotas)
         && java.util.Objects.equals(tokenTtl, o.tokenTtl)
-        && java.util.Objects.equals(linkBaseUrl, o.linkBaseUrl);
+        && java.util.Objects.equals(linkBaseUrl, o.linkBaseUrl)
+        && resendGrace.equals(o.resendGrace);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(codeLength, alphabet, defaultTtl, maxAttempts, failedAttemptsQuota, cooldown, perAddressQuota, perClientQuota, customQuotas, tokenTtl, linkBaseUrl);
+    return java.util.Objects.hash(codeLength, alphabet, defaultTtl, maxAttempts, failedAttemptsQuota, cooldown, perAddressQuota, perClientQuota, customQuotas, tokenTtl, linkBaseUrl, resendGrace);
   }
 }

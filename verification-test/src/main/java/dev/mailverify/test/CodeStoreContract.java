@@ -688,6 +688,353 @@ public abstract class CodeStoreContract {
     }
   }
 
+  // --- Resend grace: the previous code keeps working for a short while (issue 21) -------------
+
+  /** The grace the tests use: 2 minutes, the documented example. */
+  private static final Duration GRACE = Duration.ofMinutes(2);
+
+  /** One way of issuing a code with a grace: the plain issue, or a LimitingCodeStore's with permits. */
+  @FunctionalInterface
+  private interface GraceIssue {
+    void issue(CodeKey key, PendingCode code, Duration grace, Instant now);
+  }
+
+  /**
+   * Runs a grace scenario with every issue operation the store offers: the plain one and, for a
+   * {@link LimitingCodeStore} that shares its buckets, the one that takes permits (one generous
+   * permit, so it is the real combined path). Each run gets its own address prefix.
+   */
+  private void forEachIssue(GraceScenario scenario) throws Exception {
+    assumeTrue(store.supportsResendGrace(), "the store does not support a resend grace");
+    scenario.run("plain-", store::issue);
+    if (store instanceof LimitingCodeStore l && l.sharesBucketsWith(sharedLimiter(store))) {
+      scenario.run("limited-", (key, code, grace, now) -> {
+        List<LimitingCodeStore.Permit> permits =
+            List.of(permit("address:register:" + key.address(), 1000, Duration.ofHours(1)));
+        assertEquals(Optional.empty(), l.issue(key, code, grace, permits, now), "a generous permit refused");
+      });
+    }
+  }
+
+  @FunctionalInterface
+  private interface GraceScenario {
+    void run(String prefix, GraceIssue issue) throws Exception;
+  }
+
+  private static PendingCode pending(String code, Instant at, Duration ttl, int maxAttempts) {
+    return new PendingCode(mac(code), at.plus(ttl), maxAttempts, 0);
+  }
+
+  @Test
+  @DisplayName("C4: with a zero grace a resend kills the old code at once")
+  void c4ZeroGraceKillsTheOldCode() throws Exception {
+    forEachIssue((p, issue) -> {
+      CodeKey k = key(p + "zero@example.com");
+      issue.issue(k, pending("111111", T0, TTL, 5), Duration.ZERO, T0);
+      issue.issue(k, pending("222222", T0.plusSeconds(30), TTL, 5), Duration.ZERO, T0.plusSeconds(30));
+      AttemptResult old = attempt(k, "111111", T0.plusSeconds(31));
+      assertEquals(AttemptResult.mismatched(4), old, "C4: the old code is dead and the try counts on the new one");
+      assertEquals(Outcome.MATCHED, attempt(k, "222222", T0.plusSeconds(32)).outcome());
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace: the old code works until resend + grace (exclusive), and its match consumes the new code too")
+  void graceOldCodeWorksWithinTheWindow() throws Exception {
+    forEachIssue((p, issue) -> {
+      Instant resend = T0.plusSeconds(30);
+      CodeKey k = key(p + "window@example.com");
+      issue.issue(k, pending("111111", T0, TTL, 5), GRACE, T0);
+      issue.issue(k, pending("222222", resend, TTL, 5), GRACE, resend);
+      assertEquals(Outcome.MATCHED, attempt(k, "111111", resend.plus(GRACE).minusMillis(1)).outcome());
+      assertEquals(Outcome.NOT_FOUND, attempt(k, "222222", resend.plus(GRACE)).outcome(),
+          "a match with the old code consumes the new one");
+      assertEquals(Outcome.NOT_FOUND, attempt(k, "111111", resend.plus(GRACE)).outcome());
+
+      CodeKey late = key(p + "late@example.com");
+      issue.issue(late, pending("111111", T0, TTL, 5), GRACE, T0);
+      issue.issue(late, pending("222222", resend, TTL, 5), GRACE, resend);
+      assertEquals(AttemptResult.mismatched(4), attempt(late, "111111", resend.plus(GRACE)),
+          "after the window the old code is wrong, and the try counts");
+      assertEquals(Outcome.MATCHED, attempt(late, "222222", resend.plus(GRACE)).outcome());
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace, C3: the old code never works beyond its own expiry, whatever the grace")
+  void graceNeverBeyondTheOldCodesExpiry() throws Exception {
+    forEachIssue((p, issue) -> {
+      Instant resend = T0.plus(TTL).minusSeconds(60); // one minute of the old code's life left, grace 2
+      CodeKey k = key(p + "expiry@example.com");
+      issue.issue(k, pending("111111", T0, TTL, 5), GRACE, T0);
+      issue.issue(k, pending("222222", resend, TTL, 5), GRACE, resend);
+      assertEquals(AttemptResult.mismatched(4), attempt(k, "111111", T0.plus(TTL)), "dead at its own expiry");
+      assertEquals(Outcome.MATCHED, attempt(k, "222222", T0.plus(TTL)).outcome());
+
+      CodeKey justBefore = key(p + "before@example.com");
+      issue.issue(justBefore, pending("111111", T0, TTL, 5), GRACE, T0);
+      issue.issue(justBefore, pending("222222", resend, TTL, 5), GRACE, resend);
+      assertEquals(Outcome.MATCHED, attempt(justBefore, "111111", T0.plus(TTL).minusMillis(1)).outcome());
+
+      CodeKey expired = key(p + "expired@example.com"); // expired before the resend: not kept at all
+      issue.issue(expired, pending("111111", T0, TTL, 5), GRACE, T0);
+      Instant after = T0.plus(TTL).plusSeconds(1);
+      issue.issue(expired, pending("222222", after, TTL, 5), GRACE, after);
+      assertEquals(AttemptResult.mismatched(4), attempt(expired, "111111", after));
+      assertEquals(Outcome.MATCHED, attempt(expired, "222222", after).outcome());
+
+      CodeKey newExpired = key(p + "newexpired@example.com"); // the new code's expiry ends both
+      issue.issue(newExpired, pending("111111", T0, TTL, 5), GRACE, T0);
+      issue.issue(newExpired, pending("222222", T0.plusSeconds(1), Duration.ofMinutes(1), 5), GRACE,
+          T0.plusSeconds(1));
+      assertEquals(Outcome.EXPIRED, attempt(newExpired, "111111", T0.plusSeconds(61)).outcome());
+      assertEquals(Outcome.EXPIRED, attempt(newExpired, "222222", T0.plusSeconds(61)).outcome());
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace, C6: both codes share one try budget - tries on the old code carry over, the lock covers both")
+  void graceTriesAreSharedAndTheLockCoversBoth() throws Exception {
+    forEachIssue((p, issue) -> {
+      Instant resend = T0.plusSeconds(30);
+      CodeKey k = key(p + "shared@example.com");
+      issue.issue(k, pending("111111", T0, TTL, 5), GRACE, T0);
+      assertEquals(AttemptResult.mismatched(4), attempt(k, "000001", T0.plusSeconds(1)));
+      assertEquals(AttemptResult.mismatched(3), attempt(k, "000002", T0.plusSeconds(2)));
+      issue.issue(k, pending("222222", resend, TTL, 5), GRACE, resend);
+      assertEquals(AttemptResult.mismatched(2), attempt(k, "000003", resend), "the old code's tries carry over");
+      assertEquals(AttemptResult.mismatched(1), attempt(k, "000004", resend));
+      assertEquals(AttemptResult.mismatched(0), attempt(k, "000005", resend));
+      assertEquals(Outcome.LOCKED, attempt(k, "111111", resend).outcome(), "locked: the old code too");
+      assertEquals(Outcome.LOCKED, attempt(k, "222222", resend).outcome(), "locked: the new code too");
+
+      CodeKey twoSecrets = key(p + "once@example.com"); // a try compared with both codes counts once
+      issue.issue(twoSecrets, pending("111111", T0, TTL, 5), GRACE, T0);
+      issue.issue(twoSecrets, pending("222222", resend, TTL, 5), GRACE, resend);
+      assertEquals(AttemptResult.mismatched(4), store.attempt(twoSecrets, List.of(mac("x1"), mac("x2")), resend));
+      assertEquals(AttemptResult.mismatched(3), attempt(twoSecrets, "000000", resend));
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace, C6: a locked old code is not kept - the new code starts with a full budget")
+  void graceLockedOldCodeIsNotKept() throws Exception {
+    forEachIssue((p, issue) -> {
+      Instant resend = T0.plusSeconds(30);
+      CodeKey k = key(p + "locked@example.com");
+      issue.issue(k, pending("111111", T0, TTL, 5), GRACE, T0);
+      for (int i = 0; i < 5; i++) {
+        attempt(k, "00000" + i, T0.plusSeconds(1));
+      }
+      assertEquals(Outcome.LOCKED, attempt(k, "111111", T0.plusSeconds(2)).outcome());
+      issue.issue(k, pending("222222", resend, TTL, 5), GRACE, resend);
+      assertEquals(AttemptResult.mismatched(4), attempt(k, "111111", resend), "the locked code stays dead");
+      assertEquals(Outcome.MATCHED, attempt(k, "222222", resend).outcome());
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace: a match with the new code consumes the old one")
+  void graceNewCodeConsumesTheOld() throws Exception {
+    forEachIssue((p, issue) -> {
+      Instant resend = T0.plusSeconds(30);
+      CodeKey k = key(p + "newfirst@example.com");
+      issue.issue(k, pending("111111", T0, TTL, 5), GRACE, T0);
+      issue.issue(k, pending("222222", resend, TTL, 5), GRACE, resend);
+      assertEquals(Outcome.MATCHED, attempt(k, "222222", resend.plusSeconds(1)).outcome());
+      assertEquals(Outcome.NOT_FOUND, attempt(k, "111111", resend.plusSeconds(2)).outcome());
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace: only the code just before the newest is kept - a third send drops the first")
+  void graceThirdSendDropsTheFirst() throws Exception {
+    forEachIssue((p, issue) -> {
+      CodeKey k = key(p + "third@example.com");
+      issue.issue(k, pending("111111", T0, TTL, 5), GRACE, T0);
+      issue.issue(k, pending("222222", T0.plusSeconds(10), TTL, 5), GRACE, T0.plusSeconds(10));
+      issue.issue(k, pending("333333", T0.plusSeconds(20), TTL, 5), GRACE, T0.plusSeconds(20));
+      assertEquals(AttemptResult.mismatched(4), attempt(k, "111111", T0.plusSeconds(21)), "the first is dropped");
+      assertEquals(Outcome.MATCHED, attempt(k, "222222", T0.plusSeconds(22)).outcome(), "the second is kept");
+      assertEquals(Outcome.NOT_FOUND, attempt(k, "333333", T0.plusSeconds(23)).outcome());
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace, C25: invalidate removes both codes")
+  void graceInvalidateRemovesBoth() throws Exception {
+    forEachIssue((p, issue) -> {
+      CodeKey k = key(p + "invalidate@example.com");
+      issue.issue(k, pending("111111", T0, TTL, 5), GRACE, T0);
+      issue.issue(k, pending("222222", T0.plusSeconds(30), TTL, 5), GRACE, T0.plusSeconds(30));
+      assertTrue(store.invalidate(k));
+      assertEquals(Outcome.NOT_FOUND, attempt(k, "111111", T0.plusSeconds(31)).outcome());
+      assertEquals(Outcome.NOT_FOUND, attempt(k, "222222", T0.plusSeconds(31)).outcome());
+      assertFalse(store.invalidate(k));
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace, C14: a dump holds neither code in clear")
+  void graceDumpHoldsNoCode() throws Exception {
+    forEachIssue((p, issue) -> {
+      CodeKey k = key(p + "dump@example.com");
+      issue.issue(k, pending("493817", T0, TTL, 5), GRACE, T0);
+      issue.issue(k, pending("561203", T0.plusSeconds(30), TTL, 5), GRACE, T0.plusSeconds(30));
+      String dump = dump(store);
+      assertFalse(dump.contains("493817") || dump.contains("561203"), "C14: the dump holds a code");
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace, C8: the old and the new code submitted at once by 100 threads - exactly one wins")
+  void graceRaceOldAndNewCode() throws Exception {
+    forEachIssue((p, issue) -> {
+      for (int round = 0; round < 10; round++) {
+        CodeKey k = key(p + "race" + round + "@example.com");
+        issue.issue(k, pending("111111", T0, TTL, 5), GRACE, T0);
+        issue.issue(k, pending("222222", T0.plusSeconds(30), TTL, 5), GRACE, T0.plusSeconds(30));
+        List<AttemptResult> results = race(THREADS, i -> attempt(k, i % 2 == 0 ? "111111" : "222222",
+            T0.plusSeconds(31)));
+        assertEquals(1, count(results, r -> r.outcome() == Outcome.MATCHED), "round " + round);
+        assertEquals(0, count(results, r -> r.outcome() == Outcome.MISMATCHED), "both codes are right: round " + round);
+      }
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace, C6, C8: 100 wrong tries at once on both codes - exactly the shared budget's tries left are counted")
+  void graceRaceWrongTriesShareTheBudget() throws Exception {
+    forEachIssue((p, issue) -> {
+      CodeKey k = key(p + "racewrong@example.com");
+      issue.issue(k, pending("111111", T0, TTL, 5), GRACE, T0);
+      attempt(k, "000001", T0);
+      attempt(k, "000002", T0);
+      issue.issue(k, pending("222222", T0.plusSeconds(30), TTL, 5), GRACE, T0.plusSeconds(30));
+      List<AttemptResult> results = race(THREADS, i -> attempt(k, String.format("%06d", 300000 + i),
+          T0.plusSeconds(31)));
+      assertEquals(3, count(results, r -> r.outcome() == Outcome.MISMATCHED));
+      assertEquals(THREADS - 3, count(results, r -> r.outcome() == Outcome.LOCKED));
+      assertEquals(Outcome.LOCKED, attempt(k, "111111", T0.plusSeconds(32)).outcome());
+      assertEquals(Outcome.LOCKED, attempt(k, "222222", T0.plusSeconds(32)).outcome());
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace, C8: a grace resend racing 99 threads with the old code - exactly one match, before or after it")
+  void graceRaceResendAgainstOldCode() throws Exception {
+    forEachIssue((p, issue) -> {
+      for (int round = 0; round < 10; round++) {
+        CodeKey k = key(p + "raceresend" + round + "@example.com");
+        issue.issue(k, pending("111111", T0, TTL, 200), GRACE, T0);
+        int changer = round;
+        List<Optional<AttemptResult>> results = race(THREADS, i -> {
+          if (i == changer) {
+            issue.issue(k, pending("222222", T0.plusSeconds(30), TTL, 200), GRACE, T0.plusSeconds(30));
+            return Optional.empty();
+          }
+          return Optional.of(attempt(k, "111111", T0.plusSeconds(31)));
+        });
+        // before the resend, a match consumes the old code (the resend then keeps nothing);
+        // after it, the old code still matches within the grace: exactly one match either way
+        assertEquals(1, count(results, r -> r.isPresent() && r.get().outcome() == Outcome.MATCHED), "round " + round);
+      }
+    });
+  }
+
+  @Test
+  @DisplayName("C4 grace, C7: a limited attempt with the old code in its window matches and takes no permit")
+  void graceLimitedAttemptMatchesTheOldCode() {
+    LimitingCodeStore s = limiting();
+    assumeTrue(store.supportsResendGrace(), "the store does not support a resend grace");
+    CodeKey k = key("gracebudget@example.com");
+    LimitingCodeStore.Permit budget = permit("failures:register:gracebudget@example.com", 2, Duration.ofHours(1));
+    s.issue(k, pending("111111", T0, TTL, 5), GRACE, List.of(), T0);
+    s.issue(k, pending("222222", T0.plusSeconds(30), TTL, 5), GRACE, List.of(), T0.plusSeconds(30));
+    assertEquals(Optional.of(AttemptResult.mismatched(4)), s.attempt(k, List.of(mac("000000")), budget,
+        T0.plusSeconds(31)));
+    TokenRecord record = new TokenRecord("gracebudget@example.com", REG, T0, T0.plus(TTL));
+    assertEquals(Optional.of(Outcome.MATCHED), s.attemptAndStoreToken(k, List.of(mac("111111")), budget,
+        "hash-grace", record, T0.plusSeconds(32)).map(AttemptResult::outcome));
+    assertEquals(Optional.of(record), store.takeToken("hash-grace", null, T0.plusSeconds(33)));
+    assertEquals(Optional.of(Outcome.NOT_FOUND), s.attempt(k, List.of(mac("222222")), budget, T0.plusSeconds(34))
+        .map(AttemptResult::outcome));
+    // one permit of two was taken (the wrong try): one more wrong try fits
+    assertEquals(Optional.of(Outcome.NOT_FOUND), s.attempt(k, List.of(mac("000000")), budget, T0.plusSeconds(35))
+        .map(AttemptResult::outcome));
+  }
+
+  /** A service over this store with a link beside each code and a 2-minute resend grace. */
+  private VerificationCodeService graceService(InMemoryOutbox outbox, MutableClock clock) {
+    return VerificationCodeService.builder()
+        .transport(outbox)
+        .store(store)
+        .clock(clock)
+        .secret(LINK_SECRET)
+        .perAddressTotalQuota(Quota.perHour(1000))
+        .defaultPolicy(VerificationPolicy.builder()
+            .linkBaseUrl(URI.create("https://app.example.com/verify"))
+            .cooldown(Duration.ofSeconds(1))
+            .resendGrace(GRACE)
+            .perAddressQuota(Quota.perHour(1000))
+            .failedAttemptsQuota(Quota.perHour(1000))
+            .build())
+        .build();
+  }
+
+  @Test
+  @DisplayName("C4 grace, C32: through a service - the first mail's code works within the grace and consumes the second")
+  void graceServiceOldCodeWorksWithinTheWindow() {
+    assumeTrue(store.supportsResendGrace(), "the store does not support a resend grace");
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    MutableClock clock = MutableClock.at(T0);
+    VerificationCodeService service = graceService(outbox, clock);
+    service.sendVerificationCode("slow@example.com", REG, TTL);
+    String first = outbox.latestCode("slow@example.com").orElseThrow();
+    clock.advance(Duration.ofSeconds(70));
+    assertInstanceOf(SendResult.Sent.class, service.sendVerificationCode("slow@example.com", REG, TTL));
+    String second = outbox.latestCode("slow@example.com").orElseThrow();
+    clock.advance(GRACE.minusMillis(1));
+    assertInstanceOf(VerifyResult.Verified.class, service.verifyCode("slow@example.com", REG, first));
+    assertInstanceOf(VerifyResult.NotFound.class, service.verifyCode("slow@example.com", REG, second));
+
+    service.sendVerificationCode("late@example.com", REG, TTL);
+    String early = outbox.latestCode("late@example.com").orElseThrow();
+    clock.advance(Duration.ofSeconds(70));
+    service.sendVerificationCode("late@example.com", REG, TTL);
+    String later = outbox.latestCode("late@example.com").orElseThrow();
+    clock.advance(GRACE);
+    assertEquals(new VerifyResult.Invalid(4), service.verifyCode("late@example.com", REG, early));
+    assertInstanceOf(VerifyResult.Verified.class, service.verifyCode("late@example.com", REG, later));
+  }
+
+  @Test
+  @DisplayName("C4 grace, C32: through a service - the first mail's link works within the grace, and not after it")
+  void graceServiceOldLinkFollowsTheSameRule() {
+    assumeTrue(store.supportsResendGrace(), "the store does not support a resend grace");
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    MutableClock clock = MutableClock.at(T0);
+    VerificationCodeService service = graceService(outbox, clock);
+    service.sendVerificationCode("link1@example.com", REG, TTL);
+    String firstLink = linkToken(outbox, "link1@example.com");
+    clock.advance(Duration.ofSeconds(5));
+    service.sendVerificationCode("link1@example.com", REG, TTL);
+    String secondLink = linkToken(outbox, "link1@example.com");
+    String secondCode = outbox.latestCode("link1@example.com").orElseThrow();
+    assertInstanceOf(VerifyResult.Verified.class, service.verifyLink(firstLink, REG, null));
+    assertInstanceOf(VerifyResult.NotFound.class, service.verifyCode("link1@example.com", REG, secondCode));
+    assertFalse(service.verifyLink(secondLink, REG, null) instanceof VerifyResult.Verified);
+
+    service.sendVerificationCode("link2@example.com", REG, TTL);
+    String oldLink = linkToken(outbox, "link2@example.com");
+    clock.advance(Duration.ofSeconds(5));
+    service.sendVerificationCode("link2@example.com", REG, TTL);
+    String newLink = linkToken(outbox, "link2@example.com");
+    clock.advance(GRACE);
+    assertFalse(service.verifyLink(oldLink, REG, null) instanceof VerifyResult.Verified, "after the grace");
+    assertInstanceOf(VerifyResult.Verified.class, service.verifyLink(newLink, REG, null));
+  }
+
   private static <T> List<T> race(int threads, Race.Task<T> task) throws Exception {
     return Race.run(threads, task);
   }

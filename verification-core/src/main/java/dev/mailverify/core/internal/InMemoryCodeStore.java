@@ -30,6 +30,12 @@ import org.jspecify.annotations.Nullable;
  * marked dead, so an attempt that looked it up a moment earlier finds nothing (C4): an attempt that
  * starts after {@code issue} or {@code invalidate} has returned can never match the old code.
  *
+ * <p>With a resend grace ({@link #issue(CodeKey, PendingCode, Duration, Instant)}), the new holder
+ * also keeps the replaced code's MAC and the end of its grace, and starts with its tries: one
+ * holder, one counter and one lock for both codes, so a match on either consumes both. The replaced
+ * holder points to its successor, so an attempt that looked it up a moment earlier is made on the
+ * new holder.
+ *
  * <p>Correctness never depends on eviction: expiry is checked against the {@code now} the service
  * passes. Each entry may be reclaimed once {@code expiresAt - now} has passed on Caffeine's ticker,
  * so a service on a test clock and a store on the system ticker agree.
@@ -54,13 +60,26 @@ public final class InMemoryCodeStore implements CodeStore {
   private static final class Pending implements Deadline {
     final PendingCode code;
     final long deadlineNanos;
+    /** The MAC of the code this one replaced, kept for a resend grace; null when none. */
+    final byte @Nullable [] previousMac;
+    /** Until when (exclusive) {@link #previousMac} matches; null when none. */
+    final @Nullable Instant previousUntil;
     int attempts;
     volatile boolean dead;
+    /** The holder that replaced this one with a resend grace, set (under the monitor) before {@code dead}. */
+    @Nullable Pending successor;
 
     Pending(PendingCode code, long deadlineNanos) {
+      this(code, deadlineNanos, null, null, code.attempts());
+    }
+
+    Pending(PendingCode code, long deadlineNanos, byte @Nullable [] previousMac, @Nullable Instant previousUntil,
+        int attempts) {
       this.code = code;
       this.deadlineNanos = deadlineNanos;
-      this.attempts = code.attempts();
+      this.previousMac = previousMac;
+      this.previousUntil = previousUntil;
+      this.attempts = attempts;
     }
 
     @Override
@@ -120,6 +139,62 @@ public final class InMemoryCodeStore implements CodeStore {
   }
 
   @Override
+  public boolean supportsResendGrace() {
+    return true;
+  }
+
+  /**
+   * Replaces the pending code, keeping it for the grace (see the SPI). The replaced holder is
+   * read, swapped out of the map and marked dead under its own monitor, so a concurrent attempt on
+   * it is either counted before the swap (and its try carried over) or follows the holder's
+   * successor: no try is lost and none is counted twice.
+   */
+  @Override
+  public void issue(CodeKey key, PendingCode code, Duration resendGrace, Instant now) {
+    Objects.requireNonNull(resendGrace, "resendGrace");
+    if (resendGrace.isNegative()) {
+      throw new IllegalArgumentException("resendGrace must not be negative, was " + resendGrace);
+    }
+    if (resendGrace.isZero()) {
+      issue(key, code, now);
+      return;
+    }
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(code, "code");
+    Objects.requireNonNull(now, "now");
+    long deadline = deadline(code.expiresAt(), now);
+    while (true) {
+      Pending old = codes.asMap().get(key);
+      if (old == null) {
+        if (codes.asMap().putIfAbsent(key, new Pending(code, deadline)) == null) {
+          return;
+        }
+        continue;
+      }
+      synchronized (old) {
+        if (old.dead) {
+          continue; // consumed or replaced a moment ago: look again
+        }
+        PendingCode was = old.code;
+        boolean keep = !was.isExpired(now) && old.attempts < was.maxAttempts() && old.attempts < code.maxAttempts();
+        Pending fresh;
+        if (keep) {
+          Instant graceEnd = now.plus(resendGrace);
+          Instant until = graceEnd.isBefore(was.expiresAt()) ? graceEnd : was.expiresAt();
+          fresh = new Pending(code, deadline, was.mac(), until, old.attempts);
+        } else {
+          fresh = new Pending(code, deadline);
+        }
+        if (codes.asMap().replace(key, old, fresh)) {
+          old.successor = fresh; // an attempt that holds the old holder goes on with this one
+          old.dead = true;
+          return;
+        }
+      }
+    }
+  }
+
+  @Override
   public void issue(CodeKey key, PendingCode code, Instant now) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(code, "code");
@@ -136,30 +211,42 @@ public final class InMemoryCodeStore implements CodeStore {
     Objects.requireNonNull(candidates, "candidates");
     Objects.requireNonNull(now, "now");
     Pending pending = codePolicy.getIfPresentQuietly(key); // no eviction bookkeeping per try
-    if (pending == null) {
-      PendingCode.macMatchesAny(null, candidates); // same work as a wrong code (C15)
-      return AttemptResult.notFound();
-    }
-    synchronized (pending) {
-      if (pending.dead) {
-        PendingCode.macMatchesAny(null, candidates);
+    while (true) {
+      if (pending == null) {
+        PendingCode.macMatchesAny(null, null, false, candidates); // same work as a wrong code (C15)
         return AttemptResult.notFound();
       }
-      PendingCode code = pending.code;
-      if (code.isExpired(now)) {
-        return AttemptResult.expired();
+      Pending next;
+      synchronized (pending) {
+        if (!pending.dead) {
+          return attemptOn(key, pending, candidates, now);
+        }
+        next = pending.successor; // replaced with a resend grace: the try goes to the new record
       }
-      if (pending.attempts >= code.maxAttempts()) {
-        return AttemptResult.locked();
-      }
-      pending.attempts++;
-      if (code.matchesAny(candidates)) {
-        pending.dead = true; // consumed: no other attempt on this holder can match (C4, C8)
-        codes.asMap().remove(key, pending);
-        return AttemptResult.matched();
-      }
-      return AttemptResult.mismatched(code.maxAttempts() - pending.attempts);
+      pending = next;
     }
+  }
+
+  /** Counts, compares and maybe consumes; called under the holder's monitor. */
+  private AttemptResult attemptOn(CodeKey key, Pending pending, List<byte[]> candidates, Instant now) {
+    PendingCode code = pending.code;
+    if (code.isExpired(now)) {
+      return AttemptResult.expired();
+    }
+    if (pending.attempts >= code.maxAttempts()) {
+      return AttemptResult.locked(); // the budget both codes share is used up
+    }
+    pending.attempts++; // once, whichever code the try is compared with
+    Instant until = pending.previousUntil;
+    boolean previousValid = until != null && now.isBefore(until);
+    boolean current = code.matchesAny(candidates); // no copy: a wrong try allocates nothing
+    boolean previous = PendingCode.macMatchesAny(pending.previousMac, candidates); // compared even when none (C15)
+    if (current | (previous & previousValid)) {
+      pending.dead = true; // consumed, both codes: no other attempt on this holder can match (C4, C8)
+      codes.asMap().remove(key, pending);
+      return AttemptResult.matched();
+    }
+    return AttemptResult.mismatched(code.maxAttempts() - pending.attempts);
   }
 
   @Override

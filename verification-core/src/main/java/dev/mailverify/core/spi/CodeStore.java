@@ -2,8 +2,10 @@ package dev.mailverify.core.spi;
 
 import dev.mailverify.core.internal.InMemoryCodeStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -51,6 +53,73 @@ public interface CodeStore {
    *     should expire it after that duration rather than at the absolute instant)
    */
   void issue(CodeKey key, PendingCode code, Instant now);
+
+  /**
+   * Stores a new pending code for the key and, with a resend grace, keeps the code it replaces
+   * working for a short while (the policy's {@code resendGrace}; off, zero, by default). All in
+   * one atomic operation:
+   *
+   * <ul>
+   *   <li>{@code resendGrace} zero: exactly {@link #issue(CodeKey, PendingCode, Instant)} (C4);
+   *   <li>otherwise, if a code is pending that is neither expired at {@code now} nor locked, and
+   *       whose tries so far are fewer than {@code code.maxAttempts()}: the new record keeps that
+   *       code's MAC as its <em>previous</em> MAC, valid until
+   *       {@code min(its expiresAt, now + resendGrace)}, and starts with that code's tries (the two
+   *       codes share one try budget). Only the code immediately before is kept: the previous MAC
+   *       of the replaced record, if any, is dropped;
+   *   <li>otherwise (nothing pending, or expired or locked): as without grace.
+   * </ul>
+   *
+   * <p>{@link #attempt(CodeKey, List, Instant)} then counts a try once, whichever code it is
+   * compared with; a candidate matching the previous MAC before its end (exclusive) is a match
+   * like one matching the new code, and a match, a lock or {@link #invalidate(CodeKey)} is about
+   * the record as a whole: both codes. The new code's expiry and tries decide EXPIRED and LOCKED.
+   *
+   * <p>The default supports only a zero grace and throws otherwise; a store that implements the
+   * grace overrides this method and {@link #supportsResendGrace()}.
+   *
+   * @param key the address and type
+   * @param code the new code, with no tries counted
+   * @param resendGrace how long the replaced code keeps working, zero for none; not negative
+   * @param now the current time (the resend time)
+   * @throws UnsupportedOperationException if the grace is not zero and this store does not
+   *     support it
+   */
+  default void issue(CodeKey key, PendingCode code, Duration resendGrace, Instant now) {
+    if (checkResendGrace(resendGrace, this)) {
+      issue(key, code, now);
+    }
+  }
+
+  /**
+   * Tells whether this store implements the resend grace of
+   * {@link #issue(CodeKey, PendingCode, Duration, Instant)}. A service refuses to build with a
+   * policy that sets a grace on a store that answers {@code false}. The default answers
+   * {@code false}; the built-in stores (in memory, Redis, JDBC) answer {@code true}.
+   *
+   * @return {@code true} if a non-zero resend grace works on this store
+   */
+  default boolean supportsResendGrace() {
+    return false;
+  }
+
+  /**
+   * Checks a resend grace for a store that does not implement it.
+   *
+   * @return {@code true} if the grace is zero (the plain issue applies)
+   * @throws UnsupportedOperationException naming the store when it is not zero
+   */
+  private static boolean checkResendGrace(Duration resendGrace, CodeStore store) {
+    Objects.requireNonNull(resendGrace, "resendGrace");
+    if (resendGrace.isNegative()) {
+      throw new IllegalArgumentException("resendGrace must not be negative, was " + resendGrace);
+    }
+    if (!resendGrace.isZero()) {
+      throw new UnsupportedOperationException(store.getClass().getName() + " does not support a resend grace"
+          + " (supportsResendGrace() is false): set resendGrace to zero or use a store that supports it");
+    }
+    return true;
+  }
 
   /**
    * Makes one verification attempt, atomically: if a code is pending, not expired and not

@@ -55,6 +55,32 @@ public interface LimitingCodeStore extends CodeStore {
   Optional<Refusal> issue(CodeKey key, PendingCode code, List<Permit> permits, Instant now);
 
   /**
+   * Takes the permits and stores the code as {@link #issue(CodeKey, PendingCode, List, Instant)}
+   * does, keeping the replaced code for a resend grace exactly as
+   * {@link CodeStore#issue(CodeKey, PendingCode, Duration, Instant)} does; one atomic operation.
+   * The default supports only a zero grace and throws otherwise.
+   *
+   * @param key the address and type
+   * @param code the new code
+   * @param resendGrace how long the replaced code keeps working, zero for none; not negative
+   * @param permits the permits to take, in the order a refusal is reported; may be empty
+   * @param now the current time
+   * @return empty if the code was stored, otherwise the first permit that was refused
+   * @throws UnsupportedOperationException if the grace is not zero and this store does not
+   *     support it
+   * @throws dev.mailverify.core.StoreUnavailableException if the store cannot be reached in time
+   */
+  default Optional<Refusal> issue(CodeKey key, PendingCode code, Duration resendGrace, List<Permit> permits,
+      Instant now) {
+    Objects.requireNonNull(resendGrace, "resendGrace");
+    if (!resendGrace.isZero()) {
+      throw new UnsupportedOperationException(getClass().getName() + " does not support a resend grace with"
+          + " permits: set resendGrace to zero or use a store that supports it");
+    }
+    return issue(key, code, permits, now);
+  }
+
+  /**
    * Makes one verification attempt within a failed-tries budget, atomically: if the budget's bucket
    * is full, nothing is compared or counted and empty is returned; otherwise the attempt is made
    * exactly as {@link #attempt(CodeKey, List, Instant)} makes it, and a

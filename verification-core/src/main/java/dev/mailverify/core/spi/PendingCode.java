@@ -97,6 +97,26 @@ public record PendingCode(byte[] mac, Instant expiresAt, int maxAttempts, int at
   }
 
   /**
+   * Compares a stored record's MAC and, during a resend grace, the MAC of the code it replaced
+   * with the MACs of a typed code, in constant time: both MACs are always compared as
+   * {@link #macMatchesAny(byte[], List)} compares one (the previous one with 32 zero bytes when
+   * there is none), so timing tells neither which code matched nor whether a previous code is kept.
+   *
+   * @param storedMac the record's MAC, or {@code null} when no code is pending
+   * @param previousMac the replaced code's MAC kept for a resend grace, or {@code null}
+   * @param previousValid whether the grace is still running ({@code now} before its end)
+   * @param candidates the MACs of the typed code, one per active secret; not null
+   * @return {@code true} if a candidate equals {@code storedMac}, or equals {@code previousMac}
+   *     while {@code previousValid}
+   */
+  public static boolean macMatchesAny(byte @Nullable [] storedMac, byte @Nullable [] previousMac,
+      boolean previousValid, List<byte[]> candidates) {
+    boolean current = macMatchesAny(storedMac, candidates);
+    boolean previous = macMatchesAny(previousMac, candidates);
+    return current | (previous & previousValid & storedMac != null);
+  }
+
+  /**
    * Returns this code with one more attempt counted.
    *
    * @return a new record
