@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Keys.</b> Everything of an address is one hash, {@code <prefix>{<address>}}: per pending
  * code the fields {@code <type>:m}, {@code <type>:e}, {@code <type>:x}, {@code <type>:a} with the
- * HMAC of the code (hex), its expiry, its try limit and its tries; a token is one hash,
+ * HMAC of the code (hex), its expiry, its try limit and its tries (and, during a resend grace,
+ * {@code <type>:p} and {@code <type>:g}: the replaced code's HMAC and the grace's end); a token is one hash,
  * {@code <prefix>token:{<token hash>}}, with the address, type and times. Only keyed hashes of
  * codes and hashes of tokens are stored (C14). The part in braces is the Redis Cluster hash tag:
  * a code is in the same hash as its address's limit buckets (see {@link RedisRateLimiter}).
@@ -67,16 +68,72 @@ import org.jspecify.annotations.Nullable;
 public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
 
   /**
-   * Stores a pending code: replaces the type's fields in the address's hash, and keeps the hash at
-   * least a grace period past the code's expiry. KEYS: the hash. ARGV: MAC, expiry (µs), try limit,
-   * tries, keep (ms), the type's field prefix.
+   * Writes a pending code's fields, keeping the replaced code for a resend grace (issue 21): when
+   * {@code graceEnd} is not {@code '0'} and the replaced code is neither expired nor locked and has
+   * fewer tries than the new limit, its MAC becomes the previous MAC ({@code p}) until
+   * {@code min(its expiry, graceEnd)} ({@code g}), and its tries carry over; otherwise the previous
+   * fields are removed (so a grace turned off leaves none behind). Expiries are compared as numbers
+   * and written back as the strings they were, never formatted by Lua.
    */
-  static final LuaScript ISSUE = LuaScript.of("issue", RedisKeys.LOG_FUNCTIONS + """
-      local p = ARGV[6]
-      redis.call('HSET', KEYS[1], p .. 'm', ARGV[1], p .. 'e', ARGV[2], p .. 'x', ARGV[3], p .. 'a', ARGV[4])
-      extend(KEYS[1], tonumber(ARGV[5]))
+  private static final String STORE_CODE = """
+      local function store_code(h, p, mac, e, x, a, graceEnd, now, keep)
+        if graceEnd ~= '0' then
+          local r = redis.call('HMGET', h, p .. 'm', p .. 'e', p .. 'x', p .. 'a')
+          local n = tonumber(now)
+          if r[1] and n < tonumber(r[2]) and tonumber(r[4]) < tonumber(r[3]) and tonumber(r[4]) < tonumber(x) then
+            local g = graceEnd
+            if tonumber(r[2]) < tonumber(graceEnd) then g = r[2] end
+            redis.call('HSET', h, p .. 'm', mac, p .. 'e', e, p .. 'x', x, p .. 'a', r[4], p .. 'p', r[1], p .. 'g', g)
+            extend(h, keep)
+            return
+          end
+        end
+        redis.call('HDEL', h, p .. 'p', p .. 'g')
+        redis.call('HSET', h, p .. 'm', mac, p .. 'e', e, p .. 'x', x, p .. 'a', a)
+        extend(h, keep)
+      end
+      """;
+
+  /**
+   * Stores a pending code: replaces the type's fields in the address's hash (see
+   * {@link #STORE_CODE} for the resend grace), and keeps the hash at least a grace period past the
+   * code's expiry. KEYS: the hash. ARGV: MAC, expiry (µs), try limit, tries, keep (ms), the type's
+   * field prefix, the resend grace's end (µs; {@code 0} for none), now (µs).
+   */
+  static final LuaScript ISSUE = LuaScript.of("issue", RedisKeys.LOG_FUNCTIONS + STORE_CODE + """
+      store_code(KEYS[1], ARGV[6], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[7], ARGV[8], tonumber(ARGV[5]))
       return 1
       """);
+
+  /**
+   * The comparison of {@link #ATTEMPT} and {@link #ATTEMPT_LIMITED}, from the line after the
+   * fields were read into {@code r} (MAC, expiry, limit, tries, previous MAC, previous end) and the
+   * candidates start at {@code ARGV[first]}: every candidate is compared with both MACs, without
+   * stopping early, also when no code is stored.
+   */
+  private static String compare(int first) {
+    return """
+      local stored = r[1] or ''
+      local prev = r[5] or ''
+      local matched = false
+      local prevMatched = false
+      for i = %d, #ARGV do
+        if ARGV[i] == stored then matched = true end
+        if ARGV[i] == prev then prevMatched = true end
+      end
+      if not r[1] then return -1 end
+      if tonumber(ARGV[1]) >= tonumber(r[2]) then return -2 end
+      local max = tonumber(r[3])
+      local tries = tonumber(r[4])
+      if tries >= max then return -3 end
+      if prevMatched and r[6] and tonumber(ARGV[1]) < tonumber(r[6]) then matched = true end
+      if matched then
+        redis.call('HDEL', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a', p .. 'p', p .. 'g')
+        return -4
+      end
+      redis.call('HINCRBY', KEYS[1], p .. 'a', 1)
+      """.formatted(first);
+  }
 
   /**
    * Counts, compares and consumes in one step. Every candidate is compared, without stopping
@@ -86,22 +143,8 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
    */
   static final LuaScript ATTEMPT = LuaScript.of("attempt", """
       local p = ARGV[2]
-      local r = redis.call('HMGET', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a')
-      local stored = r[1] or ''
-      local matched = false
-      for i = 3, #ARGV do
-        if ARGV[i] == stored then matched = true end
-      end
-      if not r[1] then return -1 end
-      if tonumber(ARGV[1]) >= tonumber(r[2]) then return -2 end
-      local max = tonumber(r[3])
-      local tries = tonumber(r[4])
-      if tries >= max then return -3 end
-      if matched then
-        redis.call('HDEL', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a')
-        return -4
-      end
-      redis.call('HINCRBY', KEYS[1], p .. 'a', 1)
+      local r = redis.call('HMGET', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a', p .. 'p', p .. 'g')
+      """ + compare(3) + """
       return max - tries - 1
       """);
 
@@ -109,19 +152,20 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
    * Takes a permit of every bucket and stores the code, or, if a bucket is full, takes nothing and
    * answers which. KEYS: the code's hash, then each bucket's hash (the same hash for an address's
    * buckets). ARGV: MAC, expiry (µs), try limit, tries, keep (ms), now (ms), skew (ms), the type's
-   * field prefix, then field, window (ms) and limit per bucket. Answers -1 when stored, otherwise
+   * field prefix, the resend grace's end (µs; {@code 0} for none), now (µs), then field, window (ms)
+   * and limit per bucket. Answers -1 when stored, otherwise
    * wait (ms) * 100 + the refused bucket's index. A replay of the same issue (the same MAC already
    * stored, as after a retry of a call that timed out) takes nothing and answers -1.
    */
-  static final LuaScript ISSUE_LIMITED = LuaScript.of("issueLimited", RedisKeys.LOG_FUNCTIONS + """
+  static final LuaScript ISSUE_LIMITED = LuaScript.of("issueLimited", RedisKeys.LOG_FUNCTIONS + STORE_CODE + """
       local p = ARGV[8]
       if redis.call('HGET', KEYS[1], p .. 'm') == ARGV[1] then return -1 end
       local now = tonumber(ARGV[6])
       local logs = {}
       for i = 2, #KEYS do
-        local field = ARGV[6 + 3 * (i - 1)]
-        local window = tonumber(ARGV[7 + 3 * (i - 1)])
-        local limit = tonumber(ARGV[8 + 3 * (i - 1)])
+        local field = ARGV[8 + 3 * (i - 1)]
+        local window = tonumber(ARGV[9 + 3 * (i - 1)])
+        local limit = tonumber(ARGV[10 + 3 * (i - 1)])
         local t = permits(KEYS[i], field, now, window)
         local n = #t
         if n >= limit then
@@ -130,11 +174,10 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
         logs[i] = t
       end
       for i = 2, #KEYS do
-        take(KEYS[i], ARGV[6 + 3 * (i - 1)], logs[i], now)
-        extend(KEYS[i], tonumber(ARGV[7 + 3 * (i - 1)]) + tonumber(ARGV[7]))
+        take(KEYS[i], ARGV[8 + 3 * (i - 1)], logs[i], now)
+        extend(KEYS[i], tonumber(ARGV[9 + 3 * (i - 1)]) + tonumber(ARGV[7]))
       end
-      redis.call('HSET', KEYS[1], p .. 'm', ARGV[1], p .. 'e', ARGV[2], p .. 'x', ARGV[3], p .. 'a', ARGV[4])
-      extend(KEYS[1], tonumber(ARGV[5]))
+      store_code(KEYS[1], p, ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[9], ARGV[10], tonumber(ARGV[5]))
       return -1
       """);
 
@@ -150,22 +193,8 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
       local budget = permits(KEYS[2], ARGV[6], now, window)
       if #budget >= tonumber(ARGV[4]) then return -5 end
       local p = ARGV[7]
-      local r = redis.call('HMGET', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a')
-      local stored = r[1] or ''
-      local matched = false
-      for i = 8, #ARGV do
-        if ARGV[i] == stored then matched = true end
-      end
-      if not r[1] then return -1 end
-      if tonumber(ARGV[1]) >= tonumber(r[2]) then return -2 end
-      local max = tonumber(r[3])
-      local tries = tonumber(r[4])
-      if tries >= max then return -3 end
-      if matched then
-        redis.call('HDEL', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a')
-        return -4
-      end
-      redis.call('HINCRBY', KEYS[1], p .. 'a', 1)
+      local r = redis.call('HMGET', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a', p .. 'p', p .. 'g')
+      """ + compare(8) + """
       take(KEYS[2], ARGV[6], budget, now)
       extend(KEYS[2], window + tonumber(ARGV[5]))
       return max - tries - 1
@@ -298,6 +327,21 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
 
   @Override
   public void issue(CodeKey key, PendingCode code, Instant now) {
+    issue(key, code, Duration.ZERO, now);
+  }
+
+  @Override
+  public boolean supportsResendGrace() {
+    return true;
+  }
+
+  /**
+   * Stores the code, keeping the replaced one for the grace, in one script ({@link #ISSUE}): the
+   * previous MAC and its end are two more fields of the code ({@code <type>:p}, {@code <type>:g}),
+   * written only while a grace is running, so a pending code without grace costs what it did.
+   */
+  @Override
+  public void issue(CodeKey key, PendingCode code, Duration resendGrace, Instant now) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(now, "now");
@@ -307,7 +351,18 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
         Integer.toString(code.maxAttempts()),
         Integer.toString(code.attempts()),
         Long.toString(keepMillis(code.expiresAt(), now)),
-        codeFields(key));
+        codeFields(key),
+        graceEnd(resendGrace, now),
+        Long.toString(micros(now)));
+  }
+
+  /** The end of a resend grace starting now, epoch µs, or {@code "0"} for none. */
+  private static String graceEnd(Duration resendGrace, Instant now) {
+    Objects.requireNonNull(resendGrace, "resendGrace");
+    if (resendGrace.isNegative()) {
+      throw new IllegalArgumentException("resendGrace must not be negative, was " + resendGrace);
+    }
+    return resendGrace.isZero() ? "0" : Long.toString(micros(now.plus(resendGrace)));
   }
 
   @Override
@@ -372,13 +427,20 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
    */
   @Override
   public Optional<Refusal> issue(CodeKey key, PendingCode code, List<Permit> permits, Instant now) {
+    return issue(key, code, Duration.ZERO, permits, now);
+  }
+
+  /** As {@link #issue(CodeKey, PendingCode, List, Instant)}, keeping the replaced code for the grace: one script. */
+  @Override
+  public Optional<Refusal> issue(CodeKey key, PendingCode code, Duration resendGrace, List<Permit> permits,
+      Instant now) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(permits, "permits");
     Objects.requireNonNull(now, "now");
     String[] keys = new String[permits.size() + 1];
     keys[0] = codeKey(key);
-    String[] args = new String[8 + 3 * permits.size()];
+    String[] args = new String[10 + 3 * permits.size()];
     args[0] = HEX.formatHex(code.mac());
     args[1] = Long.toString(micros(code.expiresAt()));
     args[2] = Integer.toString(code.maxAttempts());
@@ -387,12 +449,14 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     args[5] = Long.toString(now.toEpochMilli());
     args[6] = Long.toString(RedisRateLimiter.SKEW_MILLIS);
     args[7] = codeFields(key);
+    args[8] = graceEnd(resendGrace, now);
+    args[9] = Long.toString(micros(now));
     for (int i = 0; i < permits.size(); i++) {
       Permit p = permits.get(i);
       keys[i + 1] = RedisKeys.bucketKey(keyPrefix, p.bucket());
-      args[8 + 3 * i] = RedisKeys.bucketField(p.bucket());
-      args[9 + 3 * i] = Long.toString(p.quota().window().toMillis());
-      args[10 + 3 * i] = Integer.toString(p.quota().limit());
+      args[10 + 3 * i] = RedisKeys.bucketField(p.bucket());
+      args[11 + 3 * i] = Long.toString(p.quota().window().toMillis());
+      args[12 + 3 * i] = Integer.toString(p.quota().limit());
     }
     Long answer = redis.eval(ISSUE_LIMITED, ScriptOutputType.INTEGER, keys, args);
     long r = answer == null ? -1 : answer;
@@ -431,7 +495,7 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     Objects.requireNonNull(key, "key");
     String k = codeKey(key);
     String p = codeFields(key);
-    Long removed = redis.call("invalidate", c -> c.hdel(k, p + 'm', p + 'e', p + 'x', p + 'a'));
+    Long removed = redis.call("invalidate", c -> c.hdel(k, p + 'm', p + 'e', p + 'x', p + 'a', p + 'p', p + 'g'));
     return removed != null && removed > 0;
   }
 

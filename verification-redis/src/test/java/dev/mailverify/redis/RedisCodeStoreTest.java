@@ -162,6 +162,17 @@ class RedisCodeStoreTest extends CodeStoreContract {
   }
 
   @Test
+  @DisplayName("Memory: with a resend grace running, the key holds two more fields (reported, bounded)")
+  void memoryOfOnePendingCodeWithGrace() {
+    CodeKey k = new CodeKey(VerificationType.REGISTER, "someone.long.name@example.com");
+    store.issue(k, code("123456", T0.plus(Duration.ofMinutes(10))), Duration.ofMinutes(2), T0);
+    store.issue(k, code("654321", T0.plus(Duration.ofMinutes(11))), Duration.ofMinutes(2), T0.plusSeconds(60));
+    Long bytes = inspect.sync().memoryUsage(((RedisCodeStore) store).codeKey(k));
+    System.err.println("[mailverify] MEMORY USAGE of one pending code key during a resend grace: " + bytes + " bytes");
+    assertThat(bytes).isPositive().isLessThan(600);
+  }
+
+  @Test
   @DisplayName("Memory: MEMORY USAGE of one pending code's key (reported, bounded)")
   void memoryOfOnePendingCode() {
     CodeKey k = new CodeKey(VerificationType.REGISTER, "someone.long.name@example.com");
