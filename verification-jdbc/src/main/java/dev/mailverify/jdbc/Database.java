@@ -321,6 +321,12 @@ final class Database {
       message = db + " has no mailverify table " + operation + ": apply the schema "
           + (d == null ? "for your database" : d.schemaResource()) + " with your migration tool, or build the"
           + " store with createTablesIfMissing(true)";
+    } else if (state != null && (state.equals("42703") || state.equals("42S22") || state.equals("42122"))) {
+      message = db + " has a mailverify table without a column this version needs " + operation + " (the codes"
+          + " table's prev_mac and prev_until, added for the resend grace): apply the migration in "
+          + (d == null ? "the schema for your database" : d.schemaResource()) + " (ALTER TABLE <prefix>codes ADD"
+          + " COLUMN prev_mac ..., ADD COLUMN prev_until BIGINT), or build the store with"
+          + " createTablesIfMissing(true), which adds them";
     } else {
       message = db + " failed " + operation + " (check the database log and that the schema matches "
           + (d == null ? "this version" : d.schemaResource()) + ")";

@@ -43,7 +43,11 @@ import org.jspecify.annotations.Nullable;
  *       MariaDB and MySQL, which have no {@code UPDATE ... RETURNING}, the row is read with
  *       {@code SELECT ... FOR UPDATE} in a transaction and counted or deleted under that lock.
  *   <li>{@code issue} is one upsert ({@code ON CONFLICT DO UPDATE}, {@code ON DUPLICATE KEY UPDATE},
- *       H2 {@code MERGE}) that resets the try counter.
+ *       H2 {@code MERGE ... USING}) that resets the try counter, or, with a resend grace, keeps the
+ *       replaced code's MAC in {@code prev_mac} until {@code prev_until} and carries its tries over,
+ *       reading the replaced row in the same statement. An attempt compares both MACs; the consuming
+ *       {@code DELETE} names the MAC that matched, as the row's code or, while the grace runs, as its
+ *       previous one, so a try counted just before a resend with grace still consumes the new row.
  *   <li>{@code takeToken} is {@code DELETE ... WHERE token_hash = ? [AND address_key = ?] RETURNING}
  *       (PostgreSQL, MariaDB; H2 {@code OLD TABLE}), or a locking read and a delete in one
  *       transaction on MySQL.
@@ -67,8 +71,8 @@ import org.jspecify.annotations.Nullable;
  * trip and one commit, and counts a wrong try against the code and the failed-tries budget in one;
  * a failure leaves nothing half done (C29). On PostgreSQL that is advisory locks and a CTE sent as
  * one execute; on MariaDB a {@code CALL} of a stored procedure whose body is one transaction (the
- * procedures, {@code <prefix>issue_limited_v1}, {@code <prefix>attempt_limited_v1} and
- * {@code <prefix>consume_v1}, are created by {@code createTablesIfMissing(true)}; without them the
+ * procedures, {@code <prefix>issue_limited_v2}, {@code <prefix>attempt_limited_v2} and
+ * {@code <prefix>consume_v2}, are created by {@code createTablesIfMissing(true)}; without them the
  * calls are separate). On MySQL and H2 the service calls the limiter and the store separately.
  *
  * <p><b>Failures (C29).</b> Each call borrows a connection, is bounded as a whole by
@@ -129,16 +133,17 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         + " ORDER BY taken_at DESC, id DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY),"
         + " counted AS (UPDATE " + codes + " SET attempts = attempts + 1 WHERE code_key = ?"
         + " AND attempts < max_attempts AND expires_at > ? AND NOT EXISTS (SELECT 1 FROM full_)"
-        + " RETURNING mac, attempts, max_attempts),"
+        + " RETURNING mac, attempts, max_attempts, prev_mac, prev_until),"
         + " permit AS (INSERT INTO " + permits + " (bucket_key, taken_at, expires_at) SELECT ?, ?, ? FROM counted"
         + " RETURNING id)"
         + " SELECT (SELECT count(*) FROM full_), (SELECT count(*) FROM counted), (SELECT mac FROM counted),"
         + " (SELECT attempts FROM counted), (SELECT max_attempts FROM counted), (SELECT id FROM permit),"
-        + " c.attempts, c.max_attempts, c.expires_at"
+        + " c.attempts, c.max_attempts, c.expires_at, (SELECT prev_mac FROM counted),"
+        + " (SELECT prev_until FROM counted)"
         + " FROM (SELECT 1) AS one LEFT JOIN " + codes + " c ON c.code_key = ?";
-    this.consumeAndGiveBackSql = "DELETE FROM " + codes + " WHERE code_key = ? AND mac = ?;\n"
+    this.consumeAndGiveBackSql = "DELETE FROM " + codes + " WHERE code_key = ? AND " + CONSUMABLE + ";\n"
         + "DELETE FROM " + permits + " WHERE id = ?";
-    this.consumeAndStoreTokenSql = "WITH consumed AS (DELETE FROM " + codes + " WHERE code_key = ? AND mac = ?"
+    this.consumeAndStoreTokenSql = "WITH consumed AS (DELETE FROM " + codes + " WHERE code_key = ? AND " + CONSUMABLE
         + " RETURNING 1), given AS (DELETE FROM " + permits + " WHERE id = ? RETURNING 1),"
         + " token AS (INSERT INTO " + tokens + " (token_hash, address, address_key, type, verified_at, expires_at)"
         + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT),"
@@ -146,29 +151,36 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         + " SELECT (SELECT count(*) FROM consumed), (SELECT count(*) FROM given), (SELECT count(*) FROM token)";
     String columns = "(code_key, mac, expires_at, max_attempts, attempts) VALUES (?, ?, ?, ?, ?)";
     this.issueSql = switch (dialect) {
-      case POSTGRESQL -> "INSERT INTO " + codes + " " + columns + " ON CONFLICT (code_key) DO UPDATE SET"
-          + " mac = EXCLUDED.mac, expires_at = EXCLUDED.expires_at, max_attempts = EXCLUDED.max_attempts,"
-          + " attempts = EXCLUDED.attempts";
-      case MARIADB, MYSQL -> "INSERT INTO " + codes + " " + columns + " ON DUPLICATE KEY UPDATE mac = VALUES(mac),"
-          + " expires_at = VALUES(expires_at), max_attempts = VALUES(max_attempts), attempts = VALUES(attempts)";
-      case H2 -> "MERGE INTO " + codes + " (code_key, mac, expires_at, max_attempts, attempts) KEY (code_key)"
-          + " VALUES (?, ?, ?, ?, ?)";
+      case POSTGRESQL -> "INSERT INTO " + codes + " AS c " + columns + " ON CONFLICT (code_key) DO UPDATE SET "
+          + replaceWithGrace("c.", "EXCLUDED.mac", "EXCLUDED.expires_at", "EXCLUDED.max_attempts",
+              "EXCLUDED.attempts", "CAST(? AS BIGINT)");
+      case MARIADB, MYSQL -> "INSERT INTO " + codes + " " + columns + " ON DUPLICATE KEY UPDATE "
+          + replaceWithGrace("", "VALUES(mac)", "VALUES(expires_at)", "VALUES(max_attempts)", "VALUES(attempts)", "?");
+      case H2 -> "MERGE INTO " + codes + " c USING (VALUES (CAST(? AS VARCHAR(300)), CAST(? AS VARBINARY(64)),"
+          + " CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS INTEGER))) AS s(code_key, mac, expires_at,"
+          + " max_attempts, attempts) ON c.code_key = s.code_key WHEN MATCHED THEN UPDATE SET "
+          + replaceWithGrace("c.", "s.mac", "s.expires_at", "s.max_attempts", "s.attempts", "CAST(? AS BIGINT)")
+          + " WHEN NOT MATCHED THEN INSERT (code_key, mac, expires_at, max_attempts, attempts)"
+          + " VALUES (s.code_key, s.mac, s.expires_at, s.max_attempts, s.attempts)";
     };
     String count = "UPDATE " + codes + " SET attempts = attempts + 1"
         + " WHERE code_key = ? AND attempts < max_attempts AND expires_at > ?";
     this.attemptSql = switch (dialect) {
       // one statement: the counted row, or (when nothing was counted) the row as it stood
-      case POSTGRESQL -> "WITH counted AS (" + count + " RETURNING mac, attempts, max_attempts, expires_at)"
-          + " SELECT 1 AS counted, mac, attempts, max_attempts, expires_at FROM counted"
-          + " UNION ALL SELECT 0, CAST(NULL AS BYTEA), attempts, max_attempts, expires_at FROM " + codes
-          + " WHERE code_key = ? AND NOT EXISTS (SELECT 1 FROM counted)";
-      case H2 -> "SELECT 1 AS counted, mac, attempts, max_attempts, expires_at FROM FINAL TABLE (" + count + ")";
+      case POSTGRESQL -> "WITH counted AS (" + count
+          + " RETURNING mac, attempts, max_attempts, expires_at, prev_mac, prev_until)"
+          + " SELECT 1 AS counted, mac, attempts, max_attempts, expires_at, prev_mac, prev_until FROM counted"
+          + " UNION ALL SELECT 0, CAST(NULL AS BYTEA), attempts, max_attempts, expires_at, CAST(NULL AS BYTEA),"
+          + " CAST(NULL AS BIGINT) FROM " + codes + " WHERE code_key = ? AND NOT EXISTS (SELECT 1 FROM counted)";
+      case H2 -> "SELECT 1 AS counted, mac, attempts, max_attempts, expires_at, prev_mac, prev_until"
+          + " FROM FINAL TABLE (" + count + ")";
       case MARIADB, MYSQL -> "";
     };
-    this.lockCodeSql = "SELECT mac, attempts, max_attempts, expires_at FROM " + codes + " WHERE code_key = ? FOR UPDATE";
+    this.lockCodeSql = "SELECT mac, attempts, max_attempts, expires_at, prev_mac, prev_until FROM " + codes
+        + " WHERE code_key = ? FOR UPDATE";
     this.classifySql = "SELECT attempts, max_attempts, expires_at FROM " + codes + " WHERE code_key = ?";
     this.countSql = "UPDATE " + codes + " SET attempts = attempts + 1 WHERE code_key = ?";
-    this.consumeSql = "DELETE FROM " + codes + " WHERE code_key = ? AND mac = ?";
+    this.consumeSql = "DELETE FROM " + codes + " WHERE code_key = ? AND " + CONSUMABLE;
     this.deleteKeySql = "DELETE FROM " + codes + " WHERE code_key = ?";
     this.invalidateSql = deleteKeySql;
     this.storeTokenSql = "INSERT INTO " + tokens + " (token_hash, address, address_key, type, verified_at, expires_at)"
@@ -192,6 +204,68 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     this.deleteTokenSql = take;
     this.cleanupCodesSql = cleanupSql(dialect, codes, "code_key");
     this.cleanupTokensSql = cleanupSql(dialect, tokens, "token_hash");
+  }
+
+  /**
+   * Which row a matched MAC consumes (parameters: the MAC, the MAC again, now): the row whose code it
+   * is, or, when a resend with grace replaced that code after the try was counted, the row that keeps
+   * it as its previous code while the grace runs. Either way the row, both codes, is deleted.
+   */
+  private static final String CONSUMABLE = "(mac = ? OR (prev_mac = ? AND prev_until > ?))";
+
+  /**
+   * The {@code SET} list of an upsert that replaces a pending code (the resend grace, issue 21):
+   * with a grace (parameter {@code graceEnd > 0}) and a replaced code that is neither expired nor
+   * locked and has fewer tries than the new limit, its MAC becomes {@code prev_mac} until
+   * {@code min(its expiry, graceEnd)} and its tries carry over; otherwise the previous columns are
+   * cleared and the new code's tries are set. Every expression reads the replaced row's columns
+   * before any is assigned (the MariaDB assignments run left to right, so the previous columns and
+   * the tries come first). Parameters, in order: graceEnd, now, graceEnd, now, graceEnd, graceEnd,
+   * now; see {@link #bindGrace}.
+   *
+   * @param old the replaced row's qualifier ({@code "c."}) or empty
+   * @param param how a BIGINT parameter is written ({@code CAST(? AS BIGINT)} or {@code ?})
+   */
+  static String replaceWithGrace(String old, String mac, String expiresAt, String maxAttempts, String attempts,
+      String param) {
+    String keep = param + " > 0 AND " + old + "expires_at > " + param + " AND " + old + "attempts < " + old
+        + "max_attempts AND " + old + "attempts < " + maxAttempts;
+    return "prev_mac = CASE WHEN " + keep + " THEN " + old + "mac ELSE NULL END,"
+        + " prev_until = CASE WHEN " + keep + " THEN LEAST(" + old + "expires_at, " + param + ") ELSE NULL END,"
+        + " attempts = CASE WHEN " + keep + " THEN " + old + "attempts ELSE " + attempts + " END,"
+        + " mac = " + mac + ", expires_at = " + expiresAt + ", max_attempts = " + maxAttempts;
+  }
+
+  /** Binds the parameters of {@link #replaceWithGrace} from {@code p} on; returns the next index. */
+  static int bindGrace(PreparedStatement ps, int p, long graceEnd, long now) throws SQLException {
+    ps.setLong(p++, graceEnd);
+    ps.setLong(p++, now);
+    ps.setLong(p++, graceEnd);
+    ps.setLong(p++, now);
+    ps.setLong(p++, graceEnd);
+    ps.setLong(p++, graceEnd);
+    ps.setLong(p++, now);
+    return p;
+  }
+
+  /** The end of a resend grace starting now, epoch ms, or 0 for none. */
+  private static long graceEnd(Duration resendGrace, Instant now) {
+    Objects.requireNonNull(resendGrace, "resendGrace");
+    if (resendGrace.isNegative()) {
+      throw new IllegalArgumentException("resendGrace must not be negative, was " + resendGrace);
+    }
+    return resendGrace.isZero() ? 0 : now.plus(resendGrace).toEpochMilli();
+  }
+
+  /**
+   * The MAC a try matched: the row's own, or its previous one while the grace runs ({@code now}
+   * before {@code prevUntil}); null for no match. Both are compared in constant time, every time.
+   */
+  static byte @Nullable [] matchedMac(byte @Nullable [] mac, byte @Nullable [] prevMac, long prevUntil,
+      List<byte[]> candidates, long now) {
+    boolean current = PendingCode.macMatchesAny(mac, candidates);
+    boolean previous = PendingCode.macMatchesAny(prevMac, candidates) && now < prevUntil;
+    return current ? mac : previous ? prevMac : null;
   }
 
   /** {@code DELETE} at most {@code ?} rows with {@code expires_at <= ?}. */
@@ -226,9 +300,26 @@ public final class JdbcCodeStore implements LimitingCodeStore {
 
   @Override
   public void issue(CodeKey key, PendingCode code, Instant now) {
+    issue(key, code, Duration.ZERO, now);
+  }
+
+  @Override
+  public boolean supportsResendGrace() {
+    return true;
+  }
+
+  /**
+   * One upsert that replaces the code and, with a grace, keeps the replaced one in
+   * {@code prev_mac}/{@code prev_until} (see {@link #replaceWithGrace}); atomic under the row's
+   * lock on every dialect.
+   */
+  @Override
+  public void issue(CodeKey key, PendingCode code, Duration resendGrace, Instant now) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(now, "now");
+    long graceEnd = graceEnd(resendGrace, now);
+    long nowMillis = now.toEpochMilli();
     String k = key.asString();
     byte[] mac = code.mac();
     long expiresAt = code.expiresAt().toEpochMilli();
@@ -240,6 +331,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
           ps.setLong(3, expiresAt);
           ps.setInt(4, code.maxAttempts());
           ps.setInt(5, code.attempts());
+          bindGrace(ps, 6, graceEnd, nowMillis);
           ps.executeUpdate();
           return;
         } catch (SQLException e) {
@@ -282,6 +374,8 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     int attempts = 0;
     int maxAttempts = 0;
     long expiresAt = 0;
+    byte[] prevMac = null;
+    long prevUntil = 0;
     boolean counted = false;
     boolean found = false;
     try (PreparedStatement ps = s.prepare(attemptSql)) {
@@ -298,22 +392,27 @@ public final class JdbcCodeStore implements LimitingCodeStore {
           attempts = rs.getInt(3);
           maxAttempts = rs.getInt(4);
           expiresAt = rs.getLong(5);
+          prevMac = rs.getBytes(6);
+          prevUntil = rs.getLong(7);
         }
       }
     }
     if (counted) {
-      if (!PendingCode.macMatchesAny(mac, candidates)) {
+      byte[] matched = matchedMac(mac, prevMac, prevUntil, candidates, now);
+      if (matched == null) {
         return AttemptResult.mismatched(Math.max(0, maxAttempts - attempts));
       }
       try (PreparedStatement ps = s.prepare(consumeSql)) {
         ps.setString(1, k);
-        ps.setBytes(2, mac);
+        ps.setBytes(2, matched);
+        ps.setBytes(3, matched);
+        ps.setLong(4, now);
         // another right try consumed it first, or a resend replaced it: this try matched nothing
         return ps.executeUpdate() == 1 ? AttemptResult.matched() : AttemptResult.notFound();
       }
     }
     if (dialect == JdbcDialect.POSTGRESQL && !found) {
-      PendingCode.macMatchesAny(null, candidates); // a missing record costs the same work as a wrong code (C15)
+      matchedMac(null, null, 0, candidates, now); // a missing record costs the same work as a wrong code (C15)
       return AttemptResult.notFound();
     }
     if (found) {
@@ -360,6 +459,8 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     int attempts;
     int maxAttempts;
     long expiresAt;
+    byte[] prevMac;
+    long prevUntil;
     try (PreparedStatement ps = s.prepare(lockCodeSql)) {
       ps.setString(1, k);
       try (ResultSet rs = ps.executeQuery()) {
@@ -371,13 +472,15 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         attempts = rs.getInt(2);
         maxAttempts = rs.getInt(3);
         expiresAt = rs.getLong(4);
+        prevMac = rs.getBytes(5);
+        prevUntil = rs.getLong(6);
       }
     }
     AttemptResult r = classify(attempts, maxAttempts, expiresAt, now);
     if (r != null) {
       return r;
     }
-    boolean match = PendingCode.macMatchesAny(mac, candidates);
+    boolean match = matchedMac(mac, prevMac, prevUntil, candidates, now) != null; // the row holds both codes
     try (PreparedStatement ps = s.prepare(match ? deleteKeySql : countSql)) {
       ps.setString(1, k);
       ps.executeUpdate();
@@ -412,7 +515,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
    * Takes the permits and stores the code in one round trip and one commit. PostgreSQL: the
    * buckets' advisory locks, in a fixed order, then one CTE that finds the first full bucket and,
    * if there is none, inserts a permit into each and upserts the code; all in one implicit
-   * transaction. MariaDB: the same in the stored procedure {@code <prefix>issue_limited_v1} (bucket
+   * transaction. MariaDB: the same in the stored procedure {@code <prefix>issue_limited_v2} (bucket
    * rows locked in key order). A replay (the same code already stored) takes nothing.
    *
    * @throws UnsupportedOperationException on MySQL and H2, where
@@ -420,13 +523,25 @@ public final class JdbcCodeStore implements LimitingCodeStore {
    */
   @Override
   public Optional<Refusal> issue(CodeKey key, PendingCode code, List<Permit> permits, Instant now) {
+    return issue(key, code, Duration.ZERO, permits, now);
+  }
+
+  /**
+   * As {@link #issue(CodeKey, PendingCode, List, Instant)}, keeping the replaced code for the
+   * grace with the same upsert as {@link #issue(CodeKey, PendingCode, Duration, Instant)}: still one
+   * round trip and one commit.
+   */
+  @Override
+  public Optional<Refusal> issue(CodeKey key, PendingCode code, Duration resendGrace, List<Permit> permits,
+      Instant now) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(permits, "permits");
     Objects.requireNonNull(now, "now");
+    long graceEnd = graceEnd(resendGrace, now);
     requireLimiting();
     if (dialect == JdbcDialect.MARIADB) {
-      return issueByProcedure(key, code, permits, now);
+      return issueByProcedure(key, code, permits, graceEnd, now);
     }
     int n = permits.size();
     String[] buckets = new String[n];
@@ -463,7 +578,8 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         ps.setBytes(p++, mac);
         ps.setLong(p++, code.expiresAt().toEpochMilli());
         ps.setInt(p++, code.maxAttempts());
-        ps.setInt(p, code.attempts());
+        ps.setInt(p++, code.attempts());
+        bindGrace(ps, p, graceEnd, nowMillis);
         boolean rows = ps.execute();
         for (int i = 0; i < n; i++) {
           rows = ps.getMoreResults();
@@ -518,11 +634,14 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     }
     sql.append(") AS v(k, e) WHERE v.k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM refused)")
         .append(" AND NOT EXISTS (SELECT 1 FROM replay) RETURNING 1), ");
-    sql.append("code AS (INSERT INTO ").append(codesTable).append(" (code_key, mac, expires_at, max_attempts, attempts)")
+    sql.append("code AS (INSERT INTO ").append(codesTable)
+        .append(" AS c (code_key, mac, expires_at, max_attempts, attempts)")
         .append(" SELECT CAST(? AS VARCHAR), CAST(? AS BYTEA), CAST(? AS BIGINT), CAST(? AS INTEGER),")
         .append(" CAST(? AS INTEGER) WHERE NOT EXISTS (SELECT 1 FROM refused) AND NOT EXISTS (SELECT 1 FROM replay)")
-        .append(" ON CONFLICT (code_key) DO UPDATE SET mac = EXCLUDED.mac, expires_at = EXCLUDED.expires_at,")
-        .append(" max_attempts = EXCLUDED.max_attempts, attempts = EXCLUDED.attempts RETURNING 1) ")
+        .append(" ON CONFLICT (code_key) DO UPDATE SET ")
+        .append(replaceWithGrace("c.", "EXCLUDED.mac", "EXCLUDED.expires_at", "EXCLUDED.max_attempts",
+            "EXCLUDED.attempts", "CAST(? AS BIGINT)"))
+        .append(" RETURNING 1) ")
         .append("SELECT (SELECT i FROM refused), (SELECT blocking FROM refused), (SELECT count(*) FROM taken),")
         .append(" (SELECT count(*) FROM code)");
     return sql.toString();
@@ -530,7 +649,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
 
   /**
    * Checks the budget, counts the try and takes the budget's permit in one round trip and one
-   * commit (PostgreSQL: one CTE; MariaDB: the procedure {@code <prefix>attempt_limited_v1}; the
+   * commit (PostgreSQL: one CTE; MariaDB: the procedure {@code <prefix>attempt_limited_v2}; the
    * permit is taken with the count, before the MACs are compared in Java); a match then consumes
    * the code and gives the permit back in a second one.
    *
@@ -598,6 +717,8 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     int attempts;
     int maxAttempts;
     long permitId;
+    byte[] prevMac;
+    long prevUntil;
     try (PreparedStatement ps = s.prepare(dialect == JdbcDialect.MARIADB
         ? "CALL " + MariaDbProcedures.attemptLimited(prefix) + "(?, ?, ?, ?, ?)" : limitedAttemptSql)) {
       if (dialect == JdbcDialect.MARIADB) {
@@ -617,7 +738,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         if (rs.getLong(2) == 0) {
           int rowAttempts = rs.getInt(7);
           if (rs.wasNull()) {
-            PendingCode.macMatchesAny(null, candidates); // a missing record costs the same work (C15)
+            matchedMac(null, null, 0, candidates, now); // a missing record costs the same work (C15)
             return new LimitedTry(AttemptResult.notFound());
           }
           AttemptResult r = classify(rowAttempts, rs.getInt(8), rs.getLong(9), now);
@@ -627,16 +748,20 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         attempts = rs.getInt(4);
         maxAttempts = rs.getInt(5);
         permitId = rs.getLong(6);
+        prevMac = rs.getBytes(10);
+        prevUntil = rs.getLong(11);
       }
     }
-    if (!PendingCode.macMatchesAny(mac, candidates)) {
+    byte[] matched = matchedMac(mac, prevMac, prevUntil, candidates, now);
+    if (matched == null) {
       return new LimitedTry(AttemptResult.mismatched(Math.max(0, maxAttempts - attempts)));
     }
     if (dialect == JdbcDialect.MARIADB) {
-      try (PreparedStatement ps = s.prepare("CALL " + MariaDbProcedures.consume(prefix) + "(?, ?, ?)")) {
+      try (PreparedStatement ps = s.prepare("CALL " + MariaDbProcedures.consume(prefix) + "(?, ?, ?, ?)")) {
         ps.setString(1, k);
-        ps.setBytes(2, mac);
+        ps.setBytes(2, matched);
         ps.setLong(3, permitId);
+        ps.setLong(4, now);
         try (ResultSet rs = MariaDbProcedures.firstResultSet(ps)) {
           rs.next();
           return new LimitedTry(rs.getInt(1) == 1 ? AttemptResult.matched() : AttemptResult.notFound());
@@ -646,14 +771,16 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     if (token != null) { // PostgreSQL
       try (PreparedStatement ps = s.prepare(consumeAndStoreTokenSql)) {
         ps.setString(1, k);
-        ps.setBytes(2, mac);
-        ps.setLong(3, permitId);
-        ps.setString(4, token.hash());
-        ps.setString(5, token.record().address());
-        ps.setString(6, token.record().address().toLowerCase(Locale.ROOT));
-        ps.setString(7, token.record().type().name());
-        ps.setLong(8, token.record().verifiedAt().toEpochMilli());
-        ps.setLong(9, token.record().expiresAt().toEpochMilli());
+        ps.setBytes(2, matched);
+        ps.setBytes(3, matched);
+        ps.setLong(4, now);
+        ps.setLong(5, permitId);
+        ps.setString(6, token.hash());
+        ps.setString(7, token.record().address());
+        ps.setString(8, token.record().address().toLowerCase(Locale.ROOT));
+        ps.setString(9, token.record().type().name());
+        ps.setLong(10, token.record().verifiedAt().toEpochMilli());
+        ps.setLong(11, token.record().expiresAt().toEpochMilli());
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           // another right try consumed it first, or a resend replaced it: no token, nothing matched
@@ -663,8 +790,10 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     }
     try (PreparedStatement ps = s.prepare(consumeAndGiveBackSql)) {
       ps.setString(1, k);
-      ps.setBytes(2, mac);
-      ps.setLong(3, permitId);
+      ps.setBytes(2, matched);
+      ps.setBytes(3, matched);
+      ps.setLong(4, now);
+      ps.setLong(5, permitId);
       ps.execute();
       int consumed = ps.getUpdateCount();
       ps.getMoreResults();
@@ -702,11 +831,12 @@ public final class JdbcCodeStore implements LimitingCodeStore {
   }
 
   /**
-   * MariaDB: one {@code CALL} of {@code <prefix>issue_limited_v1}, whose body locks the buckets (in
+   * MariaDB: one {@code CALL} of {@code <prefix>issue_limited_v2}, whose body locks the buckets (in
    * key order), finds the first full one or takes a permit of each and upserts the code, in one
    * transaction: one round trip, one commit.
    */
-  private Optional<Refusal> issueByProcedure(CodeKey key, PendingCode code, List<Permit> permits, Instant now) {
+  private Optional<Refusal> issueByProcedure(CodeKey key, PendingCode code, List<Permit> permits, long graceEnd,
+      Instant now) {
     int n = permits.size();
     Integer[] order = new Integer[n];
     String[] buckets = new String[n];
@@ -726,7 +856,8 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     }
     long nowMillis = now.toEpochMilli();
     return db.autoCommit("storing a code and taking its permits", s -> {
-      try (PreparedStatement ps = s.prepare("CALL " + MariaDbProcedures.issueLimited(prefix) + "(?, ?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement ps = s.prepare("CALL " + MariaDbProcedures.issueLimited(prefix)
+          + "(?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, key.asString());
         ps.setBytes(2, code.mac());
         ps.setLong(3, code.expiresAt().toEpochMilli());
@@ -734,6 +865,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         ps.setInt(5, code.attempts());
         ps.setLong(6, nowMillis);
         ps.setString(7, records.toString());
+        ps.setLong(8, graceEnd);
         try (ResultSet rs = MariaDbProcedures.firstResultSet(ps)) {
           rs.next();
           int refused = rs.getInt(1);

@@ -1,7 +1,10 @@
 package dev.mailverify.jdbc;
 
 import dev.mailverify.core.StoreUnavailableException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -60,10 +63,29 @@ final class JdbcSettings {
     if (createTables) {
       db.createTables(resolved.schemaStatements(prefix));
       if (resolved == JdbcDialect.MARIADB) {
+        // the resend grace's columns on a table of an earlier version (issue 21); a no-op otherwise
+        db.createTables(List.of("ALTER TABLE " + prefix + "codes ADD COLUMN IF NOT EXISTS prev_mac VARBINARY(64) NULL,"
+            + " ADD COLUMN IF NOT EXISTS prev_until BIGINT NULL"));
         db.createTables(MariaDbProcedures.create(prefix));
+      } else if (resolved == JdbcDialect.MYSQL && !hasResendGraceColumns(db)) {
+        db.createTables(List.of("ALTER TABLE " + prefix + "codes ADD COLUMN prev_mac VARBINARY(64) NULL,"
+            + " ADD COLUMN prev_until BIGINT NULL"));
       }
     }
     db.checkPoolTimeout();
     return db;
+  }
+
+  /** MySQL, which has no {@code ADD COLUMN IF NOT EXISTS}: whether the codes table has {@code prev_mac}. */
+  private boolean hasResendGraceColumns(Database db) {
+    return db.autoCommit("looking for the resend grace's columns", s -> {
+      try (PreparedStatement ps = s.prepare("SELECT count(*) FROM information_schema.COLUMNS"
+          + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'prev_mac'")) {
+        ps.setString(1, prefix + "codes");
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && rs.getInt(1) > 0;
+        }
+      }
+    });
   }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The stored procedures that make a send and a wrong try one round trip and one commit on MariaDB
  * (a {@code CALL}, whose body runs one transaction). Named with the table prefix and a version
- * ({@code <prefix>issue_limited_v1}), created with {@code CREATE PROCEDURE IF NOT EXISTS} by
+ * ({@code <prefix>issue_limited_v2}; v2 added the resend grace), created with {@code CREATE PROCEDURE IF NOT EXISTS} by
  * {@code createTablesIfMissing(true)}; a later version that changes a body gets a new name, so
  * instances of two versions can share a database during a rolling update.
  *
@@ -26,15 +26,15 @@ final class MariaDbProcedures {
   private MariaDbProcedures() {}
 
   static String issueLimited(String prefix) {
-    return prefix + "issue_limited_v1";
+    return prefix + "issue_limited_v2";
   }
 
   static String attemptLimited(String prefix) {
-    return prefix + "attempt_limited_v1";
+    return prefix + "attempt_limited_v2";
   }
 
   static String consume(String prefix) {
-    return prefix + "consume_v1";
+    return prefix + "consume_v2";
   }
 
   /** The {@code CREATE PROCEDURE IF NOT EXISTS} statements for a table prefix. */
@@ -48,7 +48,7 @@ final class MariaDbProcedures {
         """;
     String issue = """
         CREATE PROCEDURE IF NOT EXISTS %1$s(IN p_code VARCHAR(300), IN p_mac VARBINARY(64), IN p_expires BIGINT,
-            IN p_max INT, IN p_attempts INT, IN p_now BIGINT, IN p_buckets TEXT)
+            IN p_max INT, IN p_attempts INT, IN p_now BIGINT, IN p_buckets TEXT, IN p_grace_end BIGINT)
         MODIFIES SQL DATA
         BEGIN
           DECLARE n INT DEFAULT 0;
@@ -93,8 +93,14 @@ final class MariaDbProcedures {
               END WHILE;
               INSERT INTO %2$scodes (code_key, mac, expires_at, max_attempts, attempts)
                 VALUES (p_code, p_mac, p_expires, p_max, p_attempts)
-                ON DUPLICATE KEY UPDATE mac = VALUES(mac), expires_at = VALUES(expires_at),
-                  max_attempts = VALUES(max_attempts), attempts = VALUES(attempts);
+                ON DUPLICATE KEY UPDATE
+                  prev_mac = IF(p_grace_end > 0 AND expires_at > p_now AND attempts < max_attempts
+                    AND attempts < p_max, mac, NULL),
+                  prev_until = IF(p_grace_end > 0 AND expires_at > p_now AND attempts < max_attempts
+                    AND attempts < p_max, LEAST(expires_at, p_grace_end), NULL),
+                  attempts = IF(p_grace_end > 0 AND expires_at > p_now AND attempts < max_attempts
+                    AND attempts < p_max, attempts, p_attempts),
+                  mac = p_mac, expires_at = p_expires, max_attempts = p_max;
             END IF;
           END IF;
           COMMIT;
@@ -112,13 +118,15 @@ final class MariaDbProcedures {
           DECLARE r_attempts INT DEFAULT NULL;
           DECLARE r_max INT DEFAULT NULL;
           DECLARE r_expires BIGINT DEFAULT NULL;
+          DECLARE r_prev_mac VARBINARY(64) DEFAULT NULL;
+          DECLARE r_prev_until BIGINT DEFAULT NULL;
           DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
           START TRANSACTION;
           INSERT INTO %2$sbuckets (bucket_key) VALUES (p_bucket) ON DUPLICATE KEY UPDATE bucket_key = bucket_key;
           SELECT count(*) INTO c FROM %2$spermits WHERE bucket_key = p_bucket AND taken_at > p_now - p_window;
           IF c >= p_limit THEN
             COMMIT;
-            SELECT 1, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL;
+            SELECT 1, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL;
           ELSE
             UPDATE %2$scodes SET attempts = attempts + 1
               WHERE code_key = p_code AND attempts < max_attempts AND expires_at > p_now;
@@ -127,24 +135,27 @@ final class MariaDbProcedures {
               INSERT INTO %2$spermits (bucket_key, taken_at, expires_at) VALUES (p_bucket, p_now, p_now + p_window);
               SET permit = LAST_INSERT_ID();
             END IF;
-            SELECT mac, attempts, max_attempts, expires_at INTO r_mac, r_attempts, r_max, r_expires
+            SELECT mac, attempts, max_attempts, expires_at, prev_mac, prev_until
+              INTO r_mac, r_attempts, r_max, r_expires, r_prev_mac, r_prev_until
               FROM (SELECT 1) AS one LEFT JOIN %2$scodes c ON c.code_key = p_code FOR UPDATE;
             COMMIT;
             IF counted = 1 THEN
-              SELECT 0, 1, r_mac, r_attempts, r_max, permit, r_attempts, r_max, r_expires;
+              SELECT 0, 1, r_mac, r_attempts, r_max, permit, r_attempts, r_max, r_expires, r_prev_mac, r_prev_until;
             ELSE
-              SELECT 0, 0, NULL, NULL, NULL, NULL, r_attempts, r_max, r_expires;
+              SELECT 0, 0, NULL, NULL, NULL, NULL, r_attempts, r_max, r_expires, NULL, NULL;
             END IF;
           END IF;
         END""".formatted(attemptLimited(p), p);
     String consume = """
-        CREATE PROCEDURE IF NOT EXISTS %1$s(IN p_code VARCHAR(300), IN p_mac VARBINARY(64), IN p_permit BIGINT)
+        CREATE PROCEDURE IF NOT EXISTS %1$s(IN p_code VARCHAR(300), IN p_mac VARBINARY(64), IN p_permit BIGINT,
+            IN p_now BIGINT)
         MODIFIES SQL DATA
         BEGIN
           DECLARE consumed INT DEFAULT 0;
           DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
           START TRANSACTION;
-          DELETE FROM %2$scodes WHERE code_key = p_code AND mac = p_mac;
+          DELETE FROM %2$scodes WHERE code_key = p_code
+            AND (mac = p_mac OR (prev_mac = p_mac AND prev_until > p_now));
           SET consumed = ROW_COUNT();
           DELETE FROM %2$spermits WHERE id = p_permit;
           COMMIT;

@@ -6,14 +6,24 @@
 -- Keys are ASCII with a binary collation: compared exactly, case-sensitive.
 
 -- Pending codes: one per address and type, under the keyed hash (HMAC-SHA256) of the code.
+-- prev_mac and prev_until: during a resend grace (VerificationPolicy.resendGrace), the keyed hash of
+-- the code the resend replaced and when it stops working; NULL otherwise.
 CREATE TABLE IF NOT EXISTS mailverify_codes (
   code_key     VARCHAR(300) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
   mac          VARBINARY(64) NOT NULL,
   expires_at   BIGINT        NOT NULL,
   max_attempts INT           NOT NULL,
   attempts     INT           NOT NULL,
+  prev_mac     VARBINARY(64) NULL,
+  prev_until   BIGINT        NULL,
   INDEX mailverify_codes_expires (expires_at)
 ) ENGINE = InnoDB;
+-- Migration for a table created before the resend grace (mailverify 0.x, issue 21). MariaDB (run by
+-- createTablesIfMissing(true) too):
+--   ALTER TABLE mailverify_codes ADD COLUMN IF NOT EXISTS prev_mac VARBINARY(64) NULL,
+--     ADD COLUMN IF NOT EXISTS prev_until BIGINT NULL;
+-- MySQL 8 (no IF NOT EXISTS; createTablesIfMissing(true) adds the columns when they are missing):
+--   ALTER TABLE mailverify_codes ADD COLUMN prev_mac VARBINARY(64) NULL, ADD COLUMN prev_until BIGINT NULL;
 
 -- Verification tokens, under the hash of the token.
 CREATE TABLE IF NOT EXISTS mailverify_tokens (

@@ -5,13 +5,20 @@
 -- except inside a queued mail of the outbox table, until that mail's final outcome.
 
 -- Pending codes: one per address and type, under the keyed hash (HMAC-SHA256) of the code.
+-- prev_mac and prev_until: during a resend grace (VerificationPolicy.resendGrace), the keyed hash of
+-- the code the resend replaced and when it stops working; NULL otherwise.
 CREATE TABLE IF NOT EXISTS mailverify_codes (
   code_key     VARCHAR(300) NOT NULL PRIMARY KEY,
   mac          BYTEA        NOT NULL,
   expires_at   BIGINT       NOT NULL,
   max_attempts INTEGER      NOT NULL,
-  attempts     INTEGER      NOT NULL
+  attempts     INTEGER      NOT NULL,
+  prev_mac     BYTEA,
+  prev_until   BIGINT
 );
+-- Migration for a table created before the resend grace (mailverify 0.x, issue 21); idempotent.
+ALTER TABLE mailverify_codes ADD COLUMN IF NOT EXISTS prev_mac BYTEA;
+ALTER TABLE mailverify_codes ADD COLUMN IF NOT EXISTS prev_until BIGINT;
 CREATE INDEX IF NOT EXISTS mailverify_codes_expires ON mailverify_codes (expires_at);
 
 -- Verification tokens, under the hash of the token.
