@@ -1045,6 +1045,32 @@ public abstract class CodeStoreContract {
     assertInstanceOf(VerifyResult.Verified.class, service.verifyLink(newLink, REG, null));
   }
 
+  @Test
+  @DisplayName("C4 grace, C8, C32: through a service - the first code, the second code and the first link at once"
+      + " from 99 threads - exactly one verifies")
+  void graceServiceRaceOldCodeNewCodeAndOldLink() throws Exception {
+    assumeTrue(store.supportsResendGrace(), "the store does not support a resend grace");
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    MutableClock clock = MutableClock.at(T0);
+    VerificationCodeService service = graceService(outbox, clock);
+    for (int round = 0; round < 3; round++) {
+      String email = "gracerace" + round + "@example.com";
+      service.sendVerificationCode(email, REG, TTL);
+      String firstCode = outbox.latestCode(email).orElseThrow();
+      String firstLink = linkToken(outbox, email);
+      clock.advance(Duration.ofSeconds(5));
+      service.sendVerificationCode(email, REG, TTL);
+      String secondCode = outbox.latestCode(email).orElseThrow();
+      List<VerifyResult> results = race(99, i -> switch (i % 3) {
+        case 0 -> service.verifyCode(email, REG, firstCode);
+        case 1 -> service.verifyCode(email, REG, secondCode);
+        default -> service.verifyLink(firstLink, REG, null);
+      });
+      assertEquals(1, count(results, r -> r instanceof VerifyResult.Verified), "round " + round);
+      assertEquals(0, count(results, r -> r instanceof VerifyResult.Invalid), "every try was right: round " + round);
+    }
+  }
+
   private static <T> List<T> race(int threads, Race.Task<T> task) throws Exception {
     return Race.run(threads, task);
   }
