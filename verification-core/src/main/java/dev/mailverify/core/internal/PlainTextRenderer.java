@@ -23,12 +23,14 @@ public final class PlainTextRenderer implements TemplateRenderer {
       VerificationType.REGISTER, "confirm your e-mail address and finish signing up",
       VerificationType.LOGIN, "log in",
       VerificationType.RESET_PASSWORD, "reset your password",
-      VerificationType.CHANGE_EMAIL, "confirm your new e-mail address");
+      VerificationType.CHANGE_EMAIL, "confirm your new e-mail address",
+      VerificationType.APPROVE_EMAIL_CHANGE, "approve changing the e-mail address of your account");
   private static final Map<VerificationType, String> PURPOSE_ZH = Map.of(
       VerificationType.REGISTER, "完成注册",
       VerificationType.LOGIN, "登录",
       VerificationType.RESET_PASSWORD, "重置密码",
-      VerificationType.CHANGE_EMAIL, "验证新的邮箱地址");
+      VerificationType.CHANGE_EMAIL, "验证新的邮箱地址",
+      VerificationType.APPROVE_EMAIL_CHANGE, "确认更换账户的邮箱地址");
 
   private PlainTextRenderer() {}
 
@@ -69,7 +71,7 @@ public final class PlainTextRenderer implements TemplateRenderer {
    * @param at the instant
    * @return for example {@code 2026-12-06 14:30 UTC}
    */
-  public static String changedAt(Instant at) {
+  private static String changedAt(Instant at) {
     return CHANGED_AT.format(at);
   }
 
@@ -81,7 +83,7 @@ public final class PlainTextRenderer implements TemplateRenderer {
    * @param zh {@code true} for Chinese
    * @return for example {@code 7 days} or {@code 7 天}
    */
-  public static String revertValidity(Duration validity, boolean zh) {
+  private static String revertValidity(Duration validity, boolean zh) {
     long days = validity.toDays();
     if (days > 0 && validity.equals(Duration.ofDays(days))) {
       return zh ? days + " 天" : days + (days == 1 ? " day" : " days");
