@@ -200,8 +200,9 @@ public interface VerificationCodeService {
    * {@code GET}</b> (C32): mail scanners open every link in a mail.
    *
    * @param token the {@code token} query parameter of the revert link; not null; any string is safe
-   * @param expectedOldEmail the address the application expects the link was sent to (the
-   *     account's previous address); not null; an invalid address gives empty
+   * @param expectedOldEmail the address the application expects the link was sent to: the
+   *     account's previous address, which the application keeps with the account when it changes
+   *     it, or which the revert page asks the user to type; not null; an invalid address gives empty
    * @return the change, or empty if the token is unknown, used, expired or for another address
    */
   Optional<AddressChange> revertAddressChange(String token, String expectedOldEmail);
@@ -230,6 +231,8 @@ public interface VerificationCodeService {
    *   <li>secret: random per process, allowed only with the in-memory store;
    *   <li>per-address cap across all types: 10 sends per hour ({@link #perAddressTotalQuota});
    *   <li>recipient check: none (syntax only; {@link #recipientCheck});
+   *   <li>revert page of a change of address: none ({@link #revertLinkBaseUrl}; required by
+   *       {@link VerificationCodeService#notifyAddressChanged}), its link valid 7 days;
    *   <li>clock: {@link Clock#systemUTC()}.
    * </ul>
    */
