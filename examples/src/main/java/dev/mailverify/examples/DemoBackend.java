@@ -132,6 +132,8 @@ final class DemoBackend implements AutoCloseable {
       URI linkBase = linkBase(env.get("PUBLIC_URL"), defaultPublicUrl);
       if (linkBase != null) {
         builder.defaultPolicy(VerificationPolicy.builder().linkBaseUrl(linkBase).build());
+        String site = linkBase.toString().substring(0, linkBase.toString().length() - "/verify".length());
+        builder.revertLinkBaseUrl(URI.create(site + "/account/revert")); // C33: the notice's "this wasn't me" page
         LOG.info("links: each mail carries a link to {} beside the code (a GET shows a button; only its POST"
             + " verifies)", linkBase);
       }

@@ -3,6 +3,7 @@ package dev.mailverify.examples;
 import com.fasterxml.jackson.jr.ob.JSON;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mailverify.core.AddressChange;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.InvalidAddressException;
@@ -99,6 +100,7 @@ public final class DemoServer implements AutoCloseable {
     server.createContext("/verify", ex -> handlePage(ex, this::linkPage));
     server.createContext("/verify/register", ex -> handlePage(ex, this::linkRegister));
     server.createContext("/", this::page);
+    addressChangeContexts();
   }
 
   /**
@@ -516,5 +518,126 @@ public final class DemoServer implements AutoCloseable {
     try (OutputStream os = ex.getResponseBody()) {
       os.write(html);
     }
+  }
+
+  // --- C33: changing the address, with a notice and a revert link to the old one --------------
+
+  private void addressChangeContexts() {
+    server.createContext("/account/email", ex -> handlePage(ex, this::changeEmailPage));
+    server.createContext("/account/email/confirm", ex -> handlePage(ex, this::confirmEmailChange));
+    server.createContext("/account/revert", ex -> handlePage(ex, this::revertPage));
+  }
+
+  /**
+   * {@code GET /account/email}: a form (current address, password, new address). Its
+   * {@code POST}: checks the password, sends a {@code CHANGE_EMAIL} code to the new address and
+   * shows the form for it.
+   */
+  private Page changeEmailPage(HttpExchange ex) throws IOException {
+    if ("GET".equals(ex.getRequestMethod())) {
+      return new Page(200, html("Change your e-mail address",
+          "<form method=\"post\" action=\"/account/email\">"
+          + "<p><label>Current address <input type=\"email\" name=\"email\" required></label></p>"
+          + "<p><label>Password <input type=\"password\" name=\"password\" required></label></p>"
+          + "<p><label>New address <input type=\"email\" name=\"new_email\" required></label></p>"
+          + "<button type=\"submit\" id=\"send\">Send a code to the new address</button></form>"));
+    }
+    if (!"POST".equals(ex.getRequestMethod())) {
+      return new Page(405, html("Not allowed", "<p>Use the form.</p>"));
+    }
+    Map<String, String> body = form(readForm(ex));
+    String email = body.getOrDefault("email", "");
+    String newEmail = body.getOrDefault("new_email", "");
+    if (!users.passwordMatches(email, body.getOrDefault("password", "").toCharArray())) {
+      return new Page(403, html("Not changed", "<p>The address or the password is wrong.</p>"));
+    }
+    if (users.find(newEmail).isPresent()) {
+      return new Page(409, html("Not changed", "<p>That address already has an account.</p>"));
+    }
+    SendResult sent = service.sendVerificationCode(SendRequest.builder(newEmail, VerificationType.CHANGE_EMAIL)
+        .clientKey(ex.getRemoteAddress().getAddress().getHostAddress()).build());
+    if (!sent.isSent()) {
+      return new Page(sent instanceof SendResult.RateLimited ? 429 : 400, html("Not sent",
+          "<p>No code was sent to the new address. Check it and try again later.</p>"));
+    }
+    return new Page(200, html("Check the new mailbox",
+        "<p>We sent a code to " + escape(newEmail) + ". Type it and your password again.</p>"
+        + "<form method=\"post\" action=\"/account/email/confirm\">"
+        + "<input type=\"hidden\" name=\"email\" value=\"" + escape(email) + "\">"
+        + "<input type=\"hidden\" name=\"new_email\" value=\"" + escape(newEmail) + "\">"
+        + "<p><label>Code <input name=\"code\" id=\"code\" autocomplete=\"one-time-code\" required></label></p>"
+        + "<p><label>Password <input type=\"password\" name=\"password\" required></label></p>"
+        + "<button type=\"submit\" id=\"change\">Change my address</button></form>"));
+  }
+
+  /**
+   * {@code POST /account/email/confirm}: checks the password again and the code of the new
+   * address, changes the address, then tells the old one with a revert link
+   * ({@code notifyAddressChanged}).
+   */
+  private Page confirmEmailChange(HttpExchange ex) throws IOException {
+    if (!"POST".equals(ex.getRequestMethod())) {
+      return new Page(405, html("Not allowed", "<p>Use the form.</p>"));
+    }
+    Map<String, String> body = form(readForm(ex));
+    String email = body.getOrDefault("email", "");
+    String newEmail = body.getOrDefault("new_email", "");
+    if (!users.passwordMatches(email, body.getOrDefault("password", "").toCharArray())) {
+      return new Page(403, html("Not changed", "<p>The password is wrong.</p>"));
+    }
+    VerifyResult result = service.verifyCode(newEmail, VerificationType.CHANGE_EMAIL, body.get("code"));
+    if (!(result instanceof VerifyResult.Verified verified)
+        || service.redeem(verified.token(), VerificationType.CHANGE_EMAIL, newEmail).isEmpty()) {
+      return new Page(400, html("Not changed", "<p>The code is wrong or has expired.</p>"));
+    }
+    if (users.changeEmail(email, newEmail).isEmpty()) {
+      return new Page(409, html("Not changed", "<p>That address already has an account.</p>"));
+    }
+    try {
+      SendResult notice = service.notifyAddressChanged(email, newEmail);
+      if (!notice.isSent()) {
+        LOG.warn("the change of address was made but the old address was not told: {}", notice);
+      }
+    } catch (IllegalStateException e) { // no revertLinkBaseUrl: the demo runs without PUBLIC_URL
+      LOG.warn("the old address was not told of the change: set PUBLIC_URL for the revert link ({})", e.getMessage());
+    }
+    return new Page(200, html("Address changed", "<p id=\"changed\">Your address is now " + escape(newEmail)
+        + ". We told " + escape(email) + ", with a link to undo the change if it wasn't you.</p>"));
+  }
+
+  /**
+   * {@code GET /account/revert?token=...}: a page with a button, and nothing reverted (mail scanners
+   * open every link; C32). {@code POST /account/revert} (the button): {@code revertAddressChange},
+   * then the account gets its old address back.
+   */
+  private Page revertPage(HttpExchange ex) throws IOException {
+    String method = ex.getRequestMethod();
+    if ("GET".equals(method)) {
+      String token = form(ex.getRequestURI().getRawQuery()).getOrDefault("token", "");
+      return new Page(200, html("Undo the change of address",
+          "<p>If you did not change the e-mail address of your account, undo the change here.</p>"
+          + "<form method=\"post\" action=\"/account/revert\">"
+          + "<input type=\"hidden\" name=\"token\" value=\"" + escape(token) + "\">"
+          + "<p><label>Your previous address (where this mail came) <input type=\"email\" name=\"email\""
+          + " required></label></p>"
+          + "<button type=\"submit\" id=\"revert\">This wasn't me: undo the change</button></form>"));
+    }
+    if (!"POST".equals(method)) {
+      return new Page(405, html("Not allowed", "<p>Use the button on the page the link opens.</p>"));
+    }
+    Map<String, String> body = form(readForm(ex));
+    Optional<AddressChange> change = service.revertAddressChange(body.getOrDefault("token", ""),
+        body.getOrDefault("email", ""));
+    if (change.isEmpty()) {
+      return new Page(400, html("Link not valid", "<p>This link was already used, has expired, or was sent to"
+          + " another address.</p>"));
+    }
+    AddressChange c = change.get();
+    if (users.changeEmail(c.newEmail(), c.oldEmail()).isEmpty()) {
+      LOG.warn("revert of {} could not be applied: the account moved on or the address was taken", c);
+      return new Page(409, html("Not undone", "<p>The account changed again since; contact support.</p>"));
+    }
+    return new Page(200, html("Change undone", "<p id=\"reverted\">Your account's address is "
+        + escape(c.oldEmail()) + " again. Choose a new password: whoever changed it may know yours.</p>"));
   }
 }

@@ -73,4 +73,26 @@ public final class UserDirectory {
       throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available", e);
     }
   }
+
+  /**
+   * Moves a user to another address, keeping the password, unless the new address is taken or
+   * the user does not exist.
+   *
+   * @param from the current address
+   * @param to the new address
+   * @return the user under the new address, or empty if nothing moved
+   */
+  public synchronized Optional<User> changeEmail(String from, String to) {
+    String toKey = to.toLowerCase(Locale.ROOT);
+    Stored s = users.get(from.toLowerCase(Locale.ROOT));
+    if (s == null) {
+      return Optional.empty();
+    }
+    Stored moved = new Stored(new User(to, true), s.salt(), s.hash());
+    if (users.putIfAbsent(toKey, moved) != null) {
+      return Optional.empty(); // taken, also by a sign-up racing this change
+    }
+    users.remove(from.toLowerCase(Locale.ROOT), s);
+    return Optional.of(moved.user());
+  }
 }

@@ -42,6 +42,7 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
   private final DeliveryTracker delivery;
   private final IdempotentSends idempotent;
   private final ServiceEvents events;
+  private final AddressChanges addressChanges;
 
   DefaultVerificationCodeService(ServiceSettings settings) {
     this.settings = settings;
@@ -56,6 +57,7 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     this.delivery = new DeliveryTracker(settings.transport(), store, clock, events,
         (key, at) -> admission.liftCooldown(key, settings.policy(key.type()), at));
     this.idempotent = new IdempotentSends(clock);
+    this.addressChanges = new AddressChanges(settings, events);
   }
 
   @Override
@@ -372,6 +374,26 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     events.redeem(now, type, subject, verified.isPresent(),
         verified.isEmpty() && expected != null ? Reason.NO_TOKEN_FOR_ADDRESS : null);
     return verified;
+  }
+
+  @Override
+  public SendResult notifyAddressChanged(String oldEmail, String newEmail) {
+    return notifyAddressChanged(oldEmail, newEmail, settings.defaultLocale());
+  }
+
+  @Override
+  public SendResult notifyAddressChanged(String oldEmail, String newEmail, java.util.Locale locale) {
+    Objects.requireNonNull(oldEmail, "oldEmail");
+    Objects.requireNonNull(newEmail, "newEmail");
+    Objects.requireNonNull(locale, "locale");
+    return addressChanges.notifyChanged(oldEmail, newEmail, locale);
+  }
+
+  @Override
+  public Optional<AddressChange> revertAddressChange(String token, String expectedOldEmail) {
+    Objects.requireNonNull(token, "token");
+    Objects.requireNonNull(expectedOldEmail, "expectedOldEmail");
+    return addressChanges.revert(token, expectedOldEmail);
   }
 
   @Override

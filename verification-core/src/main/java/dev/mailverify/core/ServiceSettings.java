@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param defaultLocale the locale of a request without one
  * @param perAddressTotalQuota the cap per address across all types (C11)
  * @param recipientCheck the check before a code is stored, or {@code null}
+ * @param revertLinkBaseUrl the page of the "this wasn't me" link (C33), or {@code null}
+ * @param revertLinkValidity how long a revert link works
  */
 record ServiceSettings(
     MailTransport transport,
@@ -45,7 +47,9 @@ record ServiceSettings(
     @Nullable String appName,
     Locale defaultLocale,
     Quota perAddressTotalQuota,
-    @Nullable RecipientCheck recipientCheck) {
+    @Nullable RecipientCheck recipientCheck,
+    java.net.@Nullable URI revertLinkBaseUrl,
+    java.time.Duration revertLinkValidity) {
 
   /** Returns the policy of a type: its own, or the default. */
   VerificationPolicy policy(VerificationType type) {

@@ -152,6 +152,62 @@ public interface VerificationCodeService {
   Optional<VerifiedEmail> redeem(String token, VerificationType type, String expectedEmail);
 
   /**
+   * Tells the old address that the account's address was changed (C33), after the application
+   * has verified the new one with {@link VerificationType#CHANGE_EMAIL} and stored it. Same as
+   * {@link #notifyAddressChanged(String, String, Locale)} in the service's default locale.
+   *
+   * @param oldEmail the address the account had; not null
+   * @param newEmail the address the account has now; not null
+   * @return the outcome
+   * @throws IllegalStateException if the builder set no {@link Builder#revertLinkBaseUrl}
+   */
+  SendResult notifyAddressChanged(String oldEmail, String newEmail);
+
+  /**
+   * Tells the old address that the account's address was changed (C33): sends it a notice saying
+   * what changed (the new address masked, like {@code n***@example.com}) and when, with a "this
+   * wasn't me" link to the {@link Builder#revertLinkBaseUrl revert page}, valid for
+   * {@link Builder#revertLinkValidity} (7 days by default). The link's token works once, only for
+   * the old address, through {@link #revertAddressChange}. Only the token's keyed hash is stored
+   * (C14), with both addresses.
+   *
+   * <p>Call it once the change is made, not before: the notice says it happened. It is not rate
+   * limited (the change itself was, through its {@code CHANGE_EMAIL} code). The renderer's
+   * {@link dev.mailverify.core.spi.TemplateRenderer#renderAddressChanged} writes the notice.
+   *
+   * @param oldEmail the address the account had; not null
+   * @param newEmail the address the account has now; not null
+   * @param locale the language of the notice; not null
+   * @return {@link SendResult.Sent} (type {@code CHANGE_EMAIL}, to the old address, {@code expiresAt}
+   *     when the revert link stops working), {@link SendResult.InvalidAddress} if either address is
+   *     invalid (nothing stored or sent), or {@link SendResult.DeliveryFailed} (the revert token is
+   *     then removed again)
+   * @throws IllegalStateException if the builder set no {@link Builder#revertLinkBaseUrl}
+   * @throws StoreUnavailableException if the revert token could not be stored (nothing was sent)
+   */
+  SendResult notifyAddressChanged(String oldEmail, String newEmail, Locale locale);
+
+  /**
+   * Redeems the revert token of a "this wasn't me" link (C33), once: the first call for a token
+   * returns the change, so the application can find the account by {@link AddressChange#newEmail()}
+   * and give it back {@link AddressChange#oldEmail()}, and sign out its sessions. The token is
+   * taken only if it was sent to {@code expectedOldEmail} (compared as normalized addresses);
+   * for another address the answer is empty and the token stays usable. Checking and consuming
+   * are one atomic store operation: of many concurrent calls, one wins. After its validity a
+   * token gives empty.
+   *
+   * <p><b>Call this only from the {@code POST} of the revert page's button, never from its
+   * {@code GET}</b> (C32): mail scanners open every link in a mail.
+   *
+   * @param token the {@code token} query parameter of the revert link; not null; any string is safe
+   * @param expectedOldEmail the address the application expects the link was sent to: the
+   *     account's previous address, which the application keeps with the account when it changes
+   *     it, or which the revert page asks the user to type; not null; an invalid address gives empty
+   * @return the change, or empty if the token is unknown, used, expired or for another address
+   */
+  Optional<AddressChange> revertAddressChange(String token, String expectedOldEmail);
+
+  /**
    * Starts a builder. Only the transport is required:
    * {@code VerificationCodeService.builder().transport(MailTransport.console()).build()}.
    *
@@ -175,6 +231,8 @@ public interface VerificationCodeService {
    *   <li>secret: random per process, allowed only with the in-memory store;
    *   <li>per-address cap across all types: 10 sends per hour ({@link #perAddressTotalQuota});
    *   <li>recipient check: none (syntax only; {@link #recipientCheck});
+   *   <li>revert page of a change of address: none ({@link #revertLinkBaseUrl}; required by
+   *       {@link VerificationCodeService#notifyAddressChanged}), its link valid 7 days;
    *   <li>clock: {@link Clock#systemUTC()}.
    * </ul>
    */
@@ -194,6 +252,11 @@ public interface VerificationCodeService {
     private @Nullable Mailbox from;
     private @Nullable String appName;
     private @Nullable Locale defaultLocale;
+    private java.net.@Nullable URI revertLinkBaseUrl;
+    private Duration revertLinkValidity = DEFAULT_REVERT_LINK_VALIDITY;
+
+    /** How long the "this wasn't me" link of a change of address works by default: 7 days (C33). */
+    public static final Duration DEFAULT_REVERT_LINK_VALIDITY = Duration.ofDays(7);
 
     /** The default cap on sends to one address across all types: 10 per hour (C11). */
     public static final Quota DEFAULT_PER_ADDRESS_TOTAL_QUOTA = Quota.perHour(10);
@@ -401,6 +464,49 @@ public interface VerificationCodeService {
     }
 
     /**
+     * Sets the page of the "this wasn't me" link that {@link #notifyAddressChanged} sends to the
+     * old address (C33). The link is this URL with the query parameter {@code token} appended (256
+     * random bits); the application serves the page. The URL comes from the application's
+     * configuration, never from a request header (C21). The page must not revert on {@code GET}:
+     * it shows a button whose {@code POST} calls {@link #revertAddressChange}.
+     *
+     * @param value an absolute {@code https} URL ({@code http} only for {@code localhost}), without
+     *     a fragment; not null
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code revertLinkBaseUrl} when the URL is not
+     *     absolute, not https (outside localhost), or has a fragment
+     */
+    public Builder revertLinkBaseUrl(java.net.URI value) {
+      Objects.requireNonNull(value, "revertLinkBaseUrl");
+      String scheme = value.getScheme();
+      String host = value.getHost();
+      boolean local = "localhost".equals(host) || "127.0.0.1".equals(host);
+      if (!value.isAbsolute() || host == null || value.getRawFragment() != null
+          || !("https".equals(scheme) || ("http".equals(scheme) && local))) {
+        throw new IllegalArgumentException("revertLinkBaseUrl must be an absolute https URL (http only for "
+            + "localhost) without a fragment, was " + value);
+      }
+      revertLinkBaseUrl = value;
+      return this;
+    }
+
+    /**
+     * Sets how long the "this wasn't me" link of a change of address works (C33).
+     *
+     * @param value 1 hour to 30 days; default 7 days
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code revertLinkValidity} when outside 1 hour-30 days
+     */
+    public Builder revertLinkValidity(Duration value) {
+      Objects.requireNonNull(value, "revertLinkValidity");
+      if (value.compareTo(Duration.ofHours(1)) < 0 || value.compareTo(Duration.ofDays(30)) > 0) {
+        throw new IllegalArgumentException("revertLinkValidity must be 1 hour to 30 days, was " + value);
+      }
+      revertLinkValidity = value;
+      return this;
+    }
+
+    /**
      * Builds the service.
      *
      * @return the service
@@ -442,7 +548,9 @@ public interface VerificationCodeService {
           appName,
           defaultLocale != null ? defaultLocale : Locale.ENGLISH,
           perAddressTotalQuota,
-          recipientCheck));
+          recipientCheck,
+          revertLinkBaseUrl,
+          revertLinkValidity));
     }
   }
 }

@@ -24,6 +24,15 @@ public record VerificationType(String name) {
   public static final VerificationType RESET_PASSWORD = new VerificationType("reset_password");
   /** Proving ownership of a new address before switching to it. */
   public static final VerificationType CHANGE_EMAIL = new VerificationType("change_email");
+  /**
+   * The old address approving a change of address before the new one is asked (the optional
+   * double confirmation of C33, Supabase's "secure email change"): send this code to the
+   * <em>current</em> address, redeem its token with
+   * {@link dev.mailverify.core.VerificationCodeService#redeem(String, VerificationType, String)
+   * redeem(token, APPROVE_EMAIL_CHANGE, currentEmail)}, then send {@link #CHANGE_EMAIL} to the new
+   * address.
+   */
+  public static final VerificationType APPROVE_EMAIL_CHANGE = new VerificationType("approve_email_change");
 
   /**
    * Validates the name.

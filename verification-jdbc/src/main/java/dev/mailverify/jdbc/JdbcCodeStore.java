@@ -183,11 +183,12 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     this.consumeSql = "DELETE FROM " + codes + " WHERE code_key = ? AND " + CONSUMABLE;
     this.deleteKeySql = "DELETE FROM " + codes + " WHERE code_key = ?";
     this.invalidateSql = deleteKeySql;
-    this.storeTokenSql = "INSERT INTO " + tokens + " (token_hash, address, address_key, type, verified_at, expires_at)"
-        + " VALUES (?, ?, ?, ?, ?, ?)";
+    this.storeTokenSql = "INSERT INTO " + tokens
+        + " (token_hash, address, address_key, type, verified_at, expires_at, new_address)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?)";
     String take = "DELETE FROM " + tokens + " WHERE token_hash = ?";
     String takeForAddress = take + " AND address_key = ?";
-    String record = "address, type, verified_at, expires_at";
+    String record = "address, type, verified_at, expires_at, new_address";
     this.takeTokenSql = switch (dialect) {
       case POSTGRESQL, MARIADB -> take + " RETURNING " + record;
       case H2 -> "SELECT " + record + " FROM OLD TABLE (" + take + ")";
@@ -903,6 +904,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         ps.setString(4, token.type().name());
         ps.setLong(5, token.verifiedAt().toEpochMilli());
         ps.setLong(6, token.expiresAt().toEpochMilli());
+        ps.setString(7, token.newAddress()); // null for every token but a revert token (C33)
         ps.executeUpdate();
         return;
       }
@@ -945,7 +947,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
           return Optional.empty();
         }
         return Optional.of(new TokenRecord(rs.getString(1), VerificationType.of(rs.getString(2)),
-            Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4))));
+            Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5)));
       }
     }
   }

@@ -86,6 +86,9 @@ public enum JdbcDialect {
     }
     List<String> statements = new ArrayList<>();
     for (String s : STATEMENT_END.split(sql)) {
+      if (this == MYSQL && s.contains("ADD COLUMN IF NOT EXISTS")) {
+        continue; // MySQL 8 has no such clause: its users add the column once, by hand (docs/stores.md)
+      }
       if (!s.isBlank()) {
         statements.add(s.strip());
       }

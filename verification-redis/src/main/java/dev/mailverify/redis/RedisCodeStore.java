@@ -200,10 +200,11 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
       return max - tries - 1
       """);
 
-  /** Stores a token record. */
+  /** Stores a token record; field {@code n} holds the new address of a revert token (C33), if any. */
   static final LuaScript STORE_TOKEN = LuaScript.of("storeToken", """
       redis.call('DEL', KEYS[1])
       redis.call('HSET', KEYS[1], 'a', ARGV[1], 't', ARGV[2], 'v', ARGV[3], 'e', ARGV[4])
+      if ARGV[6] ~= nil and ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'n', ARGV[6]) end
       redis.call('PEXPIRE', KEYS[1], ARGV[5])
       return 1
       """);
@@ -213,7 +214,7 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
    * as {@link TokenRecord#matchesAddress} does) or none is expected; an empty list otherwise.
    */
   static final LuaScript TAKE_TOKEN = LuaScript.of("takeToken", """
-      local r = redis.call('HMGET', KEYS[1], 'a', 't', 'v', 'e')
+      local r = redis.call('HMGET', KEYS[1], 'a', 't', 'v', 'e', 'n')
       if not r[1] then return {} end
       if ARGV[1] ~= '' and string.lower(r[1]) ~= ARGV[1] then return {} end
       redis.call('DEL', KEYS[1])
@@ -509,7 +510,8 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
         token.type().name(),
         token.verifiedAt().toString(),
         token.expiresAt().toString(),
-        Long.toString(keepMillis(token.expiresAt(), now)));
+        Long.toString(keepMillis(token.expiresAt(), now)),
+        Objects.requireNonNullElse(token.newAddress(), ""));
   }
 
   @Override
@@ -523,8 +525,10 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     }
     TokenRecord record;
     try {
+      Object newAddress = r.size() > 4 ? r.get(4) : null;
       record = new TokenRecord(String.valueOf(r.get(0)), VerificationType.of(String.valueOf(r.get(1))),
-          Instant.parse(String.valueOf(r.get(2))), Instant.parse(String.valueOf(r.get(3))));
+          Instant.parse(String.valueOf(r.get(2))), Instant.parse(String.valueOf(r.get(3))),
+          newAddress == null ? null : String.valueOf(newAddress));
     } catch (RuntimeException e) {
       throw new StoreUnavailableException(redis.where() + " held a token record this version cannot read;"
           + " is another application using the key prefix '" + keyPrefix + "'?", e);

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheNotFoundException;
 import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.spi.AddressChangeContext;
 import dev.mailverify.core.spi.RenderedMail;
 import dev.mailverify.core.spi.TemplateContext;
 import dev.mailverify.core.spi.TemplateRenderer;
@@ -183,6 +184,84 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
     return new RenderedMail(subject, text, html);
   }
 
+  /** The base name of the notice's templates: {@code address_changed.<locale>.<part>.mustache}. */
+  static final String ADDRESS_CHANGED = "address_changed";
+
+  /**
+   * Renders the notice of a change of address (C33) from the templates
+   * {@code address_changed.<locale>.<part>.mustache}: bundled in English and Chinese, replaceable
+   * like the others (there is no generic fallback: the notice is not a code mail). Templates see
+   * {@code oldEmail} and {@code newEmail} (both masked, like {@code a***@example.com}),
+   * {@code recipient} (the old address, masked), {@code changedAt} (UTC, to the minute),
+   * {@code link} (the "this wasn't me" link), {@code validity} (how long the link works, in
+   * words), and when configured {@code appName}, {@code baseUrl} and {@code supportUrl}.
+   *
+   * @param context what to render; not null
+   * @return the notice, with the link in both bodies and not in the subject
+   * @throws TemplateException if no template is found, a template is broken or uses a value nobody
+   *     supplied, a body leaves out the link, or the subject is blank or not one line
+   */
+  @Override
+  public RenderedMail renderAddressChanged(AddressChangeContext context) {
+    Objects.requireNonNull(context, "context");
+    List<String> tags = localeTags(context.locale(), defaultLocale);
+    Map<String, Object> scope = new HashMap<>();
+    scope.put("oldEmail", context.oldAddress().masked());
+    scope.put("newEmail", context.newAddress().masked());
+    scope.put("recipient", context.oldAddress().masked());
+    scope.put("changedAt", Wording.changedAt(context.changedAt()));
+    scope.put("link", context.revertLink());
+    scope.put("validity", Wording.revertValidity(context.revertValidity(), tags));
+    if (context.appName() != null) {
+      scope.put("appName", context.appName());
+    }
+    if (baseUrl != null) {
+      scope.put("baseUrl", baseUrl);
+    }
+    if (supportUrl != null) {
+      scope.put("supportUrl", supportUrl);
+    }
+    Resolved subjectTemplate = resolveNotice(tags, TemplatePart.SUBJECT);
+    String subject = subject(subjectTemplate, execute(subjectTemplate, scope));
+    Resolved textTemplate = resolveNotice(tags, TemplatePart.TEXT);
+    String text = execute(textTemplate, scope);
+    Resolved htmlTemplate = resolveNotice(tags, TemplatePart.HTML);
+    String html = execute(htmlTemplate, scope);
+    for (Resolved t : List.of(textTemplate, htmlTemplate)) {
+      String body = t == textTemplate ? text : html;
+      String link = t == textTemplate ? context.revertLink() : StrictMustacheFactory.escapeHtml(context.revertLink());
+      if (!body.contains(link)) {
+        throw new TemplateException("template " + t.name() + " from " + t.origin()
+            + " does not show the revert link; every body of the notice must contain {{link}}", t.name(), null);
+      }
+    }
+    return new RenderedMail(subject, text, html);
+  }
+
+  private static String subject(Resolved template, String rendered) {
+    String subject = rendered.strip();
+    if (subject.isEmpty()) {
+      throw new TemplateException("template " + template.name() + " rendered an empty subject", template.name(), null);
+    }
+    if (subject.chars().anyMatch(Character::isISOControl)) {
+      throw new TemplateException("template " + template.name() + " rendered a subject with a line break"
+          + " or another control character; a subject is one line (C19)", template.name(), null);
+    }
+    return subject;
+  }
+
+  /** Resolves a part of the notice: the locale chain of {@code address_changed}, no generic fallback. */
+  private Resolved resolveNotice(List<String> tags, TemplatePart part) {
+    // "@" cannot start a type's name, so the cache never mixes the notice with a custom type's mail
+    return resolved.get(new Key("@" + ADDRESS_CHANGED, tags, part), key -> {
+      LinkedHashSet<String> names = new LinkedHashSet<>();
+      for (String tag : tags) {
+        names.add(part.fileName(ADDRESS_CHANGED, tag));
+      }
+      return find(List.copyOf(names), ADDRESS_CHANGED, tags, part);
+    });
+  }
+
   private static void requireCode(Resolved template, String body, String code) {
     if (!body.contains(code)) {
       throw new TemplateException("template " + template.name() + " from " + template.origin()
@@ -234,7 +313,10 @@ public final class MustacheTemplateRenderer implements TemplateRenderer {
   }
 
   private Resolved find(VerificationType type, List<String> tags, TemplatePart part) {
-    List<String> tried = candidates(type, tags, part);
+    return find(candidates(type, tags, part), type.name(), tags, part);
+  }
+
+  private Resolved find(List<String> tried, String type, List<String> tags, TemplatePart part) {
     for (String name : tried) {
       var origin = sources.locate(name);
       if (origin.isPresent()) {

@@ -23,12 +23,14 @@ final class Wording {
           VerificationType.LOGIN.name(), "log in",
           VerificationType.RESET_PASSWORD.name(), "reset your password",
           VerificationType.CHANGE_EMAIL.name(), "confirm your new e-mail address",
+          VerificationType.APPROVE_EMAIL_CHANGE.name(), "approve changing the e-mail address of your account",
           GENERIC, ENGLISH_GENERIC),
       "zh", Map.of(
           VerificationType.REGISTER.name(), "完成注册",
           VerificationType.LOGIN.name(), "登录",
           VerificationType.RESET_PASSWORD.name(), "重置密码",
           VerificationType.CHANGE_EMAIL.name(), "验证新的邮箱地址",
+          VerificationType.APPROVE_EMAIL_CHANGE.name(), "确认更换账户的邮箱地址",
           GENERIC, "验证您的邮箱地址"));
 
   /** The application's purposes: locale tag, then type name. */
@@ -93,5 +95,37 @@ final class Wording {
       return n + (hours ? " 小时" : " 分钟");
     }
     return n + " " + (hours ? "hour" : "minute") + (n == 1 ? "" : "s");
+  }
+
+  /** The time of a change of address in a notice: {@code 2026-12-06 14:30 UTC}. */
+  private static final java.time.format.DateTimeFormatter CHANGED_AT = java.time.format.DateTimeFormatter
+      .ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+  /**
+   * Formats the time of a change of address (C33), in UTC, to the minute.
+   *
+   * @param at the instant
+   * @return for example {@code 2026-12-06 14:30 UTC}
+   */
+  static String changedAt(java.time.Instant at) {
+    return CHANGED_AT.format(at);
+  }
+
+  /**
+   * Says how long a revert link works: whole days as days ({@code 7 days}, {@code 7 天}), anything
+   * else as {@link #validity(long, List)} does.
+   *
+   * @param validity at least 1 minute
+   * @param localeTags the locale chain
+   * @return the words
+   */
+  static String revertValidity(java.time.Duration validity, List<String> localeTags) {
+    long days = validity.toDays();
+    if (days > 0 && validity.equals(java.time.Duration.ofDays(days))) {
+      String hours = validity(days * 24 * 60, localeTags); // the language decision, once
+      boolean zh = hours.endsWith("小时");
+      return zh ? days + " 天" : days + (days == 1 ? " day" : " days");
+    }
+    return validity(Math.max(1, validity.toMinutes()), localeTags);
   }
 }

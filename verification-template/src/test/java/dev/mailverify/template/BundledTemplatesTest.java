@@ -137,17 +137,17 @@ class BundledTemplatesTest {
   }
 
   @Test
-  @DisplayName("there is a subject, text and HTML template for every built-in type and generic, in en and zh")
+  @DisplayName("there is a subject, text and HTML template for every built-in type, generic and the C33 notice (address_changed), in en and zh")
   void everyBundledTemplateExists() throws IOException {
     List<String> names = bundledFiles().stream().map(p -> p.getFileName().toString()).toList();
-    for (String type : List.of("register", "login", "reset_password", "change_email", "generic")) {
+    for (String type : List.of("register", "login", "reset_password", "change_email", "generic", "address_changed")) {
       for (String locale : List.of("en", "zh")) {
         for (String part : List.of("subject", "txt", "html")) {
           assertThat(names).contains(type + "." + locale + "." + part + ".mustache");
         }
       }
     }
-    assertThat(names).contains("layout.en.html.mustache", "layout.zh.html.mustache").hasSize(32);
+    assertThat(names).contains("layout.en.html.mustache", "layout.zh.html.mustache").hasSize(38);
   }
 
   @Test

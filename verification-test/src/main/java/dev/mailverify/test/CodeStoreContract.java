@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mailverify.core.AddressChange;
 import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.Quota;
 import dev.mailverify.core.SendResult;
@@ -976,6 +978,13 @@ public abstract class CodeStoreContract {
 
   /** A service over this store with a link beside each code and a 2-minute resend grace. */
   private VerificationCodeService graceService(InMemoryOutbox outbox, MutableClock clock) {
+  // --- C33: the revert link of a change of address, through a real service over this store ----
+
+  private static final Pattern REVERT_TOKEN = Pattern.compile("https://app\\.example\\.com/revert\\?token=([A-Za-z0-9_-]{43})");
+  private static final Duration REVERT_VALIDITY = Duration.ofDays(7);
+
+  /** A service over this store that sends the notice of a change of address with a revert link. */
+  private VerificationCodeService revertService(InMemoryOutbox outbox, MutableClock clock) {
     return VerificationCodeService.builder()
         .transport(outbox)
         .store(store)
@@ -1069,6 +1078,77 @@ public abstract class CodeStoreContract {
       assertEquals(1, count(results, r -> r instanceof VerifyResult.Verified), "round " + round);
       assertEquals(0, count(results, r -> r instanceof VerifyResult.Invalid), "every try was right: round " + round);
     }
+        .revertLinkBaseUrl(URI.create("https://app.example.com/revert"))
+        .build();
+  }
+
+  private static String revertToken(InMemoryOutbox outbox, String oldEmail) {
+    String text = outbox.latestTo(oldEmail).orElseThrow().text();
+    Matcher m = REVERT_TOKEN.matcher(text);
+    assertTrue(m.find(), "the notice's text part shows the revert link");
+    return m.group(1);
+  }
+
+  @Test
+  @DisplayName("C33: a token record keeps the new address of a change of address; other tokens have none")
+  void tokenRecordKeepsTheNewAddress() {
+    Instant expires = T0.plus(REVERT_VALIDITY);
+    store.storeToken("hash-revert", new TokenRecord("Old@example.com", VerificationType.CHANGE_EMAIL, T0, expires,
+        "New.Name@example.org"), T0);
+    store.storeToken("hash-plain", new TokenRecord("old@example.com", VerificationType.CHANGE_EMAIL, T0, expires), T0);
+    TokenRecord revert = store.takeToken("hash-revert", "old@example.com", T0).orElseThrow();
+    assertEquals(new TokenRecord("Old@example.com", VerificationType.CHANGE_EMAIL, T0, expires, "New.Name@example.org"),
+        revert);
+    assertNull(store.takeToken("hash-plain", null, T0).orElseThrow().newAddress());
+  }
+
+  @Test
+  @DisplayName("C33: the revert link works once, for the old address only (another address leaves it usable); stored only hashed (C14)")
+  void revertWorksOnceForTheOldAddressOnly() {
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    VerificationCodeService service = revertService(outbox, MutableClock.at(T0));
+    assertInstanceOf(SendResult.Sent.class, service.notifyAddressChanged("old@example.com", "new@example.org"));
+    String token = revertToken(outbox, "old@example.com");
+    String dump = dump(store);
+    assertTrue(dump.contains("old@example.com"), "the dump shows no address, so it cannot be the whole store");
+    assertFalse(dump.contains(token), "C14: a dump holds the revert token");
+
+    assertTrue(service.revertAddressChange(token, "new@example.org").isEmpty(), "the new address cannot revert");
+    assertTrue(service.revertAddressChange(token, "someone@example.com").isEmpty());
+    assertTrue(service.redeem(token, VerificationType.CHANGE_EMAIL).isEmpty(), "a revert token is no verification token");
+    AddressChange change = service.revertAddressChange(token, "OLD@Example.COM").orElseThrow();
+    assertEquals(new AddressChange("old@example.com", "new@example.org", T0), change);
+    assertTrue(service.revertAddressChange(token, "old@example.com").isEmpty(), "a revert link works once");
+  }
+
+  @Test
+  @DisplayName("C33, C8: 100 threads reverting one change at once, half for the old address and half for others - exactly one wins")
+  void raceRevert() throws Exception {
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    VerificationCodeService service = revertService(outbox, MutableClock.at(T0));
+    service.notifyAddressChanged("raced@example.com", "thief@example.net");
+    String token = revertToken(outbox, "raced@example.com");
+    List<Optional<AddressChange>> results = race(THREADS,
+        i -> service.revertAddressChange(token, i % 2 == 0 ? "raced@example.com" : "x" + i + "@example.com"));
+    assertEquals(1, count(results, Optional::isPresent));
+    assertTrue(service.revertAddressChange(token, "raced@example.com").isEmpty());
+  }
+
+  @Test
+  @DisplayName("C33: a revert link works until 7 days after the change and is refused from then on")
+  void revertExpiresAfterSevenDays() {
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    MutableClock clock = MutableClock.at(T0);
+    VerificationCodeService service = revertService(outbox, clock);
+    service.notifyAddressChanged("early@example.com", "e2@example.org");
+    String early = revertToken(outbox, "early@example.com");
+    service.notifyAddressChanged("late@example.com", "l2@example.org");
+    String late = revertToken(outbox, "late@example.com");
+
+    clock.advance(REVERT_VALIDITY.minusMillis(1));
+    assertTrue(service.revertAddressChange(early, "early@example.com").isPresent(), "valid until the last millisecond");
+    clock.advance(Duration.ofMillis(1));
+    assertTrue(service.revertAddressChange(late, "late@example.com").isEmpty(), "refused after 7 days");
   }
 
   private static <T> List<T> race(int threads, Race.Task<T> task) throws Exception {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.RenderedMail;
+import dev.mailverify.core.spi.AddressChangeContext;
 import dev.mailverify.core.spi.TemplateContext;
 import dev.mailverify.core.spi.TemplateRenderer;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.time.Instant;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -180,6 +182,59 @@ public abstract class TemplateRendererContract {
         assertFalse(html.contains(IMAGE), "C21: a request value became an <img> element in the HTML body");
       }
     });
+  }
+
+  // --- C33: the notice of a change of address, sent to the old address ----------------------
+
+  private static final String REVERT_LINK =
+      "https://app.example.com/revert?token=Xq3_7bT-9kLmNoPqRsTuVwXyZ0123456789abcdEFGH&lang=en";
+
+  private RenderedMail notice(Locale locale, @Nullable String appName) {
+    RenderedMail mail = renderer.renderAddressChanged(AddressChangeContext.builder(
+            EmailAddress.parse("ada.lovelace@example.com"), EmailAddress.parse("new.home@example.org"),
+            Instant.parse("2026-12-06T14:30:00Z"), REVERT_LINK)
+        .locale(locale).revertValidity(Duration.ofDays(7)).appName(appName).build());
+    assertNotNull(mail, "renderAddressChanged returned null");
+    return mail;
+  }
+
+  @TestFactory
+  @DisplayName("C33: in every locale the notice of a change of address has a one-line subject, the new address masked, when, and the revert link in every body")
+  Stream<DynamicTest> addressChangedNotice() {
+    return locales().stream().map(locale -> dynamicTest("notice - " + locale.toLanguageTag(), () -> {
+      RenderedMail mail = notice(locale, "Roamio");
+      assertFalse(mail.subject().isBlank(), "blank subject");
+      assertFalse(mail.subject().contains("\r") || mail.subject().contains("\n"), "C19: a line break in the subject");
+      assertFalse(mail.subject().contains("token="), "the subject shows the revert link");
+      assertTrue(mail.text().contains(REVERT_LINK), "the text part does not show the revert link");
+      assertTrue(mail.text().contains("n***@example.org"), "the text part does not show the new address masked");
+      assertFalse(mail.text().contains("new.home@example.org"), "the new address is shown unmasked");
+      assertTrue(mail.text().contains("2026-12-06 14:30"), "the text part does not say when the address changed");
+      String html = mail.html();
+      if (html != null) {
+        assertTrue(html.contains("href=\"") && html.contains("Xq3_7bT-9kLmNoPqRsTuVwXyZ0123456789abcdEFGH"),
+            "the HTML body has no button to the revert link");
+        assertFalse(html.contains("new.home@example.org"), "the new address is shown unmasked in HTML");
+      }
+    }));
+  }
+
+  @Test
+  @DisplayName("C33, C21: the notice escapes the application's name in HTML, and each locale has its own wording")
+  void addressChangedNoticeEscapesAndIsLocalized() {
+    for (Locale locale : locales()) {
+      String html = notice(locale, "Roamio " + SCRIPT + " & Co").html();
+      if (html != null) {
+        assertFalse(html.contains(SCRIPT), "C21: the application's name became a <script> element in the notice");
+      }
+    }
+    List<Locale> locales = locales();
+    for (int i = 0; i < locales.size(); i++) {
+      for (int j = i + 1; j < locales.size(); j++) {
+        assertNotEquals(notice(locales.get(i), null).text(), notice(locales.get(j), null).text(),
+            "the notice in " + locales.get(i) + " and " + locales.get(j) + " is the same text");
+      }
+    }
   }
 
   @Test

@@ -222,6 +222,25 @@ public final class Secrets {
   }
 
   /**
+   * Returns the names a revert token of a change of address may be stored under (C33): HMAC-SHA256
+   * of the token under every secret, current first, hex, in a name space of its own, so a revert
+   * token never redeems as a verification or link token and a dump of the store cannot be matched
+   * with tokens (C14).
+   *
+   * @param token the revert token
+   * @return one name per secret, 64 hex characters each
+   */
+  public List<String> revertHashes(String token) {
+    List<String> out = new ArrayList<>(macs.size());
+    for (ThreadLocal<Mac> m : macs) {
+      Mac mac = m.get();
+      mac.update("revert\u0000".getBytes(StandardCharsets.US_ASCII));
+      out.add(HexFormat.of().formatHex(mac.doFinal(token.getBytes(StandardCharsets.US_ASCII))));
+    }
+    return out;
+  }
+
+  /**
    * Returns the code a link token stands for, under the current secret: the code and the link of
    * one mail are one pending verification (C32), because the code is derived from the link token
    * with the secret (HMAC-SHA256, mapped onto the alphabet without bias). Knowing the link gives

@@ -22,6 +22,19 @@ public interface TemplateRenderer {
   RenderedMail render(TemplateContext context);
 
   /**
+   * Renders the notice of a change of address, sent to the old address with a "this wasn't me"
+   * link (C33). The notice carries no code. The default is the built-in plain-text notice, in
+   * English or Simplified Chinese; {@code verification-template} renders bundled HTML and text.
+   *
+   * @param context what to render; not null
+   * @return the subject and bodies, with the revert link in every body
+   * @throws dev.mailverify.core.MailVerifyException if a template is missing or broken
+   */
+  default RenderedMail renderAddressChanged(AddressChangeContext context) {
+    return PlainTextRenderer.INSTANCE.renderAddressChanged(context);
+  }
+
+  /**
    * Returns the built-in plain-text renderer: English, or Simplified Chinese for any {@code zh}
    * locale.
    *

@@ -5,6 +5,7 @@ import dev.mailverify.core.VerificationType;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a verification token stands for, as a {@link CodeStore} keeps it under the token's hash
@@ -14,8 +15,13 @@ import java.util.Objects;
  * @param type the type the code was verified for
  * @param verifiedAt when the code was verified and the token issued
  * @param expiresAt when the token stops working
+ * @param newAddress for the revert token of a change of address (C33), the normalized address the
+ *     account was changed to (then {@code address} is the old one and {@code verifiedAt} the time
+ *     of the change); {@code null} for every other token. A store keeps it beside the other parts
+ *     and gives it back unchanged.
  */
-public record TokenRecord(String address, VerificationType type, Instant verifiedAt, Instant expiresAt) {
+public record TokenRecord(String address, VerificationType type, Instant verifiedAt, Instant expiresAt,
+    @Nullable String newAddress) {
   /**
    * Checks the parts.
    *
@@ -25,6 +31,7 @@ public record TokenRecord(String address, VerificationType type, Instant verifie
    * @param type the type the code was verified for
    * @param verifiedAt when the code was verified and the token issued
    * @param expiresAt when the token stops working
+   * @param newAddress the address an account was changed to, for a revert token; else {@code null}
    */
   public TokenRecord {
     Objects.requireNonNull(address, "address");
@@ -34,6 +41,19 @@ public record TokenRecord(String address, VerificationType type, Instant verifie
     if (expiresAt.isBefore(verifiedAt)) {
       throw new IllegalArgumentException("expiresAt must not be before verifiedAt");
     }
+  }
+
+  /**
+   * A record without a new address: the token of a verified code or of a link.
+   *
+   * @param address the verified, normalized address ({@link EmailAddress#address()})
+   * @param type the type the code was verified for
+   * @param verifiedAt when the code was verified and the token issued
+   * @param expiresAt when the token stops working
+   * @throws IllegalArgumentException if the token expires before it was issued
+   */
+  public TokenRecord(String address, VerificationType type, Instant verifiedAt, Instant expiresAt) {
+    this(address, type, verifiedAt, expiresAt, null);
   }
 
   /**
@@ -48,10 +68,11 @@ public record TokenRecord(String address, VerificationType type, Instant verifie
     return address.toLowerCase(Locale.ROOT).equals(Objects.requireNonNull(addressKey, "addressKey"));
   }
 
-  /** Shows the masked address. */
+  /** Shows the masked addresses. */
   @Override
   public String toString() {
     return "TokenRecord[address=" + EmailAddress.mask(address) + ", type=" + type + ", verifiedAt=" + verifiedAt
-        + ", expiresAt=" + expiresAt + "]";
+        + ", expiresAt=" + expiresAt + (newAddress == null ? "" : ", newAddress=" + EmailAddress.mask(newAddress))
+        + "]";
   }
 }

@@ -21,16 +21,20 @@ ALTER TABLE mailverify_codes ADD COLUMN IF NOT EXISTS prev_mac VARBINARY(64);
 ALTER TABLE mailverify_codes ADD COLUMN IF NOT EXISTS prev_until BIGINT;
 CREATE INDEX IF NOT EXISTS mailverify_codes_expires ON mailverify_codes (expires_at);
 
--- Verification tokens, under the hash of the token.
+-- Verification tokens, under the hash of the token. new_address is set only for the revert token of a
+-- change of address (C33): address is then the old address, new_address the one it was changed to.
 CREATE TABLE IF NOT EXISTS mailverify_tokens (
   token_hash  VARCHAR(128) NOT NULL PRIMARY KEY,
   address     VARCHAR(320) NOT NULL,
   address_key VARCHAR(320) NOT NULL,
   type        VARCHAR(64)  NOT NULL,
   verified_at BIGINT       NOT NULL,
-  expires_at  BIGINT       NOT NULL
+  expires_at  BIGINT       NOT NULL,
+  new_address VARCHAR(320)
 );
 CREATE INDEX IF NOT EXISTS mailverify_tokens_expires ON mailverify_tokens (expires_at);
+-- Added in issue 21 (C33): tables made by an older version get the column here.
+ALTER TABLE mailverify_tokens ADD COLUMN IF NOT EXISTS new_address VARCHAR(320);
 
 -- Rate-limiter buckets: one row per key, locked by every decision on that key.
 CREATE TABLE IF NOT EXISTS mailverify_buckets (

@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS mailverify_codes (
 -- MySQL 8 (no IF NOT EXISTS; createTablesIfMissing(true) adds the columns when they are missing):
 --   ALTER TABLE mailverify_codes ADD COLUMN prev_mac VARBINARY(64) NULL, ADD COLUMN prev_until BIGINT NULL;
 
--- Verification tokens, under the hash of the token.
+-- Verification tokens, under the hash of the token. new_address is set only for the revert token of a
+-- change of address (C33): address is then the old address, new_address the one it was changed to.
 CREATE TABLE IF NOT EXISTS mailverify_tokens (
   token_hash  VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
   address     VARCHAR(320) CHARACTER SET utf8mb4 NOT NULL,
@@ -33,8 +34,12 @@ CREATE TABLE IF NOT EXISTS mailverify_tokens (
   type        VARCHAR(64)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   verified_at BIGINT       NOT NULL,
   expires_at  BIGINT       NOT NULL,
+  new_address VARCHAR(320) CHARACTER SET utf8mb4 NULL,
   INDEX mailverify_tokens_expires (expires_at)
 ) ENGINE = InnoDB;
+-- Added in issue 21 (C33): tables made by an older version get the column here (MariaDB 10.0.2+;
+-- on MySQL 8, which has no ADD COLUMN IF NOT EXISTS, run ALTER TABLE ... ADD COLUMN new_address once).
+ALTER TABLE mailverify_tokens ADD COLUMN IF NOT EXISTS new_address VARCHAR(320) CHARACTER SET utf8mb4 NULL;
 
 -- Rate-limiter buckets: one row per key, locked by every decision on that key.
 CREATE TABLE IF NOT EXISTS mailverify_buckets (
