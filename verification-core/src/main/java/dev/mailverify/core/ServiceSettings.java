@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param defaultLocale the locale of a request without one
  * @param perAddressTotalQuota the cap per address across all types (C11)
  * @param recipientCheck the check before a code is stored, or {@code null}
+ * @param typoSuggestions the "did you mean ...?" suggestions ({@link TypoSuggestions#none()} when off)
  */
 record ServiceSettings(
     MailTransport transport,
@@ -45,7 +46,8 @@ record ServiceSettings(
     @Nullable String appName,
     Locale defaultLocale,
     Quota perAddressTotalQuota,
-    @Nullable RecipientCheck recipientCheck) {
+    @Nullable RecipientCheck recipientCheck,
+    TypoSuggestions typoSuggestions) {
 
   /** Returns the policy of a type: its own, or the default. */
   VerificationPolicy policy(VerificationType type) {
