@@ -89,9 +89,21 @@ public final class TypoSuggestions {
   private static final TypoSuggestions NONE = new TypoSuggestions(List.of());
 
   private final List<String> providers;
+  private final Set<String> providerSet;
+  /** Each provider split at its first dot, computed once. */
+  private final String[] names;
+  private final String[] suffixes;
 
   private TypoSuggestions(List<String> providers) {
     this.providers = providers;
+    this.providerSet = Set.copyOf(providers);
+    this.names = new String[providers.size()];
+    this.suffixes = new String[providers.size()];
+    for (int i = 0; i < providers.size(); i++) {
+      String p = providers.get(i);
+      names[i] = p.substring(0, p.indexOf('.'));
+      suffixes[i] = p.substring(p.indexOf('.') + 1);
+    }
   }
 
   /**
@@ -206,32 +218,30 @@ public final class TypoSuggestions {
       return Optional.empty();
     }
     int dot = d.indexOf('.');
-    if (dot <= 0 || d.endsWith(".") || providers.contains(d) || KNOWN_REAL.contains(d)) {
+    if (dot <= 0 || d.endsWith(".") || providerSet.contains(d) || KNOWN_REAL.contains(d)) {
       return Optional.empty();
     }
     String name = d.substring(0, dot);
     String suffix = d.substring(dot + 1);
-    String best = null;
+    boolean realSuffix = REAL_SUFFIXES.contains(suffix);
+    int best = -1;
     int bestCost = Integer.MAX_VALUE;
-    for (String provider : providers) {
-      int pdot = provider.indexOf('.');
-      String pname = provider.substring(0, pdot);
-      String psuffix = provider.substring(pdot + 1);
-      int nameCost = nameDistance(name, pname);
-      if (nameCost < 0) {
+    for (int i = 0; i < names.length; i++) {
+      // the ending first: an equality or a set lookup rules most providers out without a distance
+      int suffixCost = suffix.equals(suffixes[i]) ? 0 : realSuffix ? -1 : distanceWithin(suffix, suffixes[i], 2);
+      if (suffixCost < 0 || suffixCost >= bestCost) {
         continue;
       }
-      int suffixCost = suffix.equals(psuffix) ? 0
-          : REAL_SUFFIXES.contains(suffix) ? -1 : distanceWithin(suffix, psuffix, 2);
-      if (suffixCost < 0 || nameCost + suffixCost == 0) {
+      int nameCost = nameDistance(name, names[i]);
+      if (nameCost < 0 || nameCost + suffixCost == 0) {
         continue;
       }
       if (nameCost + suffixCost < bestCost) {
-        best = provider;
+        best = i;
         bestCost = nameCost + suffixCost;
       }
     }
-    return Optional.ofNullable(best);
+    return best < 0 ? Optional.empty() : Optional.of(providers.get(best));
   }
 
   /**
@@ -254,11 +264,25 @@ public final class TypoSuggestions {
 
   /** The domain lower-cased and in ASCII, or null if it is not a valid internationalized name. */
   private static @Nullable String ascii(String domain) {
+    if (isLdh(domain)) {
+      return domain.toLowerCase(Locale.ROOT); // already ASCII (what EmailAddress.domain() gives): no IDN work
+    }
     try {
       return IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /** Letters, digits, hyphens and dots only. */
+  private static boolean isLdh(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The edit cost from a typed name to a provider's name, or -1 when too far to be a typo. */
