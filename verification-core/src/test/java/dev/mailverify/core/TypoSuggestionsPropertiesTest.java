@@ -66,11 +66,11 @@ class TypoSuggestionsPropertiesTest {
   }
 
   @Property(tries = 2000)
-  @Label("Mistyped providers: a suggestion is within the distance bound (name 1, or 2 from 7 letters; ending 2)")
+  @Label("Mistyped providers: a suggestion is within the distance bound (name 1, or 2 from 10 letters; ending 1)")
   void distanceBound(@ForAll("mistypedProviders") String domain) {
     Optional<String> s = STANDARD.suggestDomain(domain);
     Statistics.collect(s.isPresent() ? "suggested" : "none");
-    Statistics.coverage(c -> c.check("suggested").percentage(p -> p > 30)); // not a vacuous property
+    Statistics.coverage(c -> c.check("suggested").percentage(p -> p > 15)); // not a vacuous property
     if (s.isEmpty()) {
       return;
     }
@@ -79,11 +79,11 @@ class TypoSuggestionsPropertiesTest {
     int dot = domain.indexOf('.');
     int pdot = meant.indexOf('.');
     String pname = meant.substring(0, pdot);
-    int nameDistance = TypoSuggestions.osa(domain.substring(0, dot), pname);
-    int limit = pname.length() <= 3 ? 0 : pname.length() >= 7 ? 2 : 1;
+    int nameDistance = osa(domain.substring(0, dot), pname);
+    int limit = pname.length() <= 3 ? 0 : pname.length() >= 10 ? 2 : 1;
     assertThat(nameDistance).as("name distance from %s to %s", domain, meant).isLessThanOrEqualTo(limit);
-    assertThat(TypoSuggestions.osa(domain.substring(dot + 1), meant.substring(pdot + 1)))
-        .as("ending distance from %s to %s", domain, meant).isLessThanOrEqualTo(2);
+    assertThat(osa(domain.substring(dot + 1), meant.substring(pdot + 1)))
+        .as("ending distance from %s to %s", domain, meant).isLessThanOrEqualTo(1);
     // what the service does: the address form gives the same answer
     if (EmailAddress.isValid("li@" + domain)) {
       assertThat(STANDARD.suggest(EmailAddress.parse("li@" + domain))).contains(EmailAddress.parse("li@" + meant));
@@ -130,6 +130,27 @@ class TypoSuggestionsPropertiesTest {
       return; // a hyphen swapped to the front of a label: not an address anyone can type in
     }
     assertThat(STANDARD.suggestDomain(typed)).as(typed).contains(provider);
+  }
+
+  /** Plain optimal string alignment distance, every edit 1: an independent bound on the rules' own. */
+  static int osa(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 
   @Provide

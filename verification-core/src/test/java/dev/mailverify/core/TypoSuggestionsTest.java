@@ -21,12 +21,14 @@ class TypoSuggestionsTest {
       "li@gmial.com, li@gmail.com", "li@gamil.com, li@gmail.com", "li@gmai.com, li@gmail.com",
       "li@gmaill.com, li@gmail.com", "li@gmail.con, li@gmail.com", "li@gmail.co, li@gmail.com",
       "li@gmail.cm, li@gmail.com", "li@gmail.comm, li@gmail.com", "li@gmail.cmo, li@gmail.com",
-      "li@gmial.con, li@gmail.com", "li@googlemial.com, li@googlemail.com", "bob@hotmial.com, bob@hotmail.com",
+      "li@gmial.con, li@gmail.com", "li@gnail.com, li@gmail.com", "li@gotmail.com, li@hotmail.com",
+      "li@hptmail.com, li@hotmail.com", "li@gmail.xom, li@gmail.com", "li@googlemial.com, li@googlemail.com",
+      "li@gooogelmail.com, li@googlemail.com", "bob@hotmial.com, bob@hotmail.com",
       "bob@hotmal.com, bob@hotmail.com", "bob@hotmai.com, bob@hotmail.com", "bob@outlok.com, bob@outlook.com",
       "bob@outllook.com, bob@outlook.com", "bob@yaho.com, bob@yahoo.com", "bob@yahooo.com, bob@yahoo.com",
       "bob@iclod.com, bob@icloud.com", "bob@icoud.com, bob@icloud.com", "bob@lvie.com, bob@live.com",
       "bob@aol.con, bob@aol.com", "bob@me.con, bob@me.com", "bob@protonmial.com, bob@protonmail.com",
-      "bob@proton.mr, bob@proton.me", "hans@gmx.dee, hans@gmx.de", "hans@web.dr, hans@web.de",
+      "bob@proton.em, bob@proton.me", "hans@gmx.dee, hans@gmx.de", "hans@web.ed, hans@web.de",
       "hans@tonline.de, hans@t-online.de", "ivan@yandx.ru, ivan@yandex.ru", "ivan@mial.ru, ivan@mail.ru"})
   void correctsInternationalTypos(String typed, String meant) {
     assertThat(STANDARD.suggest(typed)).contains(meant);
@@ -79,7 +81,9 @@ class TypoSuggestionsTest {
       "university.edu", "tsinghua.edu.cn", "mail.gmail.com", "aq.com", "qa.com", "136.com", "162.com", "wahoo.com",
       "yeah.com", "icloud.com.cn", "foxmail.cn", "myqq.com", "gmail.co.uk", "gmail.de", "gmx.at", "gmx.ch",
       "web.com", "gmail.ru", "email.ru", "yandex.ua", "ya.ru", "bk.ru", "never.com", "proton.com", "pm.me",
-      "mailinator.com", "protonmail.ch", "mac.com", "mailbox.org", "posteo.de"})
+      "mailinator.com", "protonmail.ch", "mac.com", "mailbox.org", "posteo.de", "yopmail.com", "lastmail.com",
+      "zetmail.com", "zoemail.com", "famamail.com", "mail.ml", "mail.tm", "kmail.li", "proton.mr", "web.dk",
+      "hot-mail.cf", "yahoox.cyou", "sin.cl", "online.ms", "gmail.cn", "qq.com.cn", "hotmail.de", "outlook.jp"})
   void noFalsePositives(String domain) {
     assertThat(STANDARD.suggest("alice@" + domain)).isEmpty();
   }
@@ -90,6 +94,26 @@ class TypoSuggestionsTest {
       "al ice@gamil.com", "alice@gamil.com\r\nBcc: x@y.com", "用户@gamil.com"})
   void notAnAddress(String typed) {
     assertThat(STANDARD.suggest(typed)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("A replaced character counts only when its key touches the right one on a QWERTY keyboard")
+  void keyboardNeighbours() {
+    assertThat(TypoSuggestions.adjacentKeys('g', 'h')).isTrue();
+    assertThat(TypoSuggestions.adjacentKeys('g', 't')).isTrue();
+    assertThat(TypoSuggestions.adjacentKeys('g', 'y')).isTrue();
+    assertThat(TypoSuggestions.adjacentKeys('g', 'b')).isTrue();
+    assertThat(TypoSuggestions.adjacentKeys('g', 'v')).isTrue();
+    assertThat(TypoSuggestions.adjacentKeys('o', '0')).isTrue();
+    assertThat(TypoSuggestions.adjacentKeys('y', 'p')).isFalse();
+    assertThat(TypoSuggestions.adjacentKeys('g', 'n')).isFalse();
+    assertThat(TypoSuggestions.adjacentKeys('l', 'f')).isFalse();
+    assertThat(TypoSuggestions.adjacentKeys('a', '.')).isFalse();
+    for (char c = 'a'; c <= 'z'; c++) {
+      for (char d = 'a'; d <= 'z'; d++) {
+        assertThat(TypoSuggestions.adjacentKeys(c, d)).isEqualTo(TypoSuggestions.adjacentKeys(d, c));
+      }
+    }
   }
 
   @Test

@@ -12,6 +12,9 @@ import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import dev.mailverify.test.MutableClock;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -65,6 +68,22 @@ class TypoDomainsTest {
   void bundledListHoldsTypoDomains() {
     assertThat(DisposableDomains.bundled().contains("gmial.com")).isTrue();
     assertThat(DisposableDomains.bundled().contains("hotmial.com")).isTrue();
+  }
+
+  @Test
+  @DisplayName("Of the 8,883 bundled disposable domains only six look-alikes of a provider get a suggestion (yopmail.com is not hotmail.com)")
+  void bundledListSuggestions() throws IOException {
+    List<String> suggested = new ArrayList<>();
+    try (InputStream in = DisposableDomains.class.getResourceAsStream("disposable-domains.txt")) {
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          TypoSuggestions.standard().suggestDomain(line.strip()).ifPresent(meant -> suggested.add(line.strip() + " " + meant));
+        }
+      }
+    }
+    // when the bundled list is updated, check each new line here: a real service must not be "corrected"
+    assertThat(suggested).containsExactlyInAnyOrder("gmial.com gmail.com", "tmail.com gmail.com",
+        "hotmial.com hotmail.com", "hotmai.com hotmail.com", "gotmail.com hotmail.com", "fboxmail.com foxmail.com");
   }
 
   @Test
