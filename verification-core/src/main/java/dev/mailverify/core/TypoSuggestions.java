@@ -300,7 +300,8 @@ public final class TypoSuggestions {
       return 0;
     }
     int n = provider.length();
-    if (n <= 3 || Math.abs(typed.length() - n) > 2) {
+    int limit = n >= 10 ? 2 : 1;
+    if (n <= 3 || Math.abs(typed.length() - n) > limit) {
       return -1;
     }
     int d = distance(typed, provider);
@@ -308,7 +309,6 @@ public final class TypoSuggestions {
       // one swap, deletion or insertion; a replaced character makes another word (love, live)
       return d == 1 && (typed.length() != n || isTransposition(typed, provider)) ? 1 : -1;
     }
-    int limit = n >= 10 ? 2 : 1;
     return d <= limit ? d : -1;
   }
 
@@ -337,39 +337,44 @@ public final class TypoSuggestions {
   /** The rows of a QWERTY keyboard, each shifted half a key right of the one above. */
   private static final String[] KEY_ROWS = {"1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm"};
 
+  /** {@link #adjacentKeys} for every pair of ASCII characters, computed once. */
+  private static final boolean[][] ADJACENT = adjacency();
+
+  private static boolean[][] adjacency() {
+    boolean[][] table = new boolean[128][128];
+    for (int r = 0; r < KEY_ROWS.length; r++) {
+      String row = KEY_ROWS[r];
+      for (int c = 0; c < row.length(); c++) {
+        char key = row.charAt(c);
+        if (c + 1 < row.length()) {
+          touch(table, key, row.charAt(c + 1));
+        }
+        if (r + 1 < KEY_ROWS.length) { // the row below: under the key, and half a key to the left
+          String below = KEY_ROWS[r + 1];
+          if (c < below.length()) {
+            touch(table, key, below.charAt(c));
+          }
+          if (c >= 1 && c - 1 < below.length()) {
+            touch(table, key, below.charAt(c - 1));
+          }
+        }
+      }
+    }
+    return table;
+  }
+
+  private static void touch(boolean[][] table, char a, char b) {
+    table[a][b] = true;
+    table[b][a] = true;
+  }
+
   /**
    * Whether two keys touch on a QWERTY keyboard ({@code g}: {@code t y f h v b}): a replaced
    * character is a slip of the finger only then ({@code gotmail} is {@code hotmail};
    * {@code yopmail}, a real domain, is not).
    */
   static boolean adjacentKeys(char a, char b) {
-    int ra = -1;
-    int ca = -1;
-    int rb = -1;
-    int cb = -1;
-    for (int r = 0; r < KEY_ROWS.length; r++) {
-      if (KEY_ROWS[r].indexOf(a) >= 0) {
-        ra = r;
-        ca = KEY_ROWS[r].indexOf(a);
-      }
-      if (KEY_ROWS[r].indexOf(b) >= 0) {
-        rb = r;
-        cb = KEY_ROWS[r].indexOf(b);
-      }
-    }
-    if (ra < 0 || rb < 0) {
-      return false;
-    }
-    if (ra == rb) {
-      return Math.abs(ca - cb) == 1;
-    }
-    if (rb == ra + 1) { // b in the row below: under a, or half a key to the left
-      return cb == ca || cb == ca - 1;
-    }
-    if (ra == rb + 1) {
-      return ca == cb || ca == cb - 1;
-    }
-    return false;
+    return a < 128 && b < 128 && ADJACENT[a][b];
   }
 
   /**
