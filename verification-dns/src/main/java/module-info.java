@@ -2,7 +2,8 @@
  * mailverify DNS checks on dnsjava: {@link dev.mailverify.dns.MxRecipientCheck} refuses recipients
  * whose domain takes no mail (a {@link dev.mailverify.core.spi.RecipientCheck}; fails open, C30),
  * optionally with {@link dev.mailverify.dns.DisposableDomains};
- * {@link dev.mailverify.dns.DomainSuggestions} offers "did you mean gmail.com?"; and
+ * {@link dev.mailverify.dns.DomainSuggestions} offers "did you mean gmail.com?" (core's
+ * {@link dev.mailverify.core.TypoSuggestions}, which the service applies by default); and
  * {@link dev.mailverify.dns.SenderDomainCheck} checks the From domain's SPF, DMARC, DKIM key and
  * MX, plugged into the SMTP diagnostics.
  *

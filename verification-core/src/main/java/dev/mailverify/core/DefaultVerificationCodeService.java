@@ -97,8 +97,9 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
       return answer(now, request, address, limited);
     }
     SendResult.InvalidAddress refused = admission.checkRecipient(address); // C30
+    Optional<EmailAddress> suggestion = settings.typoSuggestions().suggest(address); // "did you mean ...?"
     if (refused != null) {
-      return answer(now, request, address, refused);
+      return answer(now, request, address, settings.typoSuggestions().explain(refused, suggestion));
     }
 
     Duration requestedTtl = request.ttl();
@@ -143,9 +144,13 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     }
 
     DeliveryTracker.Handover handover = delivery.handOver(ticket, message, expiresAt);
-    events.send(now, request, address, handover.result(), message.messageId());
+    SendResult result = handover.result();
+    if (suggestion.isPresent() && result instanceof SendResult.Sent sent) {
+      result = new SendResult.Sent(sent.email(), sent.type(), sent.expiresAt(), sent.delivery(), suggestion);
+    }
+    events.send(now, request, address, result, message.messageId());
     handover.reportWhenDone(); // after the QUEUED event, so listeners see it first (C27)
-    return handover.result();
+    return result;
   }
 
   /** Publishes a send's outcome (C17) and returns it. */

@@ -24,5 +24,12 @@ public enum InvalidAddressReason {
   /** A recipient check found that the domain accepts no mail: a null MX (RFC 7505), or neither MX nor A/AAAA records. */
   NO_MAIL_SERVER,
   /** A recipient check found a disposable (throw-away) mail domain. */
-  DISPOSABLE_DOMAIN
+  DISPOSABLE_DOMAIN,
+  /**
+   * The domain looks like a typo of a major provider's ({@code gmial.com} for {@code gmail.com}) and
+   * a recipient check refused it as disposable: typo domains are on disposable lists, but the user
+   * most likely mistyped. {@link SendResult.InvalidAddress#suggestion()} holds the address meant and
+   * the message asks "did you mean ...?" (see {@link TypoSuggestions}).
+   */
+  LIKELY_TYPO
 }

@@ -3,6 +3,7 @@ package dev.mailverify.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The outcome of {@link VerificationCodeService#sendVerificationCode}: one of four records a
@@ -12,11 +13,11 @@ import java.util.Objects;
  * SendResult result = service.sendVerificationCode("user@example.com", VerificationType.REGISTER,
  *     Duration.ofMinutes(10));
  * if (result instanceof SendResult.Sent sent) {
- *   // 200, the code expires at sent.expiresAt()
+ *   // 200, the code expires at sent.expiresAt(); sent.suggestion(): "did you mean ...?"
  * } else if (result instanceof SendResult.RateLimited limited) {
  *   // 429 with Retry-After: limited.retryAfter().toSeconds()
  * } else if (result instanceof SendResult.InvalidAddress invalid) {
- *   // 400: invalid.reason() (an InvalidAddressReason), invalid.message()
+ *   // 400: invalid.reason() (an InvalidAddressReason), invalid.message(), invalid.suggestion()
  * } else if (result instanceof SendResult.DeliveryFailed failed) {
  *   // 502/503: failed.category(), failed.cause().hint()
  * }
@@ -41,12 +42,25 @@ public sealed interface SendResult
    * {@link VerificationListener} and the audit log as a {@link VerificationEvent.Action#DELIVER}
    * event.
    *
+   * <p>{@link #suggestion()} is the address the user probably meant when the domain looks like a
+   * typo of a major provider's ({@code li@gmial.com}: {@code li@gmail.com}; see
+   * {@link TypoSuggestions}). The mail went to the address as typed; the application can ask "did
+   * you mean li@gmail.com?" next to the code field and send again to the address meant.
+   *
+   * <pre>{@code
+   * if (result instanceof SendResult.Sent sent) {
+   *   sent.suggestion().ifPresent(meant -> page.didYouMean(meant.address()));
+   * }
+   * }</pre>
+   *
    * @param email the normalized address the code was sent to
    * @param type what the code is for
    * @param expiresAt when the code stops working
    * @param delivery whether the mail was accepted by the next hop or queued
+   * @param suggestion the address probably meant, or empty
    */
-  record Sent(EmailAddress email, VerificationType type, Instant expiresAt, Delivery delivery) implements SendResult {
+  record Sent(EmailAddress email, VerificationType type, Instant expiresAt, Delivery delivery,
+      Optional<EmailAddress> suggestion) implements SendResult {
     /**
      * Checks for nulls.
      *
@@ -54,12 +68,26 @@ public sealed interface SendResult
      * @param type what the code is for
      * @param expiresAt when the code stops working
      * @param delivery whether the mail was accepted by the next hop or queued
+     * @param suggestion the address probably meant, or empty
      */
     public Sent {
       Objects.requireNonNull(email, "email");
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(expiresAt, "expiresAt");
       Objects.requireNonNull(delivery, "delivery");
+      Objects.requireNonNull(suggestion, "suggestion");
+    }
+
+    /**
+     * A mail without a suggestion.
+     *
+     * @param email the normalized address the code was sent to
+     * @param type what the code is for
+     * @param expiresAt when the code stops working
+     * @param delivery whether the mail was accepted by the next hop or queued
+     */
+    public Sent(EmailAddress email, VerificationType type, Instant expiresAt, Delivery delivery) {
+      this(email, type, expiresAt, delivery, Optional.empty());
     }
 
     /**
@@ -147,24 +175,48 @@ public sealed interface SendResult
    *   String text = switch (invalid.reason()) {
    *     case TOO_LONG -> messages.get("email.tooLong");
    *     case DOMAIN_NOT_FOUND, NO_MAIL_SERVER -> messages.get("email.domainTakesNoMail");
+   *     case LIKELY_TYPO -> messages.get("email.didYouMean", invalid.suggestion().orElseThrow().address());
    *     default -> messages.get("email.invalid");
    *   };
    * }
    * }</pre>
    *
+   * <p>{@link #suggestion()} is the address the user probably meant when the refused domain looks
+   * like a typo of a major provider's ({@link TypoSuggestions}). A typo domain a recipient check
+   * refused as disposable answers {@link InvalidAddressReason#LIKELY_TYPO} ("did you mean
+   * li@gmail.com?"), not {@link InvalidAddressReason#DISPOSABLE_DOMAIN}: the typo list wins. Other
+   * refusals keep their reason and carry the suggestion too ({@code gmail.con} is
+   * {@link InvalidAddressReason#DOMAIN_NOT_FOUND} with {@code li@gmail.com}), so a form shows
+   * "did you mean ...?" whenever a suggestion is present.
+   *
    * @param reason which rule it broke, to switch on
-   * @param message the same in English words; never echoes the input
+   * @param message the same in English words; never echoes the input, except the suggested address
+   *     when there is one ("did you mean li@gmail.com?")
+   * @param suggestion the address probably meant, or empty
    */
-  record InvalidAddress(InvalidAddressReason reason, String message) implements SendResult {
+  record InvalidAddress(InvalidAddressReason reason, String message, Optional<EmailAddress> suggestion)
+      implements SendResult {
     /**
      * Checks for nulls.
      *
      * @param reason reason
      * @param message message
+     * @param suggestion the address probably meant, or empty
      */
     public InvalidAddress {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(suggestion, "suggestion");
+    }
+
+    /**
+     * A refusal without a suggestion.
+     *
+     * @param reason which rule it broke
+     * @param message the same in English words; never echoes the input
+     */
+    public InvalidAddress(InvalidAddressReason reason, String message) {
+      this(reason, message, Optional.empty());
     }
   }
 

@@ -32,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * @param recipientCheck the check before a code is stored, or {@code null}
  * @param revertLinkBaseUrl the page of the "this wasn't me" link (C33), or {@code null}
  * @param revertLinkValidity how long a revert link works
+ * @param typoSuggestions the "did you mean ...?" suggestions ({@link TypoSuggestions#none()} when off)
  */
 record ServiceSettings(
     MailTransport transport,
@@ -49,7 +50,8 @@ record ServiceSettings(
     Quota perAddressTotalQuota,
     @Nullable RecipientCheck recipientCheck,
     java.net.@Nullable URI revertLinkBaseUrl,
-    java.time.Duration revertLinkValidity) {
+    java.time.Duration revertLinkValidity,
+    TypoSuggestions typoSuggestions) {
 
   /** Returns the policy of a type: its own, or the default. */
   VerificationPolicy policy(VerificationType type) {

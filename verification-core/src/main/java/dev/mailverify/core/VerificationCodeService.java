@@ -233,6 +233,7 @@ public interface VerificationCodeService {
    *   <li>recipient check: none (syntax only; {@link #recipientCheck});
    *   <li>revert page of a change of address: none ({@link #revertLinkBaseUrl}; required by
    *       {@link VerificationCodeService#notifyAddressChanged}), its link valid 7 days;
+   *   <li>typo suggestions: {@link TypoSuggestions#standard()} ({@link #typoSuggestions});
    *   <li>clock: {@link Clock#systemUTC()}.
    * </ul>
    */
@@ -249,6 +250,7 @@ public interface VerificationCodeService {
     private final List<VerificationListener> listeners = new ArrayList<>();
     private Quota perAddressTotalQuota = DEFAULT_PER_ADDRESS_TOTAL_QUOTA;
     private @Nullable RecipientCheck recipientCheck;
+    private TypoSuggestions typoSuggestions = TypoSuggestions.standard();
     private @Nullable Mailbox from;
     private @Nullable String appName;
     private @Nullable Locale defaultLocale;
@@ -290,6 +292,23 @@ public interface VerificationCodeService {
      */
     public Builder recipientCheck(RecipientCheck value) {
       recipientCheck = Objects.requireNonNull(value, "recipientCheck");
+      return this;
+    }
+
+    /**
+     * Sets the "did you mean ...?" suggestions for addresses whose domain looks like a typo of a
+     * major provider's ({@code li@gmial.com}): {@link SendResult.Sent#suggestion()} and
+     * {@link SendResult.InvalidAddress#suggestion()} carry the address meant, and a typo domain a
+     * recipient check refuses as disposable answers {@link InvalidAddressReason#LIKELY_TYPO} instead
+     * of {@link InvalidAddressReason#DISPOSABLE_DOMAIN} (the typo list is checked first). Pure
+     * string work after the rate limits, a few microseconds per send; no I/O.
+     *
+     * @param value the suggestions; default {@link TypoSuggestions#standard()};
+     *     {@link TypoSuggestions#none()} turns them off
+     * @return this builder
+     */
+    public Builder typoSuggestions(TypoSuggestions value) {
+      typoSuggestions = Objects.requireNonNull(value, "typoSuggestions");
       return this;
     }
 
@@ -550,7 +569,8 @@ public interface VerificationCodeService {
           perAddressTotalQuota,
           recipientCheck,
           revertLinkBaseUrl,
-          revertLinkValidity));
+          revertLinkValidity,
+          typoSuggestions));
     }
   }
 }

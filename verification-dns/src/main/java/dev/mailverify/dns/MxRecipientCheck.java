@@ -42,6 +42,11 @@ import org.xbill.DNS.Type;
  *       and counted in {@link #failOpenCount()}.
  *   <li>Optionally ({@link Builder#refuseDisposableDomains(boolean)}): a disposable domain, or a
  *       subdomain of one, is {@link InvalidAddressReason#DISPOSABLE_DOMAIN}, without any DNS lookup.
+ *       The bundled list holds typo domains of big providers ({@code gmial.com},
+ *       {@code hotmial.com}); the service checks its typo suggestions first
+ *       ({@link dev.mailverify.core.TypoSuggestions}, on by default), so for those the send answers
+ *       {@link InvalidAddressReason#LIKELY_TYPO} with the address meant ("did you mean
+ *       li@gmail.com?"), not "use a permanent address". This check itself stays a plain list lookup.
  * </ul>
  *
  * <p>Every lookup is bounded by {@link Builder#timeout(Duration)} (default 2 seconds; a check

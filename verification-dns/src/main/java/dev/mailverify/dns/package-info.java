@@ -5,8 +5,10 @@
  * before a code is stored or sent: plug it into the service with
  * {@code VerificationCodeService.builder().recipientCheck(MxRecipientCheck.builder().build())}. It
  * fails open (C30): DNS trouble never blocks a send. Optionally it refuses
- * {@link dev.mailverify.dns.DisposableDomains}. {@link dev.mailverify.dns.DomainSuggestions} offers
- * "did you mean gmail.com?" for mistyped provider domains.
+ * {@link dev.mailverify.dns.DisposableDomains}; typo domains of big providers on that list
+ * ({@code gmial.com}) answer {@code LIKELY_TYPO} with the address meant, because the service checks
+ * core's {@link dev.mailverify.core.TypoSuggestions} first. {@link dev.mailverify.dns.DomainSuggestions}
+ * is those suggestions under their older name, for "did you mean gmail.com?" before a send.
  *
  * <p>{@link dev.mailverify.dns.SenderDomainCheck} checks the From domain's SPF, DMARC, DKIM key
  * and MX records, each as a {@link dev.mailverify.dns.SenderFinding}; it is the

@@ -14,6 +14,14 @@ import java.util.Optional;
  * answers {@link Optional#empty()}; only a definitive answer (no such domain, a null MX) refuses.
  * It must bound every lookup by a timeout. If it throws anyway, the service logs it and sends.
  * Implementations must be thread-safe.
+ *
+ * <p>A refusal may carry the address the user probably meant
+ * ({@link SendResult.InvalidAddress#suggestion()}); the service keeps it. Without one, the service
+ * adds its own {@link dev.mailverify.core.TypoSuggestions} suggestion, and a
+ * {@link dev.mailverify.core.InvalidAddressReason#DISPOSABLE_DOMAIN} refusal of a domain that looks
+ * like a typo of a major provider's ({@code gmial.com}) becomes
+ * {@link dev.mailverify.core.InvalidAddressReason#LIKELY_TYPO}: the typo list wins over a disposable
+ * list, so a check need not know about typos.
  */
 @FunctionalInterface
 public interface RecipientCheck {
