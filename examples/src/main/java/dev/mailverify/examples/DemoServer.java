@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  *       form for the code instead, posted to {@code POST /verify/code}.
  * </ul>
  *
- * <p>Same device: a send sets the {@value #DEVICE_COOKIE} cookie ({@code HttpOnly},
+ * <p>Same device: a send sets the {@code mv_device} cookie ({@code HttpOnly},
  * {@code SameSite=Lax}, 128 random bits) when the browser has none, and binds the mail's link to
  * it ({@link SendRequest.Builder#sameDevice}); the button's {@code POST} hands the cookie back to
  * {@link LinkRequest.Builder#sameDevice}.
@@ -553,7 +553,7 @@ public final class DemoServer implements AutoCloseable {
         + codeForm(type, email)));
   }
 
-  /** The browser's device value from the {@value #DEVICE_COOKIE} cookie, or null if it has none that we set. */
+  /** The browser's device value from the {@code mv_device} cookie, or null if it has none that we set. */
   static @Nullable String deviceCookie(HttpExchange ex) {
     for (String header : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
       for (String pair : header.split(";")) {

@@ -49,7 +49,7 @@ import org.springframework.web.bind.annotation.RestController;
  *
  * <p>The client key for rate limits is the socket's address, never a request header.
  *
- * <p>Same device (C32): a send sets the {@value #DEVICE_COOKIE} cookie ({@code HttpOnly},
+ * <p>Same device (C32): a send sets the {@code mv_device} cookie ({@code HttpOnly},
  * {@code SameSite=Lax}, 128 random bits) when the browser has none and binds the mail's link to it,
  * so the link signs in only in this browser; {@link LinkPageController} reads it back.
  */
@@ -81,7 +81,7 @@ public class AuthController {
    * Sends a code.
    *
    * @param body {@code email} and optional {@code type} (default register)
-   * @param device the {@value #DEVICE_COOKIE} cookie, if this browser has one
+   * @param device the {@code mv_device} cookie, if this browser has one
    * @param request the request, for the client's address
    * @param response the response, to set the cookie
    * @return the answer

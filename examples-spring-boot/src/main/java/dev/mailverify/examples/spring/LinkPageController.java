@@ -28,7 +28,7 @@ import org.springframework.web.util.HtmlUtils;
  *   <li>{@code GET /verify?token=...&type=...}: a page with a button; nothing is consumed, because
  *       mail scanners and link previews open every link in a mail;
  *   <li>{@code POST /verify} (the button): {@link VerificationCodeService#verifyLink(LinkRequest)}
- *       with the {@value AuthController#DEVICE_COOKIE} cookie {@link AuthController} set when it
+ *       with the {@code mv_device} cookie {@link AuthController} set when it
  *       sent the code; then a form to choose a password. Opened in another browser (no or another
  *       cookie), the link consumes nothing and the page asks for the code instead;
  *   <li>{@code POST /verify/code}: the code typed on that form;
