@@ -21,7 +21,7 @@ import java.util.Optional;
  * console transport), type it, get a token, redeem it at "registration".
  *
  * <p>Run it with {@code ./mvnw -q -pl examples -am compile exec:exec -Dexec.args="console"}; pass an
- * address with {@code -Dexec.args="console you@example.com"}. Without a terminal (CI), it types the
+ * address with {@code -Dexec.args="console ann@example.org"}. Without a terminal (CI), it types the
  * code itself.
  */
 public final class ConsoleDemo {
@@ -47,7 +47,7 @@ public final class ConsoleDemo {
    * @throws IOException if reading fails
    */
   public static int run(String[] args, BufferedReader in, PrintStream out) throws IOException {
-    String email = args.length > 0 ? args[0] : "you@example.com";
+    String email = args.length > 0 ? args[0] : DemoServer.DEFAULT_EMAIL;
     ConsoleTransport console = ConsoleTransport.to(out);
     InMemoryOutbox outbox = MailTransport.inMemory(); // only to type the code when there is no terminal
     // sent in the background, as a web app would: the call returns once the mail is queued

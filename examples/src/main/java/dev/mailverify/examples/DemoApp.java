@@ -228,8 +228,12 @@ public final class DemoApp implements Callable<Integer> {
         }
       }, "demo-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
+      // the page starts with an address the MX check accepts: with real mail, the sender's own mailbox
+      String suggested = transport.defaultSender().map(m -> m.address())
+          .filter(a -> a.substring(a.indexOf('@') + 1).contains(".")).orElse(DemoServer.DEFAULT_EMAIL);
+      DemoServer.Options options = new DemoServer.Options(suggested, backend.mxCheck().isPresent());
       try (backend; DemoServer server = DemoServer.start(backend.service(), new UserDirectory(), Clock.systemUTC(),
-          new InetSocketAddress(bind, p.getAsInt()))) {
+          new InetSocketAddress(bind, p.getAsInt()), options)) {
         app.out.println("mailverify demo listening on http://" + bind + ":" + server.port() + "/  (Ctrl+C stops)");
         stop.await();
         app.out.println("stopping: no new requests; queued mails are still sent");
@@ -276,7 +280,7 @@ public final class DemoApp implements Callable<Integer> {
     @ParentCommand
     DemoApp app;
 
-    @Parameters(arity = "0..1", defaultValue = "you@example.com", description = "The address (default: ${DEFAULT-VALUE}).")
+    @Parameters(arity = "0..1", defaultValue = DemoServer.DEFAULT_EMAIL, description = "The address (default: ${DEFAULT-VALUE}).")
     String email;
 
     @Override

@@ -7,6 +7,7 @@ import dev.mailverify.core.AddressChange;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.EmailAddress;
 import dev.mailverify.core.InvalidAddressException;
+import dev.mailverify.core.LinkRequest;
 import dev.mailverify.core.SendRequest;
 import dev.mailverify.core.SendResult;
 import dev.mailverify.core.StoreUnavailableException;
@@ -21,9 +22,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -60,8 +63,18 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/v1/auth/register/} {@code {email, password, verification_token}}: 201,
  *       or 400 when the token is unknown, used, or was issued for another address (such a token is
  *       not consumed, so the user can correct a mistyped address);
- *   <li>{@code GET /}: a page to try the flow in a browser.
+ *   <li>{@code GET /}: a page to try the flow in a browser, pre-filled with an address that passes
+ *       the MX check ({@link Options#suggestedEmail()}) and saying whether the MX check is on;
+ *   <li>{@code GET /verify?token=...&type=...}: the link beside the code (C32): a page with a
+ *       button, nothing consumed; {@code POST /verify} (the button) verifies the link; a link
+ *       opened in another browser than the one that asked for it (same-device option) answers a
+ *       form for the code instead, posted to {@code POST /verify/code}.
  * </ul>
+ *
+ * <p>Same device: a send sets the {@code mv_device} cookie ({@code HttpOnly},
+ * {@code SameSite=Lax}, 128 random bits) when the browser has none, and binds the mail's link to
+ * it ({@link SendRequest.Builder#sameDevice}); the button's {@code POST} hands the cookie back to
+ * {@link LinkRequest.Builder#sameDevice}.
  *
  * <p>{@code type} is one of {@code register} (the default), {@code login}, {@code reset_password}
  * and {@code change_email}; anything else is 400 {@code invalid_type}.
@@ -74,6 +87,7 @@ import org.slf4j.LoggerFactory;
 public final class DemoServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);
   private static final int MAX_BODY = 16 * 1024;
+  private static final SecureRandom RANDOM = new SecureRandom();
   /** Seconds a client waits after a full send queue: the workers usually catch up within them. */
   static final long QUEUE_FULL_RETRY_AFTER = 5;
   /** Seconds a client waits after a store outage (C29). */
@@ -85,9 +99,49 @@ public final class DemoServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final DomainSuggestions suggestions = DomainSuggestions.standard();
+  private final Options options;
 
-  private DemoServer(VerificationCodeService service, UserDirectory users, Clock clock, InetSocketAddress address)
-      throws IOException {
+  /** The cookie that names the browser a code was asked from (the same-device option of C32). */
+  static final String DEVICE_COOKIE = "mv_device";
+
+  /**
+   * The address the page and the console demo start with. Not {@code you@example.com}: that domain
+   * publishes a null MX (RFC 7505), so the MX check refuses it as soon as DNS answers. This one
+   * passes the check, and the demo sends to the console unless real mail is switched on (then the
+   * page offers the configured sender instead: {@link DemoApp}).
+   */
+  public static final String DEFAULT_EMAIL = "you@gmail.com";
+
+  /**
+   * What the demo's front page shows.
+   *
+   * @param suggestedEmail the address the form starts with
+   * @param mxCheck whether the MX check refuses domains that take no mail ({@code CHECK_MX})
+   */
+  public record Options(String suggestedEmail, boolean mxCheck) {
+    /**
+     * Checks for nulls.
+     *
+     * @param suggestedEmail the address the form starts with
+     * @param mxCheck whether the MX check is on
+     */
+    public Options {
+      Objects.requireNonNull(suggestedEmail, "suggestedEmail");
+    }
+
+    /**
+     * Returns the options of a demo without an MX check, starting with {@link #DEFAULT_EMAIL}.
+     *
+     * @return the options
+     */
+    public static Options defaults() {
+      return new Options(DEFAULT_EMAIL, false);
+    }
+  }
+
+  private DemoServer(VerificationCodeService service, UserDirectory users, Clock clock, InetSocketAddress address,
+      Options options) throws IOException {
+    this.options = Objects.requireNonNull(options, "options");
     this.service = Objects.requireNonNull(service, "service");
     this.users = Objects.requireNonNull(users, "users");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -99,6 +153,7 @@ public final class DemoServer implements AutoCloseable {
     server.createContext("/api/v1/auth/register/", ex -> handle(ex, this::register));
     server.createContext("/verify", ex -> handlePage(ex, this::linkPage));
     server.createContext("/verify/register", ex -> handlePage(ex, this::linkRegister));
+    server.createContext("/verify/code", ex -> handlePage(ex, this::codePage));
     server.createContext("/", this::page);
     addressChangeContexts();
   }
@@ -115,7 +170,23 @@ public final class DemoServer implements AutoCloseable {
    */
   public static DemoServer start(VerificationCodeService service, UserDirectory users, Clock clock,
       InetSocketAddress address) throws IOException {
-    DemoServer s = new DemoServer(service, users, clock, address);
+    return start(service, users, clock, address, Options.defaults());
+  }
+
+  /**
+   * Starts a server whose front page shows these options.
+   *
+   * @param service the verification service
+   * @param users the user directory
+   * @param clock the clock used for {@code expires_in}
+   * @param address where to listen; port 0 picks a free port
+   * @param options what the front page shows
+   * @return the running server
+   * @throws IOException if the port cannot be bound
+   */
+  public static DemoServer start(VerificationCodeService service, UserDirectory users, Clock clock,
+      InetSocketAddress address, Options options) throws IOException {
+    DemoServer s = new DemoServer(service, users, clock, address, options);
     s.server.start();
     return s;
   }
@@ -165,7 +236,7 @@ public final class DemoServer implements AutoCloseable {
 
   @FunctionalInterface
   private interface Endpoint {
-    Reply handle(Map<String, Object> body, String clientIp);
+    Reply handle(Map<String, Object> body, String clientIp, HttpExchange ex);
   }
 
   private void handle(HttpExchange ex, Endpoint endpoint) throws IOException {
@@ -176,7 +247,7 @@ public final class DemoServer implements AutoCloseable {
       } else {
         Map<String, Object> body = readJson(ex);
         reply = body == null ? Reply.of(400, "error", "invalid_json")
-            : endpoint.handle(body, ex.getRemoteAddress().getAddress().getHostAddress());
+            : endpoint.handle(body, ex.getRemoteAddress().getAddress().getHostAddress(), ex);
       }
     } catch (BodyTooLarge e) {
       reply = Reply.of(413, "error", "body_too_large");
@@ -273,9 +344,15 @@ public final class DemoServer implements AutoCloseable {
     return Math.max(0, (millis + 999) / 1000); // rounded up: a fresh 10-minute code says 600
   }
 
-  private Reply send(Map<String, Object> body, String clientIp) {
+  private Reply send(Map<String, Object> body, String clientIp, HttpExchange ex) {
     String email = text(body, "email");
-    SendResult result = service.sendVerificationCode(SendRequest.builder(email, type(body)).clientKey(clientIp).build());
+    String device = deviceCookie(ex);
+    if (device == null) { // this browser's first send: name it, so its link works here only (C32)
+      device = newDeviceValue();
+      ex.getResponseHeaders().add("Set-Cookie", DEVICE_COOKIE + "=" + device + "; Path=/; HttpOnly; SameSite=Lax");
+    }
+    SendResult result = service.sendVerificationCode(
+        SendRequest.builder(email, type(body)).clientKey(clientIp).sameDevice(device).build());
     Reply reply = answer(result);
     // a likely typo (gamil.com) is offered whatever happened; it never blocks a send
     Optional<String> suggestion = suggestions.suggest(email);
@@ -305,7 +382,7 @@ public final class DemoServer implements AutoCloseable {
         "category", failed.category().name());
   }
 
-  private Reply verify(Map<String, Object> body, String clientIp) {
+  private Reply verify(Map<String, Object> body, String clientIp, HttpExchange ex) {
     String email = text(body, "email");
     VerificationType type = type(body);
     Object code = body.get("code");
@@ -319,7 +396,7 @@ public final class DemoServer implements AutoCloseable {
     return Reply.of(400, "error", "invalid_or_expired_code");
   }
 
-  private Reply register(Map<String, Object> body, String clientIp) {
+  private Reply register(Map<String, Object> body, String clientIp, HttpExchange ex) {
     String email = text(body, "email");
     String password = text(body, "password");
     String token = text(body, "verification_token");
@@ -412,12 +489,27 @@ public final class DemoServer implements AutoCloseable {
       return new Page(400, html("Unknown link", "<p>This link is not one of ours.</p>"));
     }
     String clientIp = ex.getRemoteAddress().getAddress().getHostAddress();
-    VerifyResult result = service.verifyLink(token, type, clientIp);
+    LinkRequest.Builder request = LinkRequest.builder(token, type).clientKey(clientIp);
+    String device = deviceCookie(ex);
+    if (device != null) {
+      request.sameDevice(device);
+    }
+    VerifyResult result = service.verifyLink(request.build());
+    if (result instanceof VerifyResult.CodeRequired) { // same-device option: another browser, nothing consumed
+      return new Page(200, html("Type your code", "<p id=\"code-required\">This link was opened in another browser"
+          + " than the one that asked for the code, so it does not sign you in by itself. Type the code from the"
+          + " same e-mail here, or open the link in the browser where you asked for it.</p>" + codeForm(type, "")));
+    }
     if (!(result instanceof VerifyResult.Verified verified)) {
       LOG.info("link refused for client {}: {}", clientIp, result);
-      return new Page(400, html("Link not valid", "<p>This link was already used, has expired or was replaced by a"
-          + " newer mail. Ask for a new code on the <a href=\"/\">sign-up page</a>.</p>"));
+      return new Page(400, html("Link not valid", "<p id=\"refused\">This link was already used, has expired or was"
+          + " replaced by a newer mail. Ask for a new code on the <a href=\"/\">sign-up page</a>.</p>"));
     }
+    return confirmed(type, verified);
+  }
+
+  /** The page after a link or a typed code verified: for a sign-up, a form to choose a password. */
+  private static Page confirmed(VerificationType type, VerifyResult.Verified verified) {
     if (type != VerificationType.REGISTER) {
       return new Page(200, html("Address confirmed", "<p id=\"verified\">Your address is confirmed.</p>"));
     }
@@ -427,6 +519,61 @@ public final class DemoServer implements AutoCloseable {
         + "<input type=\"hidden\" name=\"verification_token\" value=\"" + escape(verified.token()) + "\">"
         + "<label>Password (8 or more characters) <input type=\"password\" name=\"password\" id=\"password\""
         + " minlength=\"8\" required></label> <button type=\"submit\" id=\"finish\">Sign up</button></form>"));
+  }
+
+  /** A form for the address and the code of the mail, posted to {@code /verify/code}. */
+  private static String codeForm(VerificationType type, String email) {
+    return "<form method=\"post\" action=\"/verify/code\">"
+        + "<input type=\"hidden\" name=\"type\" value=\"" + escape(type.name()) + "\">"
+        + "<label>E-mail <input type=\"email\" name=\"email\" id=\"email\" value=\"" + escape(email) + "\""
+        + " required></label> <label>Code <input name=\"code\" id=\"code\" inputmode=\"numeric\""
+        + " autocomplete=\"one-time-code\" required></label>"
+        + " <button type=\"submit\" id=\"verify-code\">Verify</button></form>";
+  }
+
+  /** {@code POST /verify/code}: the code typed where a same-device link asked for it. */
+  private Page codePage(HttpExchange ex) throws IOException {
+    if (!"POST".equals(ex.getRequestMethod())) {
+      return new Page(405, html("Not allowed", "<p>Use the form.</p>"));
+    }
+    Map<String, String> body = form(readForm(ex));
+    VerificationType type = TYPES.get(body.getOrDefault("type", ""));
+    if (type == null) {
+      return new Page(400, html("Unknown link", "<p>This form is not one of ours.</p>"));
+    }
+    String email = body.getOrDefault("email", "");
+    VerifyResult result = service.verifyCode(email, type, body.get("code"));
+    if (result instanceof VerifyResult.Verified verified) {
+      return confirmed(type, verified);
+    }
+    if (result instanceof VerifyResult.Locked) {
+      return new Page(429, html("Too many tries", "<p id=\"refused\">Too many wrong codes. Ask for a new code on the"
+          + " <a href=\"/\">sign-up page</a>.</p>"));
+    }
+    LOG.info("code refused for client {}: {}", ex.getRemoteAddress().getAddress().getHostAddress(), result);
+    return new Page(400, html("Code not valid", "<p id=\"refused\">That code is wrong or has expired.</p>"
+        + codeForm(type, email)));
+  }
+
+  /** The browser's device value from the {@code mv_device} cookie, or null if it has none that we set. */
+  static @Nullable String deviceCookie(HttpExchange ex) {
+    for (String header : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+      for (String pair : header.split(";")) {
+        String p = pair.trim();
+        if (p.startsWith(DEVICE_COOKIE + "=")) {
+          String value = p.substring(DEVICE_COOKIE.length() + 1);
+          return value.matches("[A-Za-z0-9_-]{22}") ? value : null;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A new device value: 128 random bits, URL-safe base64 (22 characters). */
+  static String newDeviceValue() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   /** {@code POST /verify/register}: redeems the token the link earned and creates the user. */
@@ -507,9 +654,17 @@ public final class DemoServer implements AutoCloseable {
       html = "not found".getBytes(StandardCharsets.UTF_8);
       status = 404;
     } else {
+      String page;
       try (InputStream in = DemoServer.class.getResourceAsStream("index.html")) {
-        html = Objects.requireNonNull(in, "index.html").readAllBytes();
+        page = new String(Objects.requireNonNull(in, "index.html").readAllBytes(), StandardCharsets.UTF_8);
       }
+      html = page.replace("{{email}}", escape(options.suggestedEmail()))
+          .replace("{{mx-check}}", options.mxCheck()
+              ? "on: an address whose domain does not exist or publishes a null MX (such as you@example.com) is"
+                  + " refused before anything is stored or sent, with the reason below; a DNS failure never blocks"
+                  + " a send (CHECK_MX=0 turns it off)"
+              : "off: only the address's syntax is checked (CHECK_MX=1 turns it on)")
+          .getBytes(StandardCharsets.UTF_8);
     }
     ex.getResponseHeaders().set("Content-Type", status == 200 ? "text/html; charset=utf-8" : "text/plain");
     ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline' 'self';"

@@ -19,7 +19,7 @@ class ConsoleDemoTest {
         new PrintStream(out, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(exit).isZero();
-    assertThat(printed).contains("DEVELOPMENT MODE").contains("verified").contains("user created for you@example.com")
+    assertThat(printed).contains("DEVELOPMENT MODE").contains("verified").contains("user created for " + DemoServer.DEFAULT_EMAIL)
         .contains("refused, as it should be");
   }
 

@@ -14,6 +14,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.htmlunit.BrowserVersion;
+import org.htmlunit.WebClient;
+import org.htmlunit.html.HtmlInput;
+import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -31,7 +35,11 @@ class MxCheckDemoTest {
     dns = Dnsmasq.start(List.of(
         "mx-host=mail.test,mx1.mail.test,10",
         "host-record=mx1.mail.test,127.0.0.2",
-        "mx-host=nullmx.test,.,0"));
+        "mx-host=nullmx.test,.,0",
+        // as the real DNS answers: example.com publishes a null MX (RFC 7505), gmail.com takes mail
+        "mx-host=example.com,.,0",
+        "mx-host=gmail.com,gmail-smtp-in.l.google.com,5",
+        "host-record=gmail-smtp-in.l.google.com,127.0.0.3"));
   }
 
   @AfterAll
@@ -48,7 +56,8 @@ class MxCheckDemoTest {
       InMemoryOutbox outbox = MailTransport.inMemory();
       DemoBackend backend = DemoBackend.open(EnvironmentSource.of(variables), outbox);
       DemoServer server = DemoServer.start(backend.service(), new UserDirectory(), Clock.systemUTC(),
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+          new DemoServer.Options(DemoServer.DEFAULT_EMAIL, backend.mxCheck().isPresent()));
       return new Demo(backend, server, outbox, new DemoHttp(server.port()));
     }
 
@@ -84,6 +93,34 @@ class MxCheckDemoTest {
       // the check runs after the rate limits, so a refused address counts toward them too: a client
       // cannot use the demo to make DNS lookups at will
       assertThat(demo.http().send("user@nxdomain.invalid").status()).isEqualTo(429);
+    }
+  }
+
+  @Test
+  @DisplayName("C30 the page's pre-filled address passes the MX check (you@example.com, the old one, has a null MX);"
+      + " the page says the check is on and shows why an address is refused")
+  void pageShowsTheMxCheck() throws Exception {
+    try (Demo demo = Demo.start(env("DNS_SERVER", "127.0.0.1:" + dns.port()));
+        WebClient browser = new WebClient(BrowserVersion.FIREFOX)) {
+      browser.getOptions().setThrowExceptionOnFailingStatusCode(false);
+      browser.getOptions().setCssEnabled(false);
+      HtmlPage page = browser.getPage("http://127.0.0.1:" + demo.server().port() + "/");
+      assertThat(page.getHtmlElementById("mx-check").getTextContent()).startsWith("MX check: on");
+      HtmlInput email = page.getHtmlElementById("email");
+      assertThat(email.getValue()).isEqualTo(DemoServer.DEFAULT_EMAIL);
+
+      page.getHtmlElementById("send").click(); // the pre-filled address, as a first visitor sends it
+      browser.waitForBackgroundJavaScript(10_000);
+      assertThat(page.getHtmlElementById("out").getTextContent()).matches("(?s)20[02] .*expires_in.*");
+      assertThat(page.getHtmlElementById("refusal").hasAttribute("hidden")).isTrue();
+      demo.outbox().awaitMessages(1, Duration.ofSeconds(10));
+      assertThat(demo.outbox().messages()).extracting(m -> m.to().address()).containsExactly(DemoServer.DEFAULT_EMAIL);
+
+      email.setValue("you@example.com");
+      page.getHtmlElementById("send").click();
+      browser.waitForBackgroundJavaScript(10_000);
+      assertThat(page.getHtmlElementById("refusal").getTextContent()).startsWith("Refused (NO_MAIL_SERVER): ");
+      assertThat(page.getHtmlElementById("refusal").hasAttribute("hidden")).isFalse();
     }
   }
 

@@ -106,7 +106,10 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
     Duration ttl = requestedTtl != null ? requestedTtl : policy.defaultTtl();
     Instant expiresAt = now.plus(ttl);
     URI linkBase = policy.linkBaseUrl().orElse(null);
-    String linkToken = linkBase == null ? null : secrets.newToken();
+    String device = request.sameDevice();
+    String linkToken = linkBase == null ? null
+        : device == null ? secrets.newToken()
+        : secrets.bindToDevice(secrets.newToken(), request.type(), device); // C32: same-device option
     String code = linkToken == null
         ? secrets.newCode(policy.alphabet().symbols(), policy.codeLength())
         : secrets.linkCode(linkToken, policy.alphabet().symbols(), policy.codeLength()); // C32: one verification
@@ -209,9 +212,11 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
   }
 
   @Override
-  public VerifyResult verifyLink(String token, VerificationType type, @Nullable String clientKey) {
-    Objects.requireNonNull(token, "token");
-    Objects.requireNonNull(type, "type");
+  public VerifyResult verifyLink(LinkRequest request) {
+    Objects.requireNonNull(request, "request");
+    String token = request.token();
+    VerificationType type = request.type();
+    String clientKey = request.clientKey();
     Instant now = clock.instant();
     VerificationPolicy policy = settings.policy(type);
     String wrongLinks = clientKey == null ? null : "links:client:" + clientKey;
@@ -219,9 +224,17 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
       events.verify(now, type, null, new VerifyResult.NotFound(), Reason.FAILED_ATTEMPTS_QUOTA);
       return new VerifyResult.NotFound(); // a flood of made-up links: not even looked up
     }
+    Secrets.DeviceCheck device = secrets.checkDevice(token, type, request.sameDevice());
+    if (device == Secrets.DeviceCheck.OTHER_DEVICE) { // a genuine link in another browser: ask for the code
+      if (wrongLinks != null) {
+        settings.limiter().release(wrongLinks, now);
+      }
+      events.verify(now, type, null, new VerifyResult.CodeRequired(), null);
+      return new VerifyResult.CodeRequired();
+    }
     Optional<TokenRecord> link;
     try {
-      link = takeLink(token, type, now);
+      link = device == Secrets.DeviceCheck.FORGED ? Optional.empty() : takeLink(token, type, now);
     } catch (RuntimeException e) { // C29: a store failure counts nothing against the client
       if (wrongLinks != null) {
         try {
@@ -255,9 +268,6 @@ final class DefaultVerificationCodeService implements VerificationCodeService {
 
   /** Takes the record a link token names, under the current secret first, then rotated ones. */
   private Optional<TokenRecord> takeLink(String token, VerificationType type, Instant now) {
-    if (!Secrets.isTokenShaped(token)) {
-      return Optional.empty();
-    }
     for (String name : secrets.linkHashes(type, token)) {
       Optional<TokenRecord> link = store.takeToken(name, null, now).filter(r -> r.type().equals(type));
       if (link.isPresent()) {

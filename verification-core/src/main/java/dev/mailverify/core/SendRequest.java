@@ -29,6 +29,7 @@ public final class SendRequest {
   private final Map<String, String> limitKeys;
   private final Map<String, String> templateValues;
   private final @Nullable String idempotencyKey;
+  private final @Nullable String sameDevice;
 
   /** Takes the builder's values, which its setters have checked. */
   private SendRequest(String email,
@@ -38,7 +39,8 @@ public final class SendRequest {
       @Nullable String clientKey,
       Map<String, String> limitKeys,
       Map<String, String> templateValues,
-      @Nullable String idempotencyKey) {
+      @Nullable String idempotencyKey,
+      @Nullable String sameDevice) {
     limitKeys = Map.copyOf(limitKeys);
     templateValues = Map.copyOf(templateValues);
     this.email = email;
@@ -49,6 +51,7 @@ public final class SendRequest {
     this.limitKeys = limitKeys;
     this.templateValues = templateValues;
     this.idempotencyKey = idempotencyKey;
+    this.sameDevice = sameDevice;
   }
 
   /**
@@ -78,7 +81,8 @@ public final class SendRequest {
   public String toString() {
     return "SendRequest[email=" + EmailAddress.mask(email) + ", type=" + type + ", ttl=" + ttl
         + ", locale=" + locale + ", clientKey=" + clientKey + ", limitKeys=" + limitKeys
-        + ", templateValues=" + templateValues.keySet() + (idempotencyKey == null ? "" : ", idempotencyKey=set") + "]";
+        + ", templateValues=" + templateValues.keySet() + (idempotencyKey == null ? "" : ", idempotencyKey=set")
+        + (sameDevice == null ? "" : ", sameDevice=[PROTECTED]") + "]";
   }
 
   /**
@@ -95,6 +99,7 @@ public final class SendRequest {
     private final Map<String, String> limitKeys = new LinkedHashMap<>();
     private final Map<String, String> templateValues = new LinkedHashMap<>();
     private @Nullable String idempotencyKey;
+    private @Nullable String sameDevice;
 
     private Builder(String email, VerificationType type) {
       this.email = Objects.requireNonNull(email, "email");
@@ -191,12 +196,38 @@ public final class SendRequest {
     }
 
     /**
+     * Turns on the same-device option for this mail's link (C32; off by default): the link signs
+     * the user in only when it is opened with the same value in
+     * {@link LinkRequest.Builder#sameDevice}, that is, in the browser that asked for the mail.
+     * Opened anywhere else (another browser, a phone, a mail scanner's sandbox, a copy of the URL
+     * from a proxy log), {@link VerificationCodeService#verifyLink} consumes nothing and answers
+     * {@link VerifyResult.CodeRequired}, and the page asks for the code printed in the same mail.
+     *
+     * <p>The value is opaque to the library: typically 128 or more random bits the application
+     * keeps in an {@code HttpOnly}, {@code SameSite=Lax} cookie it set when it sent the code, so
+     * that it outlives a session change. It is never stored, logged or shown: the link carries a keyed MAC of
+     * it (HMAC-SHA256 with the service's secret, 128 bits), which no store record needs, so every
+     * store supports the option as is. It has no effect when the type's policy sends no link
+     * ({@link VerificationPolicy.Builder#linkBaseUrl}).
+     *
+     * @param value 1-512 characters, not blank; not null
+     * @return this builder
+     * @throws IllegalArgumentException naming {@code sameDevice} when blank or longer than 512
+     *     characters
+     */
+    public Builder sameDevice(String value) {
+      sameDevice = checkDevice(value);
+      return this;
+    }
+
+    /**
      * Builds the request.
      *
      * @return the request
      */
     public SendRequest build() {
-      return new SendRequest(email, type, ttl, locale, clientKey, limitKeys, templateValues, idempotencyKey);
+      return new SendRequest(email, type, ttl, locale, clientKey, limitKeys, templateValues, idempotencyKey,
+          sameDevice);
     }
   }
 
@@ -272,6 +303,26 @@ public final class SendRequest {
     return idempotencyKey;
   }
 
+  /**
+   * Returns the value of the device whose browser alone may use this mail's link, or
+   * {@code null} when any browser may ({@link Builder#sameDevice}).
+   *
+   * @return the device value, or {@code null}
+   */
+  public @Nullable String sameDevice() {
+    return sameDevice;
+  }
+
+  /** Checks a device value, for this builder and {@link LinkRequest}'s. */
+  static String checkDevice(String value) {
+    Objects.requireNonNull(value, "sameDevice");
+    if (value.isBlank() || value.length() > 512) {
+      throw new IllegalArgumentException("sameDevice must be 1-512 non-blank characters, was "
+          + (value.isBlank() ? "blank" : value.length() + " characters"));
+    }
+    return value;
+  }
+
   @Override
   public boolean equals(@org.jspecify.annotations.Nullable Object other) {
     return other instanceof SendRequest o
@@ -282,11 +333,13 @@ public final class SendRequest {
         && java.util.Objects.equals(clientKey, o.clientKey)
         && java.util.Objects.equals(limitKeys, o.limitKeys)
         && java.util.Objects.equals(templateValues, o.templateValues)
-        && java.util.Objects.equals(idempotencyKey, o.idempotencyKey);
+        && java.util.Objects.equals(idempotencyKey, o.idempotencyKey)
+        && java.util.Objects.equals(sameDevice, o.sameDevice);
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(email, type, ttl, locale, clientKey, limitKeys, templateValues, idempotencyKey);
+    return java.util.Objects.hash(email, type, ttl, locale, clientKey, limitKeys, templateValues, idempotencyKey,
+        sameDevice);
   }
 }

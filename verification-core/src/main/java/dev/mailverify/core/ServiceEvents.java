@@ -63,6 +63,8 @@ final class ServiceEvents {
       outcome = Outcome.EXPIRED;
     } else if (result instanceof VerifyResult.Locked) {
       outcome = Outcome.LOCKED;
+    } else if (result instanceof VerifyResult.CodeRequired) {
+      outcome = Outcome.CODE_REQUIRED;
     } else {
       outcome = Outcome.NOT_FOUND;
     }

@@ -100,12 +100,42 @@ public interface VerificationCodeService {
    * mail was superseded by a resend (C4) counts one wrong try against the address, as a stale
    * code would.
    *
+   * <p>Same as {@link #verifyLink(LinkRequest)} without a device value: a link sent with the
+   * same-device option is then answered {@link VerifyResult.CodeRequired}.
+   *
    * @param token the {@code token} query parameter of the link; not null; any string is safe
    * @param type the {@code type} query parameter, as {@link VerificationType#of}; not null
    * @param clientKey the caller's key (its IP address, say), or {@code null} to count nothing
    * @return the same results as {@link #verifyCode}
+   * @throws IllegalArgumentException if {@code clientKey} is blank or longer than 256 characters
    */
-  VerifyResult verifyLink(String token, VerificationType type, @Nullable String clientKey);
+  default VerifyResult verifyLink(String token, VerificationType type, @Nullable String clientKey) {
+    LinkRequest.Builder request = LinkRequest.builder(token, type);
+    if (clientKey != null) {
+      request.clientKey(clientKey);
+    }
+    return verifyLink(request.build());
+  }
+
+  /**
+   * Checks the one-click link sent beside the code, like {@link #verifyLink(String,
+   * VerificationType, String)}, with the value of the device it was opened on: the same-device
+   * option (C32, off by default).
+   *
+   * <p>When the link's send carried {@link SendRequest.Builder#sameDevice a device value}, the link
+   * is consumed only when {@code request} carries the same value, that is, in the browser that
+   * asked for the mail. With another value or none (another browser, a phone, a mail scanner, a
+   * link copied out of a proxy log), nothing is looked up, consumed or counted, and the answer is
+   * {@link VerifyResult.CodeRequired}: show a form for the code printed in the same mail, which
+   * {@link #verifyCode} still accepts. The check needs no store: the link itself carries a keyed
+   * MAC of the device value, and a second MAC that proves this server issued it, so a made-up or
+   * altered token is still {@link VerifyResult.NotFound} counted against the client key. Links
+   * sent without the option behave as in the three-argument method, whatever device value comes.
+   *
+   * @param request the token, type, client key and device value; not null
+   * @return {@link VerifyResult.CodeRequired} as above, else the same results as {@link #verifyCode}
+   */
+  VerifyResult verifyLink(LinkRequest request);
 
   /**
    * Redeems a token from {@link VerifyResult.Verified}, once: the first call for a token returns

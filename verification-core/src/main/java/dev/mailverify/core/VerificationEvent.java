@@ -312,6 +312,11 @@ public final class VerificationEvent {
     LOCKED,
     /** No code was pending. */
     NOT_FOUND,
+    /**
+     * A same-device link was opened on another device: nothing consumed, the code is asked for
+     * ({@link VerifyResult.CodeRequired}).
+     */
+    CODE_REQUIRED,
     /** A token was redeemed. */
     REDEEMED,
     /** A token was unknown, used, expired or of another type. */

@@ -4,15 +4,18 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The outcome of {@link VerificationCodeService#verifyCode}: one of five records a caller can
- * switch on. A wrong, strange, expired or locked code is a result, never an exception.
+ * The outcome of {@link VerificationCodeService#verifyCode} and
+ * {@link VerificationCodeService#verifyLink}: one of six records a caller can switch on. A wrong,
+ * strange, expired or locked code is a result, never an exception.
  *
  * <p>Tell the user as little as you can: "invalid or expired code" covers {@link Invalid},
- * {@link Expired} and {@link NotFound}; {@link Locked} means "ask for a new code".
+ * {@link Expired} and {@link NotFound}; {@link Locked} means "ask for a new code";
+ * {@link CodeRequired} (only from a link sent with the same-device option) means "type the code
+ * from the mail".
  */
 public sealed interface VerifyResult
     permits VerifyResult.Verified, VerifyResult.Invalid, VerifyResult.Expired, VerifyResult.Locked,
-        VerifyResult.NotFound {
+        VerifyResult.NotFound, VerifyResult.CodeRequired {
 
   /**
    * Returns whether the code matched.
@@ -64,4 +67,16 @@ public sealed interface VerifyResult
 
   /** No code is pending for this address and type (never sent, already used, or replaced). */
   record NotFound() implements VerifyResult {}
+
+  /**
+   * A link sent with the same-device option ({@link SendRequest.Builder#sameDevice}) was opened in
+   * another browser, or without the device value: nothing was consumed or counted, and the link
+   * will not sign anyone in by itself. Ask for the code from the same mail instead (a form with
+   * the address and the code, answered by {@link VerificationCodeService#verifyCode}); the code
+   * still works, and the link still works in the browser that asked for it.
+   *
+   * <p>Answered without a store lookup: the link may also be used, expired or replaced already,
+   * which the code's own answer then tells.
+   */
+  record CodeRequired() implements VerifyResult {}
 }

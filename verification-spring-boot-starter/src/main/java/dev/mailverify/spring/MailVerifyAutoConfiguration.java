@@ -330,6 +330,7 @@ public class MailVerifyAutoConfiguration {
     set(b, prefix + ".sends-per-client-per-hour", p.getSendsPerClientPerHour(),
         n -> b.perClientQuota(Quota.perHour(n)));
     set(b, prefix + ".token-ttl", p.getTokenTtl(), b::tokenTtl);
+    set(b, prefix + ".link-base-url", p.getLinkBaseUrl(), b::linkBaseUrl);
     return b.build();
   }
 

@@ -2,6 +2,7 @@ package dev.mailverify.spring;
 
 import dev.mailverify.core.CodeAlphabet;
 import dev.mailverify.smtp.SmtpSecurity;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -771,6 +772,12 @@ public class MailVerifyProperties {
     private @Nullable Duration tokenTtl;
 
     /**
+     * Sends a one-click link beside the code to this page (C32), such as
+     * https://app.example.com/verify; off when unset. Must be https (http only for localhost).
+     */
+    private @Nullable URI linkBaseUrl;
+
+    /**
      * Returns the code length.
      *
      * @return the length, or null
@@ -930,6 +937,24 @@ public class MailVerifyProperties {
      */
     public void setTokenTtl(@Nullable Duration tokenTtl) {
       this.tokenTtl = tokenTtl;
+    }
+
+    /**
+     * Returns the base URL of the link sent beside the code.
+     *
+     * @return the URL, or null when no link is sent
+     */
+    public @Nullable URI getLinkBaseUrl() {
+      return linkBaseUrl;
+    }
+
+    /**
+     * Sets the base URL of the link sent beside the code.
+     *
+     * @param linkBaseUrl the URL of the application's link page
+     */
+    public void setLinkBaseUrl(@Nullable URI linkBaseUrl) {
+      this.linkBaseUrl = linkBaseUrl;
     }
   }
 

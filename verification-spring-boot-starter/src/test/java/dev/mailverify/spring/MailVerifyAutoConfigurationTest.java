@@ -219,6 +219,21 @@ class MailVerifyAutoConfigurationTest {
   }
 
   @Test
+  @DisplayName("C32, C21: mailverify.policy.link-base-url sends a link beside the code; a plain-http URL outside"
+      + " localhost fails naming the property")
+  void linkBaseUrl() {
+    runner.withPropertyValues("mailverify.transport=outbox",
+        "mailverify.policy.link-base-url=https://app.example.com/verify").run(context -> {
+          VerificationCodeService service = context.getBean(VerificationCodeService.class);
+          service.sendVerificationCode("link@example.com", VerificationType.REGISTER, Duration.ofMinutes(10));
+          assertThat(context.getBean(InMemoryOutbox.class).latestTo("link@example.com").orElseThrow().text())
+              .containsPattern("https://app\\.example\\.com/verify\\?token=[A-Za-z0-9_-]{43}&type=register");
+        });
+    runner.withPropertyValues("mailverify.policy.link-base-url=http://app.example.com/verify")
+        .run(context -> failsNaming(context, "mailverify.policy.link-base-url"));
+  }
+
+  @Test
   @DisplayName("C16: a short secret fails naming mailverify.secret without showing it")
   void shortSecret() {
     runner.withPropertyValues("mailverify.secret=tooshort-s3cr3t").run(context -> {

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mailverify.core.AddressChange;
+import dev.mailverify.core.LinkRequest;
 import dev.mailverify.core.MailTransport;
+import dev.mailverify.core.SendRequest;
 import dev.mailverify.core.Quota;
 import dev.mailverify.core.SendResult;
 import dev.mailverify.core.VerificationCodeService;
@@ -611,6 +613,28 @@ public abstract class CodeStoreContract {
     assertEquals("link@example.com", service.redeemToken(verified.token(), REG).orElseThrow());
     assertInstanceOf(VerifyResult.NotFound.class, service.verifyLink(token, REG, "198.51.100.7"));
     assertInstanceOf(VerifyResult.NotFound.class, service.verifyCode("link@example.com", REG, code));
+  }
+
+  @Test
+  @DisplayName("C32 same device: a bound link asks for the code elsewhere, consuming nothing, and verifies once on its device")
+  void sameDeviceLinkOnThisStore() {
+    InMemoryOutbox outbox = MailTransport.inMemory();
+    VerificationCodeService service = linkService(outbox, MutableClock.at(T0));
+    assertInstanceOf(SendResult.Sent.class, service.sendVerificationCode(
+        SendRequest.builder("device@example.com", REG).sameDevice("cookie-of-the-asking-browser").build()));
+    Matcher m = Pattern.compile("[?&]token=([A-Za-z0-9_.-]{89})&type=register")
+        .matcher(outbox.latestTo("device@example.com").orElseThrow().text());
+    assertTrue(m.find(), "the mail's text part shows the bound link");
+    String token = m.group(1);
+    String code = outbox.latestCode("device@example.com").orElseThrow();
+
+    assertInstanceOf(VerifyResult.CodeRequired.class, service.verifyLink(LinkRequest.builder(token, REG)
+        .clientKey("198.51.100.8").sameDevice("another-browser").build()));
+    assertInstanceOf(VerifyResult.CodeRequired.class, service.verifyLink(token, REG, "198.51.100.8"));
+    VerifyResult.Verified verified = assertInstanceOf(VerifyResult.Verified.class, service.verifyLink(
+        LinkRequest.builder(token, REG).clientKey("198.51.100.8").sameDevice("cookie-of-the-asking-browser").build()));
+    assertEquals("device@example.com", service.redeemToken(verified.token(), REG).orElseThrow());
+    assertInstanceOf(VerifyResult.NotFound.class, service.verifyCode("device@example.com", REG, code));
   }
 
   @Test

@@ -9,16 +9,23 @@ import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifiedEmail;
 import dev.mailverify.core.VerifyResult;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.CookieValue;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -41,6 +48,10 @@ import org.springframework.web.bind.annotation.RestController;
  * </ul>
  *
  * <p>The client key for rate limits is the socket's address, never a request header.
+ *
+ * <p>Same device (C32): a send sets the {@code mv_device} cookie ({@code HttpOnly},
+ * {@code SameSite=Lax}, 128 random bits) when the browser has none and binds the mail's link to it,
+ * so the link signs in only in this browser; {@link LinkPageController} reads it back.
  */
 @RestController
 @RequestMapping("/api/v1/auth")
@@ -50,6 +61,10 @@ public class AuthController {
   private final VerificationCodeService service;
   private final Users users;
   private final Clock clock = Clock.systemUTC();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The cookie naming the browser that asked for a code (the same-device option of C32). */
+  static final String DEVICE_COOKIE = "mv_device";
 
   /**
    * Creates the controller.
@@ -66,13 +81,27 @@ public class AuthController {
    * Sends a code.
    *
    * @param body {@code email} and optional {@code type} (default register)
+   * @param device the {@code mv_device} cookie, if this browser has one
    * @param request the request, for the client's address
+   * @param response the response, to set the cookie
    * @return the answer
    */
   @PostMapping("/send_verification_code/")
-  public ResponseEntity<Map<String, Object>> send(@RequestBody Map<String, Object> body, HttpServletRequest request) {
+  public ResponseEntity<Map<String, Object>> send(@RequestBody Map<String, Object> body,
+      @CookieValue(name = DEVICE_COOKIE, required = false) @Nullable String device, HttpServletRequest request,
+      HttpServletResponse response) {
+    String email = text(body, "email");
+    VerificationType type = type(body);
+    String browser = device;
+    if (browser == null || !isDeviceValue(browser)) { // this browser's first send: name it
+      byte[] random = new byte[16];
+      RANDOM.nextBytes(random);
+      browser = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+      response.addHeader(HttpHeaders.SET_COOKIE, ResponseCookie.from(DEVICE_COOKIE, browser).path("/").httpOnly(true)
+          .sameSite("Lax").secure(request.isSecure()).build().toString());
+    }
     SendResult result = service.sendVerificationCode(
-        SendRequest.builder(text(body, "email"), type(body)).clientKey(request.getRemoteAddr()).build());
+        SendRequest.builder(email, type).clientKey(request.getRemoteAddr()).sameDevice(browser).build());
     if (result instanceof SendResult.Sent sent) {
       return reply(200, "expires_in", secondsUntil(sent.expiresAt()));
     } else if (result instanceof SendResult.RateLimited limited) {
@@ -167,6 +196,11 @@ public class AuthController {
       super(error, null, false, false);
       this.error = error;
     }
+  }
+
+  /** Whether a cookie value is one this app sets: 22 URL-safe base64 characters. */
+  static boolean isDeviceValue(String value) {
+    return value.matches("[A-Za-z0-9_-]{22}");
   }
 
   private static String text(Map<String, Object> body, String field) {

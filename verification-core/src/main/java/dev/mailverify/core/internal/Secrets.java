@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything secret the service makes or checks: codes and tokens from {@link SecureRandom}
@@ -273,6 +274,94 @@ public final class Secrets {
       out.add(mac(mac, key, linkCode(mac, token, symbols, length)));
     }
     return out;
+  }
+
+  /** What a link token says about the device it was opened on ({@link #checkDevice}). */
+  public enum DeviceCheck {
+    /** A plain link: its send named no device, so any browser may use it. */
+    UNBOUND,
+    /** A link bound to a device, opened with that device's value. */
+    SAME_DEVICE,
+    /** A genuine link bound to a device, opened without that device's value. */
+    OTHER_DEVICE,
+    /** Neither a plain link nor one this server bound: made up or altered. */
+    FORGED
+  }
+
+  /** Bytes kept of each MAC that seals a device-bound link: 128 bits. */
+  private static final int SEAL_BYTES = 16;
+  /** Length of a device-bound token: the 43-character token, '.', 22, '.', 22. */
+  private static final int BOUND_TOKEN_LENGTH = 43 + 1 + 22 + 1 + 22;
+
+  /**
+   * Binds a fresh link token to the device that asked for it (the same-device option of C32):
+   * {@code token.seal.deviceTag}, where {@code seal} is a MAC of the type and the token (it proves
+   * this server bound the link, so a made-up or altered token is told from a genuine one opened
+   * elsewhere) and {@code deviceTag} a MAC of the type, the token and the device value. Both are
+   * HMAC-SHA256 under the current secret, truncated to 128 bits, URL-safe base64. The device value
+   * itself is neither stored nor recoverable from the link.
+   *
+   * @param token a token from {@link #newToken()}
+   * @param type the type the link is sent for
+   * @param device the opaque value of the device that asked (a cookie the application set)
+   * @return the bound token, 89 URL-safe characters
+   */
+  public String bindToDevice(String token, VerificationType type, String device) {
+    Mac mac = macs.get(0).get();
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    return token + '.' + b64.encodeToString(seal(mac, type, token)) + '.'
+        + b64.encodeToString(deviceTag(mac, type, token, device));
+  }
+
+  /**
+   * Tells what a link token says about the device it is opened on, under every secret (a link
+   * bound before a rotation still checks). Only MACs are computed; nothing is looked up.
+   *
+   * @param token the link token as received; any string
+   * @param type the type the link is opened for
+   * @param device the value of the device that opened it, or {@code null} when it has none
+   * @return the verdict
+   */
+  public DeviceCheck checkDevice(String token, VerificationType type, @Nullable String device) {
+    if (token.length() != BOUND_TOKEN_LENGTH || token.charAt(43) != '.' || token.charAt(66) != '.') {
+      return isTokenShaped(token) ? DeviceCheck.UNBOUND : DeviceCheck.FORGED;
+    }
+    String base = token.substring(0, 43);
+    byte[] seal;
+    byte[] tag;
+    try {
+      seal = Base64.getUrlDecoder().decode(token.substring(44, 66));
+      tag = Base64.getUrlDecoder().decode(token.substring(67));
+    } catch (IllegalArgumentException e) {
+      return DeviceCheck.FORGED;
+    }
+    if (!isTokenShaped(base) || seal.length != SEAL_BYTES || tag.length != SEAL_BYTES) {
+      return DeviceCheck.FORGED;
+    }
+    for (ThreadLocal<Mac> m : macs) {
+      Mac mac = m.get();
+      if (MessageDigest.isEqual(seal, seal(mac, type, base))) {
+        return device != null && MessageDigest.isEqual(tag, deviceTag(mac, type, base, device))
+            ? DeviceCheck.SAME_DEVICE : DeviceCheck.OTHER_DEVICE;
+      }
+    }
+    return DeviceCheck.FORGED;
+  }
+
+  private static byte[] seal(Mac mac, VerificationType type, String token) {
+    mac.update("link-seal\u0000".getBytes(StandardCharsets.US_ASCII));
+    mac.update(type.name().getBytes(StandardCharsets.US_ASCII));
+    mac.update((byte) 0);
+    return Arrays.copyOf(mac.doFinal(token.getBytes(StandardCharsets.US_ASCII)), SEAL_BYTES);
+  }
+
+  private static byte[] deviceTag(Mac mac, VerificationType type, String token, String device) {
+    mac.update("link-device\u0000".getBytes(StandardCharsets.US_ASCII));
+    mac.update(type.name().getBytes(StandardCharsets.US_ASCII));
+    mac.update((byte) 0);
+    mac.update(token.getBytes(StandardCharsets.US_ASCII));
+    mac.update((byte) 0);
+    return Arrays.copyOf(mac.doFinal(device.getBytes(StandardCharsets.UTF_8)), SEAL_BYTES);
   }
 
   private static String linkCode(Mac mac, String token, String symbols, int length) {
