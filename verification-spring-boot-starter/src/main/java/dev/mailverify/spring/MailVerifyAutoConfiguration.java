@@ -9,6 +9,7 @@ import dev.mailverify.core.VerificationPolicy;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.spi.RecipientCheck;
 import dev.mailverify.core.spi.TemplateRenderer;
 import dev.mailverify.core.transport.ConsoleTransport;
 import dev.mailverify.core.transport.FileTransport;
@@ -37,6 +38,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 
 /**
@@ -54,6 +56,7 @@ import org.springframework.core.env.Environment;
     "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @EnableConfigurationProperties(MailVerifyProperties.class)
+@Import(MailVerifyRecipientCheckConfiguration.class)
 public class MailVerifyAutoConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(MailVerifyAutoConfiguration.class);
 
@@ -232,6 +235,8 @@ public class MailVerifyAutoConfiguration {
    * @param beanFactory the bean factory, to tell which store was chosen
    * @param environment the environment, to tell why
    * @param smtpSettings the SMTP settings when mail goes through SMTP (their From is the sender)
+   * @param recipientCheck the recipient check: the application's bean, or the MX check of
+   *     {@code mailverify.recipient-check.*}
    * @return the service
    */
   @Bean
@@ -239,7 +244,8 @@ public class MailVerifyAutoConfiguration {
   public VerificationCodeService verificationCodeService(MailVerifyProperties properties,
       MailVerifyDelivery delivery, CodeStore store, RateLimiter rateLimiter, TemplateRenderer renderer,
       ObjectProvider<VerificationListener> listeners, ObjectProvider<Clock> clock, BeanFactory beanFactory,
-      Environment environment, ObjectProvider<SmtpSettings> smtpSettings) {
+      Environment environment, ObjectProvider<SmtpSettings> smtpSettings,
+      ObjectProvider<RecipientCheck> recipientCheck) {
     VerificationCodeService.Builder b = VerificationCodeService.builder()
         .transport(delivery.transport())
         .store(store)
@@ -275,8 +281,13 @@ public class MailVerifyAutoConfiguration {
     }
     PropertySetter.apply(prefix + ".app-name", properties.getAppName(), b::appName);
     listeners.orderedStream().forEach(b::listener);
+    RecipientCheck check = recipientCheck.getIfUnique();
+    RecipientCheckChoice.check(properties.getRecipientCheck(), (ListableBeanFactory) beanFactory, check);
+    if (check != null) {
+      b.recipientCheck(check);
+    }
     LOG.info("mailverify: {}", StartupReport.describe(properties, environment, (ListableBeanFactory) beanFactory,
-        store, rateLimiter, delivery));
+        store, rateLimiter, delivery, check));
     try {
       return b.build();
     } catch (IllegalStateException e) {

@@ -90,6 +90,9 @@ public class MailVerifyProperties {
   /** Actuator health contributor. */
   private final Health health = new Health();
 
+  /** Checks of the recipient's domain before a code is stored or sent (verification-dns). */
+  private final Recipients recipientCheck = new Recipients();
+
   /**
    * Returns the transport, or null when it is derived from USE_REAL_EMAIL.
    *
@@ -277,6 +280,15 @@ public class MailVerifyProperties {
    */
   public Health getHealth() {
     return health;
+  }
+
+  /**
+   * Returns the recipient check settings.
+   *
+   * @return the recipient check settings
+   */
+  public Recipients getRecipientCheck() {
+    return recipientCheck;
   }
 
   /** Where mail goes. */
@@ -1455,6 +1467,185 @@ public class MailVerifyProperties {
      */
     public void setCacheFor(Duration cacheFor) {
       this.cacheFor = cacheFor;
+    }
+  }
+
+  /**
+   * The recipient check of {@code verification-dns} ({@code MxRecipientCheck}): the recipient's
+   * domain must exist and take mail, and optionally must not be a disposable one. Unset values are
+   * the check's defaults.
+   */
+  public static class Recipients {
+    /**
+     * Look up the recipient domain's MX (then A/AAAA) records before a code is stored or sent, and
+     * refuse a domain that does not exist or takes no mail; DNS trouble never refuses (C30). Needs
+     * dev.mailverify:verification-dns.
+     */
+    private boolean enabled;
+
+    /** DNS resolver to ask, as host or host:port (such as 223.5.5.5 or 127.0.0.1:5353); unset: the system's. */
+    private @Nullable String dnsServer;
+
+    /** Bound of each DNS lookup; unset: the check's default. */
+    private @Nullable Duration timeout;
+
+    /** Shortest time an answer stays cached; unset: the check's default. */
+    private @Nullable Duration minCacheTtl;
+
+    /** Longest time an answer stays cached; unset: the check's default. */
+    private @Nullable Duration maxCacheTtl;
+
+    /** Refuse disposable (throw-away) domains, from the bundled list, without a DNS lookup. */
+    private boolean refuseDisposableDomains;
+
+    /** File of disposable domains (one a line, # comments) replacing the bundled list. */
+    private @Nullable Path disposableDomainsFile;
+
+    /** Domains refused as disposable in addition to the list. */
+    private List<String> additionalDisposableDomains = new ArrayList<>();
+
+    /**
+     * Returns whether the check is on.
+     *
+     * @return true when on
+     */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Turns the check on or off.
+     *
+     * @param enabled true to check
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * Returns the DNS server.
+     *
+     * @return host or host:port, or null for the system's resolver
+     */
+    public @Nullable String getDnsServer() {
+      return dnsServer;
+    }
+
+    /**
+     * Sets the DNS server.
+     *
+     * @param dnsServer host or host:port
+     */
+    public void setDnsServer(@Nullable String dnsServer) {
+      this.dnsServer = dnsServer;
+    }
+
+    /**
+     * Returns the lookup timeout.
+     *
+     * @return the timeout, or null
+     */
+    public @Nullable Duration getTimeout() {
+      return timeout;
+    }
+
+    /**
+     * Sets the lookup timeout.
+     *
+     * @param timeout the timeout
+     */
+    public void setTimeout(@Nullable Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    /**
+     * Returns the shortest cache time.
+     *
+     * @return the time, or null
+     */
+    public @Nullable Duration getMinCacheTtl() {
+      return minCacheTtl;
+    }
+
+    /**
+     * Sets the shortest cache time.
+     *
+     * @param minCacheTtl the time
+     */
+    public void setMinCacheTtl(@Nullable Duration minCacheTtl) {
+      this.minCacheTtl = minCacheTtl;
+    }
+
+    /**
+     * Returns the longest cache time.
+     *
+     * @return the time, or null
+     */
+    public @Nullable Duration getMaxCacheTtl() {
+      return maxCacheTtl;
+    }
+
+    /**
+     * Sets the longest cache time.
+     *
+     * @param maxCacheTtl the time
+     */
+    public void setMaxCacheTtl(@Nullable Duration maxCacheTtl) {
+      this.maxCacheTtl = maxCacheTtl;
+    }
+
+    /**
+     * Returns whether disposable domains are refused.
+     *
+     * @return true when refused
+     */
+    public boolean isRefuseDisposableDomains() {
+      return refuseDisposableDomains;
+    }
+
+    /**
+     * Sets whether disposable domains are refused.
+     *
+     * @param refuseDisposableDomains true to refuse them
+     */
+    public void setRefuseDisposableDomains(boolean refuseDisposableDomains) {
+      this.refuseDisposableDomains = refuseDisposableDomains;
+    }
+
+    /**
+     * Returns the file of disposable domains.
+     *
+     * @return the file, or null for the bundled list
+     */
+    public @Nullable Path getDisposableDomainsFile() {
+      return disposableDomainsFile;
+    }
+
+    /**
+     * Sets the file of disposable domains.
+     *
+     * @param disposableDomainsFile the file
+     */
+    public void setDisposableDomainsFile(@Nullable Path disposableDomainsFile) {
+      this.disposableDomainsFile = disposableDomainsFile;
+    }
+
+    /**
+     * Returns the domains added to the disposable list.
+     *
+     * @return the domains
+     */
+    public List<String> getAdditionalDisposableDomains() {
+      return additionalDisposableDomains;
+    }
+
+    /**
+     * Sets the domains added to the disposable list.
+     *
+     * @param additionalDisposableDomains the domains
+     */
+    public void setAdditionalDisposableDomains(List<String> additionalDisposableDomains) {
+      this.additionalDisposableDomains = additionalDisposableDomains;
     }
   }
 }
