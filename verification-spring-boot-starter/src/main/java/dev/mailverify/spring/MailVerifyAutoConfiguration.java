@@ -16,6 +16,7 @@ import dev.mailverify.core.transport.FileTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import dev.mailverify.smtp.AccessTokenSource;
 import dev.mailverify.smtp.SmtpEnvironment;
+import dev.mailverify.smtp.SmtpPreset;
 import dev.mailverify.smtp.SmtpSettings;
 import dev.mailverify.smtp.SmtpTransport;
 import dev.mailverify.spring.MailVerifyProperties.Policy;
@@ -34,11 +35,13 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 
 /**
@@ -62,6 +65,18 @@ public class MailVerifyAutoConfiguration {
 
   /** Creates the auto-configuration; Spring calls it. */
   public MailVerifyAutoConfiguration() {}
+
+  /**
+   * Binds {@code mailverify.smtp.preset} to {@link SmtpPreset} (any case, with - or _); an unknown
+   * name fails start-up naming the property and listing every preset.
+   *
+   * @return the converter
+   */
+  @Bean
+  @ConfigurationPropertiesBinding
+  public static Converter<String, SmtpPreset> mailVerifySmtpPresetConverter() {
+    return new SmtpPresetConverter();
+  }
 
   /**
    * SMTP settings: each {@code mailverify.smtp.*} property, else the seed's variable (EMAIL_*, read

@@ -1,6 +1,7 @@
 package dev.mailverify.spring;
 
 import dev.mailverify.core.CodeAlphabet;
+import dev.mailverify.smtp.SmtpPreset;
 import dev.mailverify.smtp.SmtpSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -318,7 +319,7 @@ public class MailVerifyProperties {
   /** SMTP server settings; each falls back to the seed's EMAIL_* variable. */
   public static class Smtp {
     /** Provider preset (an SmtpPreset, such as qq-mail or gmail) setting host, port and security; an unknown name lists them all. */
-    private @Nullable String preset;
+    private @Nullable SmtpPreset preset;
 
     /** Host name (EMAIL_HOST). */
     private @Nullable String host;
@@ -371,18 +372,18 @@ public class MailVerifyProperties {
     /**
      * Returns the preset.
      *
-     * @return the preset name, or null
+     * @return the preset, or null
      */
-    public @Nullable String getPreset() {
+    public @Nullable SmtpPreset getPreset() {
       return preset;
     }
 
     /**
      * Sets the preset.
      *
-     * @param preset the preset name
+     * @param preset the preset
      */
-    public void setPreset(@Nullable String preset) {
+    public void setPreset(@Nullable SmtpPreset preset) {
       this.preset = preset;
     }
 
