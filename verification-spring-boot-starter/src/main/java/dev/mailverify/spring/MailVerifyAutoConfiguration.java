@@ -8,6 +8,7 @@ import dev.mailverify.core.VerificationListener;
 import dev.mailverify.core.VerificationPolicy;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.MailOutbox;
 import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.spi.RecipientCheck;
 import dev.mailverify.core.spi.TemplateRenderer;
@@ -227,14 +228,19 @@ public class MailVerifyAutoConfiguration {
    * @param rateLimiter the rate limiter (sender budgets count in it, so they are shared with a shared limiter)
    * @param smtpSettings the SMTP settings when the transport is SMTP
    * @param clock a Clock bean if the application has one
+   * @param outbox the durable outbox of the queue: the application's bean, or the one of
+   *     {@code mailverify.async.outbox.type}
+   * @param beans the bean factory, to tell what is missing for the outbox asked for
    * @return the delivery chain, closed (drained) with the context
    */
   @Bean
   @ConditionalOnMissingBean
   public MailVerifyDelivery mailVerifyDelivery(MailVerifyProperties properties, MailTransport transport,
-      RateLimiter rateLimiter, ObjectProvider<SmtpSettings> smtpSettings, ObjectProvider<Clock> clock) {
+      RateLimiter rateLimiter, ObjectProvider<SmtpSettings> smtpSettings, ObjectProvider<Clock> clock,
+      ObjectProvider<MailOutbox> outbox, ListableBeanFactory beans) {
+    MailOutbox durable = OutboxChoice.check(properties, beans, outbox.getIfUnique());
     return Deliveries.build(properties, transport, rateLimiter, smtpSettings.getIfAvailable(),
-        clock.getIfAvailable(Clock::systemUTC));
+        clock.getIfAvailable(Clock::systemUTC), durable);
   }
 
   /**

@@ -304,6 +304,16 @@ public class MailVerifyProperties {
     FILES
   }
 
+  /** Where the asynchronous queue keeps accepted mail. */
+  public enum OutboxType {
+    /** In this instance's memory: a crash loses the queued mail. */
+    MEMORY,
+    /** A Redis stream (verification-redis and a Lettuce RedisConnectionFactory): no mail lost on a crash. */
+    REDIS,
+    /** A table in the application's database (verification-jdbc and a DataSource): no mail lost on a crash. */
+    JDBC
+  }
+
   /** Which store holds codes, tokens and counters. */
   public enum StoreType {
     /** Redis when a Lettuce connection factory is present, else JDBC with a DataSource, else memory. */
@@ -1068,6 +1078,18 @@ public class MailVerifyProperties {
     /** How long closing the application waits for the queue to drain; unset: the library's default. */
     private @Nullable Duration drainTimeout;
 
+    /** Where the queue keeps accepted mail: in memory, or durably in the application's Redis or database (C31). */
+    private final Outbox outbox = new Outbox();
+
+    /**
+     * Returns the outbox settings.
+     *
+     * @return the outbox settings
+     */
+    public Outbox getOutbox() {
+      return outbox;
+    }
+
     /**
      * Returns whether delivery is asynchronous.
      *
@@ -1647,6 +1669,245 @@ public class MailVerifyProperties {
      */
     public void setAdditionalDisposableDomains(List<String> additionalDisposableDomains) {
       this.additionalDisposableDomains = additionalDisposableDomains;
+    }
+  }
+
+  /**
+   * The durable outbox of the asynchronous queue (C31): every instance sharing it sends queued mail,
+   * and the mail of an instance that died is sent by another once its lease runs out. Unset values
+   * are the library builders' defaults; the Redis key prefix, SQL table settings and timeout fall
+   * back to the store's ({@code mailverify.store.*}).
+   */
+  public static class Outbox {
+    /** memory, redis or jdbc; redis and jdbc need mailverify.async.enabled=true. */
+    private OutboxType type = OutboxType.MEMORY;
+
+    /** How long a claimed mail stays with this instance without news before another takes it over; unset: the library's default. */
+    private @Nullable Duration lease;
+
+    /** How often an idle instance asks the outbox for due mail; unset: the library's default. */
+    private @Nullable Duration pollInterval;
+
+    /** This instance's name in the leases (unique per live instance); unset: host, process and a random suffix. */
+    private @Nullable String instanceId;
+
+    /** Timeout of each outbox call; unset: mailverify.store.timeout, else the outbox's default. */
+    private @Nullable Duration timeout;
+
+    /** Key prefix in Redis; unset: mailverify.store.redis-key-prefix, else the outbox's default. */
+    private @Nullable String redisKeyPrefix;
+
+    /** Redis consumer group, one per application; unset: the outbox's default. */
+    private @Nullable String redisGroup;
+
+    /** Most mails a Redis stream holds; one more is refused as a full queue; unset: the outbox's default. */
+    private @Nullable Integer redisMaxEntries;
+
+    /** Table name prefix in SQL; unset: mailverify.store.jdbc-table-prefix, else the outbox's default. */
+    private @Nullable String jdbcTablePrefix;
+
+    /** Create the SQL table when missing; unset: mailverify.store.jdbc-create-tables, else the outbox's default. */
+    private @Nullable Boolean jdbcCreateTables;
+
+    /** Write the outbox row in the caller's transaction (a transaction-aware DataSource); unset: the outbox's default. */
+    private @Nullable Boolean jdbcJoinTransactions;
+
+    /**
+     * Returns the outbox type.
+     *
+     * @return the type
+     */
+    public OutboxType getType() {
+      return type;
+    }
+
+    /**
+     * Sets the outbox type.
+     *
+     * @param type the type
+     */
+    public void setType(OutboxType type) {
+      this.type = type;
+    }
+
+    /**
+     * Returns the lease.
+     *
+     * @return the lease, or null
+     */
+    public @Nullable Duration getLease() {
+      return lease;
+    }
+
+    /**
+     * Sets the lease.
+     *
+     * @param lease the lease
+     */
+    public void setLease(@Nullable Duration lease) {
+      this.lease = lease;
+    }
+
+    /**
+     * Returns the poll interval.
+     *
+     * @return the interval, or null
+     */
+    public @Nullable Duration getPollInterval() {
+      return pollInterval;
+    }
+
+    /**
+     * Sets the poll interval.
+     *
+     * @param pollInterval the interval
+     */
+    public void setPollInterval(@Nullable Duration pollInterval) {
+      this.pollInterval = pollInterval;
+    }
+
+    /**
+     * Returns the instance ID.
+     *
+     * @return the ID, or null
+     */
+    public @Nullable String getInstanceId() {
+      return instanceId;
+    }
+
+    /**
+     * Sets the instance ID.
+     *
+     * @param instanceId the ID
+     */
+    public void setInstanceId(@Nullable String instanceId) {
+      this.instanceId = instanceId;
+    }
+
+    /**
+     * Returns the call timeout.
+     *
+     * @return the timeout, or null
+     */
+    public @Nullable Duration getTimeout() {
+      return timeout;
+    }
+
+    /**
+     * Sets the call timeout.
+     *
+     * @param timeout the timeout
+     */
+    public void setTimeout(@Nullable Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    /**
+     * Returns the Redis key prefix.
+     *
+     * @return the prefix, or null
+     */
+    public @Nullable String getRedisKeyPrefix() {
+      return redisKeyPrefix;
+    }
+
+    /**
+     * Sets the Redis key prefix.
+     *
+     * @param redisKeyPrefix the prefix
+     */
+    public void setRedisKeyPrefix(@Nullable String redisKeyPrefix) {
+      this.redisKeyPrefix = redisKeyPrefix;
+    }
+
+    /**
+     * Returns the Redis consumer group.
+     *
+     * @return the group, or null
+     */
+    public @Nullable String getRedisGroup() {
+      return redisGroup;
+    }
+
+    /**
+     * Sets the Redis consumer group.
+     *
+     * @param redisGroup the group
+     */
+    public void setRedisGroup(@Nullable String redisGroup) {
+      this.redisGroup = redisGroup;
+    }
+
+    /**
+     * Returns the most entries of a Redis stream.
+     *
+     * @return the bound, or null
+     */
+    public @Nullable Integer getRedisMaxEntries() {
+      return redisMaxEntries;
+    }
+
+    /**
+     * Sets the most entries of a Redis stream.
+     *
+     * @param redisMaxEntries the bound
+     */
+    public void setRedisMaxEntries(@Nullable Integer redisMaxEntries) {
+      this.redisMaxEntries = redisMaxEntries;
+    }
+
+    /**
+     * Returns the SQL table prefix.
+     *
+     * @return the prefix, or null
+     */
+    public @Nullable String getJdbcTablePrefix() {
+      return jdbcTablePrefix;
+    }
+
+    /**
+     * Sets the SQL table prefix.
+     *
+     * @param jdbcTablePrefix the prefix
+     */
+    public void setJdbcTablePrefix(@Nullable String jdbcTablePrefix) {
+      this.jdbcTablePrefix = jdbcTablePrefix;
+    }
+
+    /**
+     * Returns whether a missing table is created.
+     *
+     * @return true when created, or null
+     */
+    public @Nullable Boolean getJdbcCreateTables() {
+      return jdbcCreateTables;
+    }
+
+    /**
+     * Sets whether a missing table is created.
+     *
+     * @param jdbcCreateTables true to create it
+     */
+    public void setJdbcCreateTables(@Nullable Boolean jdbcCreateTables) {
+      this.jdbcCreateTables = jdbcCreateTables;
+    }
+
+    /**
+     * Returns whether the outbox row joins the caller's transaction.
+     *
+     * @return true when it joins, or null
+     */
+    public @Nullable Boolean getJdbcJoinTransactions() {
+      return jdbcJoinTransactions;
+    }
+
+    /**
+     * Sets whether the outbox row joins the caller's transaction.
+     *
+     * @param jdbcJoinTransactions true to join
+     */
+    public void setJdbcJoinTransactions(@Nullable Boolean jdbcJoinTransactions) {
+      this.jdbcJoinTransactions = jdbcJoinTransactions;
     }
   }
 }

@@ -50,6 +50,7 @@ final class StartupReport {
       transportText = delivery.transport() + " (the application's MailTransport bean)";
     }
     return "store=" + storeText + "; rate limiter=" + limiterText + "; transport=" + transportText
+        + "; delivery=" + OutboxChoice.describe(properties, beans, delivery)
         + "; recipient check=" + RecipientCheckChoice.describe(beans, recipientCheck);
   }
 
