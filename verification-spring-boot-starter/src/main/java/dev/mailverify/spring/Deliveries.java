@@ -1,6 +1,7 @@
 package dev.mailverify.spring;
 
 import dev.mailverify.core.MailTransport;
+import dev.mailverify.core.spi.MailOutbox;
 import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.transport.AsyncMailTransport;
 import dev.mailverify.core.transport.BudgetedMailTransport;
@@ -20,7 +21,7 @@ final class Deliveries {
   private Deliveries() {}
 
   static MailVerifyDelivery build(MailVerifyProperties properties, MailTransport base, RateLimiter limiter,
-      @Nullable SmtpSettings settings, Clock clock) {
+      @Nullable SmtpSettings settings, Clock clock, @Nullable MailOutbox outbox) {
     String prefix = MailVerifyProperties.PREFIX;
     MailTransport t = base;
     MailVerifyProperties.Budget budget = properties.getBudget();
@@ -65,9 +66,16 @@ final class Deliveries {
       PropertySetter.apply(prefix + ".async.workers", a.getWorkers(), b::workers);
       PropertySetter.apply(prefix + ".async.queue-size", a.getQueueSize(), b::capacity);
       PropertySetter.apply(prefix + ".async.drain-timeout", a.getDrainTimeout(), b::drainTimeout);
+      if (outbox != null) {
+        MailVerifyProperties.Outbox o = a.getOutbox();
+        b.outbox(outbox);
+        PropertySetter.apply(prefix + ".async.outbox.lease", o.getLease(), b::lease);
+        PropertySetter.apply(prefix + ".async.outbox.poll-interval", o.getPollInterval(), b::pollInterval);
+        PropertySetter.apply(prefix + ".async.outbox.instance-id", o.getInstanceId(), b::instanceId);
+      }
       async = b.build();
       t = async;
     }
-    return new MailVerifyDelivery(base, t, async);
+    return new MailVerifyDelivery(base, t, async, outbox);
   }
 }

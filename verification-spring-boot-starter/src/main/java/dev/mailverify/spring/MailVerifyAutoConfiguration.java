@@ -8,13 +8,16 @@ import dev.mailverify.core.VerificationListener;
 import dev.mailverify.core.VerificationPolicy;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.MailOutbox;
 import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.spi.RecipientCheck;
 import dev.mailverify.core.spi.TemplateRenderer;
 import dev.mailverify.core.transport.ConsoleTransport;
 import dev.mailverify.core.transport.FileTransport;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import dev.mailverify.smtp.AccessTokenSource;
 import dev.mailverify.smtp.SmtpEnvironment;
+import dev.mailverify.smtp.SmtpPreset;
 import dev.mailverify.smtp.SmtpSettings;
 import dev.mailverify.smtp.SmtpTransport;
 import dev.mailverify.spring.MailVerifyProperties.Policy;
@@ -33,10 +36,13 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 
 /**
@@ -54,11 +60,24 @@ import org.springframework.core.env.Environment;
     "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @EnableConfigurationProperties(MailVerifyProperties.class)
+@Import(MailVerifyRecipientCheckConfiguration.class)
 public class MailVerifyAutoConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(MailVerifyAutoConfiguration.class);
 
   /** Creates the auto-configuration; Spring calls it. */
   public MailVerifyAutoConfiguration() {}
+
+  /**
+   * Binds {@code mailverify.smtp.preset} to {@link SmtpPreset} (any case, with - or _); an unknown
+   * name fails start-up naming the property and listing every preset.
+   *
+   * @return the converter
+   */
+  @Bean
+  @ConfigurationPropertiesBinding
+  public static Converter<String, SmtpPreset> mailVerifySmtpPresetConverter() {
+    return new SmtpPresetConverter();
+  }
 
   /**
    * SMTP settings: each {@code mailverify.smtp.*} property, else the seed's variable (EMAIL_*, read
@@ -209,14 +228,19 @@ public class MailVerifyAutoConfiguration {
    * @param rateLimiter the rate limiter (sender budgets count in it, so they are shared with a shared limiter)
    * @param smtpSettings the SMTP settings when the transport is SMTP
    * @param clock a Clock bean if the application has one
+   * @param outbox the durable outbox of the queue: the application's bean, or the one of
+   *     {@code mailverify.async.outbox.type}
+   * @param beans the bean factory, to tell what is missing for the outbox asked for
    * @return the delivery chain, closed (drained) with the context
    */
   @Bean
   @ConditionalOnMissingBean
   public MailVerifyDelivery mailVerifyDelivery(MailVerifyProperties properties, MailTransport transport,
-      RateLimiter rateLimiter, ObjectProvider<SmtpSettings> smtpSettings, ObjectProvider<Clock> clock) {
+      RateLimiter rateLimiter, ObjectProvider<SmtpSettings> smtpSettings, ObjectProvider<Clock> clock,
+      ObjectProvider<MailOutbox> outbox, ListableBeanFactory beans) {
+    MailOutbox durable = OutboxChoice.check(properties, beans, outbox.getIfUnique());
     return Deliveries.build(properties, transport, rateLimiter, smtpSettings.getIfAvailable(),
-        clock.getIfAvailable(Clock::systemUTC));
+        clock.getIfAvailable(Clock::systemUTC), durable);
   }
 
   /**
@@ -232,6 +256,8 @@ public class MailVerifyAutoConfiguration {
    * @param beanFactory the bean factory, to tell which store was chosen
    * @param environment the environment, to tell why
    * @param smtpSettings the SMTP settings when mail goes through SMTP (their From is the sender)
+   * @param recipientCheck the recipient check: the application's bean, or the MX check of
+   *     {@code mailverify.recipient-check.*}
    * @return the service
    */
   @Bean
@@ -239,7 +265,8 @@ public class MailVerifyAutoConfiguration {
   public VerificationCodeService verificationCodeService(MailVerifyProperties properties,
       MailVerifyDelivery delivery, CodeStore store, RateLimiter rateLimiter, TemplateRenderer renderer,
       ObjectProvider<VerificationListener> listeners, ObjectProvider<Clock> clock, BeanFactory beanFactory,
-      Environment environment, ObjectProvider<SmtpSettings> smtpSettings) {
+      Environment environment, ObjectProvider<SmtpSettings> smtpSettings,
+      ObjectProvider<RecipientCheck> recipientCheck) {
     VerificationCodeService.Builder b = VerificationCodeService.builder()
         .transport(delivery.transport())
         .store(store)
@@ -275,8 +302,13 @@ public class MailVerifyAutoConfiguration {
     }
     PropertySetter.apply(prefix + ".app-name", properties.getAppName(), b::appName);
     listeners.orderedStream().forEach(b::listener);
+    RecipientCheck check = recipientCheck.getIfUnique();
+    RecipientCheckChoice.check(properties.getRecipientCheck(), (ListableBeanFactory) beanFactory, check);
+    if (check != null) {
+      b.recipientCheck(check);
+    }
     LOG.info("mailverify: {}", StartupReport.describe(properties, environment, (ListableBeanFactory) beanFactory,
-        store, rateLimiter, delivery));
+        store, rateLimiter, delivery, check));
     try {
       return b.build();
     } catch (IllegalStateException e) {

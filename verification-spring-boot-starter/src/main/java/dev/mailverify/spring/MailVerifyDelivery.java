@@ -1,6 +1,7 @@
 package dev.mailverify.spring;
 
 import dev.mailverify.core.MailTransport;
+import dev.mailverify.core.spi.MailOutbox;
 import dev.mailverify.core.transport.AsyncMailTransport;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -8,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The transport the service sends through: the {@link MailTransport} bean, wrapped as configured by
  * a sender budget ({@code mailverify.budget.*}), failover servers ({@code mailverify.failover.*})
- * and asynchronous delivery with retries ({@code mailverify.async.*}, {@code mailverify.retry.*}).
+ * and asynchronous delivery with retries ({@code mailverify.async.*}, {@code mailverify.retry.*}), its
+ * queue in memory or in a durable outbox ({@code mailverify.async.outbox.*}).
  * Closing it (with the application context) drains the queue within
  * {@code mailverify.async.drain-timeout} and closes the wrappers and the failover servers.
  */
@@ -16,11 +18,19 @@ public final class MailVerifyDelivery implements AutoCloseable {
   private final MailTransport base;
   private final MailTransport transport;
   private final @Nullable AsyncMailTransport async;
+  private final @Nullable MailOutbox outbox;
 
-  MailVerifyDelivery(MailTransport base, MailTransport transport, @Nullable AsyncMailTransport async) {
+  MailVerifyDelivery(MailTransport base, MailTransport transport, @Nullable AsyncMailTransport async,
+      @Nullable MailOutbox outbox) {
     this.base = Objects.requireNonNull(base, "base");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.async = async;
+    this.outbox = outbox;
+  }
+
+  /** The durable outbox of the queue ({@code mailverify.async.outbox.*}), or null. */
+  @Nullable MailOutbox outbox() {
+    return outbox;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.mailverify.spring;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.spi.RecipientCheck;
 import dev.mailverify.smtp.SmtpSettings;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,6 +37,7 @@ public class MailVerifyDoctorAutoConfiguration {
    * @param store the code store
    * @param limiter the rate limiter
    * @param delivery the delivery chain
+   * @param recipientCheck the recipient check, if any
    * @return the endpoint
    */
   @Bean
@@ -43,8 +45,9 @@ public class MailVerifyDoctorAutoConfiguration {
   @ConditionalOnAvailableEndpoint(endpoint = MailVerifyDoctorEndpoint.class)
   public MailVerifyDoctorEndpoint mailVerifyDoctorEndpoint(ObjectProvider<SmtpSettings> settings,
       MailVerifyProperties properties, Environment environment, ListableBeanFactory beans, CodeStore store,
-      RateLimiter limiter, MailVerifyDelivery delivery) {
+      RateLimiter limiter, MailVerifyDelivery delivery, ObjectProvider<RecipientCheck> recipientCheck) {
     return new MailVerifyDoctorEndpoint(settings.getIfAvailable(),
-        () -> StartupReport.describe(properties, environment, beans, store, limiter, delivery));
+        () -> StartupReport.describe(properties, environment, beans, store, limiter, delivery,
+            recipientCheck.getIfUnique()));
   }
 }

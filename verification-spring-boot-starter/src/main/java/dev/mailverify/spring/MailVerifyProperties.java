@@ -1,6 +1,7 @@
 package dev.mailverify.spring;
 
 import dev.mailverify.core.CodeAlphabet;
+import dev.mailverify.smtp.SmtpPreset;
 import dev.mailverify.smtp.SmtpSecurity;
 import java.net.URI;
 import java.nio.file.Path;
@@ -90,6 +91,9 @@ public class MailVerifyProperties {
 
   /** Actuator health contributor. */
   private final Health health = new Health();
+
+  /** Checks of the recipient's domain before a code is stored or sent (verification-dns). */
+  private final Recipients recipientCheck = new Recipients();
 
   /**
    * Returns the transport, or null when it is derived from USE_REAL_EMAIL.
@@ -280,6 +284,15 @@ public class MailVerifyProperties {
     return health;
   }
 
+  /**
+   * Returns the recipient check settings.
+   *
+   * @return the recipient check settings
+   */
+  public Recipients getRecipientCheck() {
+    return recipientCheck;
+  }
+
   /** Where mail goes. */
   public enum TransportType {
     /** Prints mail to standard output (development only). */
@@ -290,6 +303,16 @@ public class MailVerifyProperties {
     OUTBOX,
     /** Writes each mail as an .eml file into a folder. */
     FILES
+  }
+
+  /** Where the asynchronous queue keeps accepted mail. */
+  public enum OutboxType {
+    /** In this instance's memory: a crash loses the queued mail. */
+    MEMORY,
+    /** A Redis stream (verification-redis and a Lettuce RedisConnectionFactory): no mail lost on a crash. */
+    REDIS,
+    /** A table in the application's database (verification-jdbc and a DataSource): no mail lost on a crash. */
+    JDBC
   }
 
   /** Which store holds codes, tokens and counters. */
@@ -307,7 +330,7 @@ public class MailVerifyProperties {
   /** SMTP server settings; each falls back to the seed's EMAIL_* variable. */
   public static class Smtp {
     /** Provider preset (an SmtpPreset, such as qq-mail or gmail) setting host, port and security; an unknown name lists them all. */
-    private @Nullable String preset;
+    private @Nullable SmtpPreset preset;
 
     /** Host name (EMAIL_HOST). */
     private @Nullable String host;
@@ -360,18 +383,18 @@ public class MailVerifyProperties {
     /**
      * Returns the preset.
      *
-     * @return the preset name, or null
+     * @return the preset, or null
      */
-    public @Nullable String getPreset() {
+    public @Nullable SmtpPreset getPreset() {
       return preset;
     }
 
     /**
      * Sets the preset.
      *
-     * @param preset the preset name
+     * @param preset the preset
      */
-    public void setPreset(@Nullable String preset) {
+    public void setPreset(@Nullable SmtpPreset preset) {
       this.preset = preset;
     }
 
@@ -1080,6 +1103,18 @@ public class MailVerifyProperties {
     /** How long closing the application waits for the queue to drain; unset: the library's default. */
     private @Nullable Duration drainTimeout;
 
+    /** Where the queue keeps accepted mail: in memory, or durably in the application's Redis or database (C31). */
+    private final Outbox outbox = new Outbox();
+
+    /**
+     * Returns the outbox settings.
+     *
+     * @return the outbox settings
+     */
+    public Outbox getOutbox() {
+      return outbox;
+    }
+
     /**
      * Returns whether delivery is asynchronous.
      *
@@ -1480,6 +1515,424 @@ public class MailVerifyProperties {
      */
     public void setCacheFor(Duration cacheFor) {
       this.cacheFor = cacheFor;
+    }
+  }
+
+  /**
+   * The recipient check of {@code verification-dns} ({@code MxRecipientCheck}): the recipient's
+   * domain must exist and take mail, and optionally must not be a disposable one. Unset values are
+   * the check's defaults.
+   */
+  public static class Recipients {
+    /**
+     * Look up the recipient domain's MX (then A/AAAA) records before a code is stored or sent, and
+     * refuse a domain that does not exist or takes no mail; DNS trouble never refuses (C30). Needs
+     * dev.mailverify:verification-dns.
+     */
+    private boolean enabled;
+
+    /** DNS resolver to ask, as host or host:port (such as 223.5.5.5 or 127.0.0.1:5353); unset: the system's. */
+    private @Nullable String dnsServer;
+
+    /** Bound of each DNS lookup; unset: the check's default. */
+    private @Nullable Duration timeout;
+
+    /** Shortest time an answer stays cached; unset: the check's default. */
+    private @Nullable Duration minCacheTtl;
+
+    /** Longest time an answer stays cached; unset: the check's default. */
+    private @Nullable Duration maxCacheTtl;
+
+    /** Refuse disposable (throw-away) domains, from the bundled list, without a DNS lookup. */
+    private boolean refuseDisposableDomains;
+
+    /** File of disposable domains (one a line, # comments) replacing the bundled list. */
+    private @Nullable Path disposableDomainsFile;
+
+    /** Domains refused as disposable in addition to the list. */
+    private List<String> additionalDisposableDomains = new ArrayList<>();
+
+    /**
+     * Returns whether the check is on.
+     *
+     * @return true when on
+     */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Turns the check on or off.
+     *
+     * @param enabled true to check
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * Returns the DNS server.
+     *
+     * @return host or host:port, or null for the system's resolver
+     */
+    public @Nullable String getDnsServer() {
+      return dnsServer;
+    }
+
+    /**
+     * Sets the DNS server.
+     *
+     * @param dnsServer host or host:port
+     */
+    public void setDnsServer(@Nullable String dnsServer) {
+      this.dnsServer = dnsServer;
+    }
+
+    /**
+     * Returns the lookup timeout.
+     *
+     * @return the timeout, or null
+     */
+    public @Nullable Duration getTimeout() {
+      return timeout;
+    }
+
+    /**
+     * Sets the lookup timeout.
+     *
+     * @param timeout the timeout
+     */
+    public void setTimeout(@Nullable Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    /**
+     * Returns the shortest cache time.
+     *
+     * @return the time, or null
+     */
+    public @Nullable Duration getMinCacheTtl() {
+      return minCacheTtl;
+    }
+
+    /**
+     * Sets the shortest cache time.
+     *
+     * @param minCacheTtl the time
+     */
+    public void setMinCacheTtl(@Nullable Duration minCacheTtl) {
+      this.minCacheTtl = minCacheTtl;
+    }
+
+    /**
+     * Returns the longest cache time.
+     *
+     * @return the time, or null
+     */
+    public @Nullable Duration getMaxCacheTtl() {
+      return maxCacheTtl;
+    }
+
+    /**
+     * Sets the longest cache time.
+     *
+     * @param maxCacheTtl the time
+     */
+    public void setMaxCacheTtl(@Nullable Duration maxCacheTtl) {
+      this.maxCacheTtl = maxCacheTtl;
+    }
+
+    /**
+     * Returns whether disposable domains are refused.
+     *
+     * @return true when refused
+     */
+    public boolean isRefuseDisposableDomains() {
+      return refuseDisposableDomains;
+    }
+
+    /**
+     * Sets whether disposable domains are refused.
+     *
+     * @param refuseDisposableDomains true to refuse them
+     */
+    public void setRefuseDisposableDomains(boolean refuseDisposableDomains) {
+      this.refuseDisposableDomains = refuseDisposableDomains;
+    }
+
+    /**
+     * Returns the file of disposable domains.
+     *
+     * @return the file, or null for the bundled list
+     */
+    public @Nullable Path getDisposableDomainsFile() {
+      return disposableDomainsFile;
+    }
+
+    /**
+     * Sets the file of disposable domains.
+     *
+     * @param disposableDomainsFile the file
+     */
+    public void setDisposableDomainsFile(@Nullable Path disposableDomainsFile) {
+      this.disposableDomainsFile = disposableDomainsFile;
+    }
+
+    /**
+     * Returns the domains added to the disposable list.
+     *
+     * @return the domains
+     */
+    public List<String> getAdditionalDisposableDomains() {
+      return additionalDisposableDomains;
+    }
+
+    /**
+     * Sets the domains added to the disposable list.
+     *
+     * @param additionalDisposableDomains the domains
+     */
+    public void setAdditionalDisposableDomains(List<String> additionalDisposableDomains) {
+      this.additionalDisposableDomains = additionalDisposableDomains;
+    }
+  }
+
+  /**
+   * The durable outbox of the asynchronous queue (C31): every instance sharing it sends queued mail,
+   * and the mail of an instance that died is sent by another once its lease runs out. Unset values
+   * are the library builders' defaults; the Redis key prefix, SQL table settings and timeout fall
+   * back to the store's ({@code mailverify.store.*}).
+   */
+  public static class Outbox {
+    /** memory, redis or jdbc; redis and jdbc need mailverify.async.enabled=true. */
+    private OutboxType type = OutboxType.MEMORY;
+
+    /** How long a claimed mail stays with this instance without news before another takes it over; unset: the library's default. */
+    private @Nullable Duration lease;
+
+    /** How often an idle instance asks the outbox for due mail; unset: the library's default. */
+    private @Nullable Duration pollInterval;
+
+    /** This instance's name in the leases (unique per live instance); unset: host, process and a random suffix. */
+    private @Nullable String instanceId;
+
+    /** Timeout of each outbox call; unset: mailverify.store.timeout, else the outbox's default. */
+    private @Nullable Duration timeout;
+
+    /** Key prefix in Redis; unset: mailverify.store.redis-key-prefix, else the outbox's default. */
+    private @Nullable String redisKeyPrefix;
+
+    /** Redis consumer group, one per application; unset: the outbox's default. */
+    private @Nullable String redisGroup;
+
+    /** Most mails a Redis stream holds; one more is refused as a full queue; unset: the outbox's default. */
+    private @Nullable Integer redisMaxEntries;
+
+    /** Table name prefix in SQL; unset: mailverify.store.jdbc-table-prefix, else the outbox's default. */
+    private @Nullable String jdbcTablePrefix;
+
+    /** Create the SQL table when missing; unset: mailverify.store.jdbc-create-tables, else the outbox's default. */
+    private @Nullable Boolean jdbcCreateTables;
+
+    /** Write the outbox row in the caller's transaction (a transaction-aware DataSource); unset: the outbox's default. */
+    private @Nullable Boolean jdbcJoinTransactions;
+
+    /**
+     * Returns the outbox type.
+     *
+     * @return the type
+     */
+    public OutboxType getType() {
+      return type;
+    }
+
+    /**
+     * Sets the outbox type.
+     *
+     * @param type the type
+     */
+    public void setType(OutboxType type) {
+      this.type = type;
+    }
+
+    /**
+     * Returns the lease.
+     *
+     * @return the lease, or null
+     */
+    public @Nullable Duration getLease() {
+      return lease;
+    }
+
+    /**
+     * Sets the lease.
+     *
+     * @param lease the lease
+     */
+    public void setLease(@Nullable Duration lease) {
+      this.lease = lease;
+    }
+
+    /**
+     * Returns the poll interval.
+     *
+     * @return the interval, or null
+     */
+    public @Nullable Duration getPollInterval() {
+      return pollInterval;
+    }
+
+    /**
+     * Sets the poll interval.
+     *
+     * @param pollInterval the interval
+     */
+    public void setPollInterval(@Nullable Duration pollInterval) {
+      this.pollInterval = pollInterval;
+    }
+
+    /**
+     * Returns the instance ID.
+     *
+     * @return the ID, or null
+     */
+    public @Nullable String getInstanceId() {
+      return instanceId;
+    }
+
+    /**
+     * Sets the instance ID.
+     *
+     * @param instanceId the ID
+     */
+    public void setInstanceId(@Nullable String instanceId) {
+      this.instanceId = instanceId;
+    }
+
+    /**
+     * Returns the call timeout.
+     *
+     * @return the timeout, or null
+     */
+    public @Nullable Duration getTimeout() {
+      return timeout;
+    }
+
+    /**
+     * Sets the call timeout.
+     *
+     * @param timeout the timeout
+     */
+    public void setTimeout(@Nullable Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    /**
+     * Returns the Redis key prefix.
+     *
+     * @return the prefix, or null
+     */
+    public @Nullable String getRedisKeyPrefix() {
+      return redisKeyPrefix;
+    }
+
+    /**
+     * Sets the Redis key prefix.
+     *
+     * @param redisKeyPrefix the prefix
+     */
+    public void setRedisKeyPrefix(@Nullable String redisKeyPrefix) {
+      this.redisKeyPrefix = redisKeyPrefix;
+    }
+
+    /**
+     * Returns the Redis consumer group.
+     *
+     * @return the group, or null
+     */
+    public @Nullable String getRedisGroup() {
+      return redisGroup;
+    }
+
+    /**
+     * Sets the Redis consumer group.
+     *
+     * @param redisGroup the group
+     */
+    public void setRedisGroup(@Nullable String redisGroup) {
+      this.redisGroup = redisGroup;
+    }
+
+    /**
+     * Returns the most entries of a Redis stream.
+     *
+     * @return the bound, or null
+     */
+    public @Nullable Integer getRedisMaxEntries() {
+      return redisMaxEntries;
+    }
+
+    /**
+     * Sets the most entries of a Redis stream.
+     *
+     * @param redisMaxEntries the bound
+     */
+    public void setRedisMaxEntries(@Nullable Integer redisMaxEntries) {
+      this.redisMaxEntries = redisMaxEntries;
+    }
+
+    /**
+     * Returns the SQL table prefix.
+     *
+     * @return the prefix, or null
+     */
+    public @Nullable String getJdbcTablePrefix() {
+      return jdbcTablePrefix;
+    }
+
+    /**
+     * Sets the SQL table prefix.
+     *
+     * @param jdbcTablePrefix the prefix
+     */
+    public void setJdbcTablePrefix(@Nullable String jdbcTablePrefix) {
+      this.jdbcTablePrefix = jdbcTablePrefix;
+    }
+
+    /**
+     * Returns whether a missing table is created.
+     *
+     * @return true when created, or null
+     */
+    public @Nullable Boolean getJdbcCreateTables() {
+      return jdbcCreateTables;
+    }
+
+    /**
+     * Sets whether a missing table is created.
+     *
+     * @param jdbcCreateTables true to create it
+     */
+    public void setJdbcCreateTables(@Nullable Boolean jdbcCreateTables) {
+      this.jdbcCreateTables = jdbcCreateTables;
+    }
+
+    /**
+     * Returns whether the outbox row joins the caller's transaction.
+     *
+     * @return true when it joins, or null
+     */
+    public @Nullable Boolean getJdbcJoinTransactions() {
+      return jdbcJoinTransactions;
+    }
+
+    /**
+     * Sets whether the outbox row joins the caller's transaction.
+     *
+     * @param jdbcJoinTransactions true to join
+     */
+    public void setJdbcJoinTransactions(@Nullable Boolean jdbcJoinTransactions) {
+      this.jdbcJoinTransactions = jdbcJoinTransactions;
     }
   }
 }

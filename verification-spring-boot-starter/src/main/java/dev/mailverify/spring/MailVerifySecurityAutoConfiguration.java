@@ -4,6 +4,7 @@ import dev.mailverify.core.VerificationPolicy;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.spi.TemplateRenderer;
 import dev.mailverify.spring.security.MailVerifyOneTimeTokenService;
 import dev.mailverify.spring.security.MailVerifyOneTimeTokenSuccessHandler;
 import java.time.Clock;
@@ -29,7 +30,7 @@ import org.springframework.security.web.authentication.ott.OneTimeTokenGeneratio
 @AutoConfiguration(after = {MailVerifyAutoConfiguration.class, MailVerifyStoreAutoConfiguration.class})
 @ConditionalOnClass(name = {"org.springframework.security.authentication.ott.OneTimeTokenService",
     "org.springframework.security.web.authentication.ott.OneTimeTokenGenerationSuccessHandler"})
-@ConditionalOnBean({CodeStore.class, MailVerifyDelivery.class})
+@ConditionalOnBean({CodeStore.class, MailVerifyDelivery.class, TemplateRenderer.class})
 public class MailVerifySecurityAutoConfiguration {
   /** Creates the auto-configuration; Spring calls it. */
   public MailVerifySecurityAutoConfiguration() {}
@@ -57,7 +58,8 @@ public class MailVerifySecurityAutoConfiguration {
    * The handler that mails the link.
    *
    * @param delivery the delivery chain
-   * @param properties the properties (the base URL)
+   * @param renderer the mail renderer (the LOGIN template)
+   * @param properties the properties (the base URL, locale and application name)
    * @param clock a Clock bean if the application has one
    * @return the handler
    */
@@ -65,9 +67,13 @@ public class MailVerifySecurityAutoConfiguration {
   @ConditionalOnMissingBean(OneTimeTokenGenerationSuccessHandler.class)
   @ConditionalOnProperty(prefix = MailVerifyProperties.PREFIX + ".templates", name = "base-url")
   public MailVerifyOneTimeTokenSuccessHandler mailVerifyOneTimeTokenSuccessHandler(MailVerifyDelivery delivery,
-      MailVerifyProperties properties, ObjectProvider<Clock> clock) {
+      TemplateRenderer renderer, MailVerifyProperties properties, ObjectProvider<Clock> clock) {
     String baseUrl = Objects.requireNonNull(properties.getTemplates().getBaseUrl(), "base-url");
-    return new MailVerifyOneTimeTokenSuccessHandler(delivery.transport(), baseUrl, "/ott/sent",
-        clock.getIfAvailable(Clock::systemUTC));
+    return MailVerifyOneTimeTokenSuccessHandler.builder(delivery.transport(), baseUrl)
+        .renderer(renderer)
+        .clock(clock.getIfAvailable(Clock::systemUTC))
+        .defaultLocale(properties.getTemplates().getLocale())
+        .appName(properties.getAppName())
+        .build();
   }
 }

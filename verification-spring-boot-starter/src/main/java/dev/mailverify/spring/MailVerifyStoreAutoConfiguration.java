@@ -40,7 +40,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
     "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
     "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
     "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
-@Import({MailVerifyStoreAutoConfiguration.Redis.class, MailVerifyStoreAutoConfiguration.Jdbc.class})
+@Import({MailVerifyStoreAutoConfiguration.Redis.class, MailVerifyStoreAutoConfiguration.Jdbc.class,
+    MailVerifyDurableOutboxConfiguration.class})
 public class MailVerifyStoreAutoConfiguration {
   /** Creates the auto-configuration; Spring calls it. */
   public MailVerifyStoreAutoConfiguration() {}

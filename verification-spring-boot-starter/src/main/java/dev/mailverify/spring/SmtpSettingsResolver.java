@@ -15,11 +15,9 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -158,25 +156,9 @@ final class SmtpSettingsResolver {
     }
   }
 
-  /**
-   * The preset named by {@code <prefix>.preset}, in any case, with - or _.
-   *
-   * @throws InvalidConfigurationPropertyValueException listing every preset for an unknown name
-   */
+  /** The preset of {@code <prefix>.preset}, bound by {@link SmtpPresetConverter}. */
   static @Nullable SmtpPreset preset(Smtp p, String prefix) {
-    String name = p.getPreset();
-    if (name == null || name.isBlank()) {
-      return null;
-    }
-    String key = name.strip().toUpperCase(Locale.ROOT).replace('-', '_');
-    for (SmtpPreset preset : SmtpPreset.values()) {
-      if (preset.name().equals(key)) {
-        return preset;
-      }
-    }
-    throw new InvalidConfigurationPropertyValueException(prefix + ".preset", name, "unknown preset; known presets: "
-        + Arrays.stream(SmtpPreset.values()).map(v -> v.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-            .collect(Collectors.joining(", ")));
+    return p.getPreset();
   }
 
   private static SmtpSettings build(SmtpSettings.Builder b, String prefix) {

@@ -2,7 +2,9 @@ package dev.mailverify.spring;
 
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.RateLimiter;
+import dev.mailverify.core.spi.RecipientCheck;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.env.Environment;
 
@@ -17,7 +19,7 @@ final class StartupReport {
   private StartupReport() {}
 
   static String describe(MailVerifyProperties properties, Environment environment, ListableBeanFactory beans,
-      CodeStore store, RateLimiter limiter, MailVerifyDelivery delivery) {
+      CodeStore store, RateLimiter limiter, MailVerifyDelivery delivery, @Nullable RecipientCheck recipientCheck) {
     boolean sharedStore = isBean(beans, MailVerifyStoreConfiguration.SHARED_STORE, store);
     String storeText;
     if (sharedStore) {
@@ -47,7 +49,9 @@ final class StartupReport {
     } else {
       transportText = delivery.transport() + " (the application's MailTransport bean)";
     }
-    return "store=" + storeText + "; rate limiter=" + limiterText + "; transport=" + transportText;
+    return "store=" + storeText + "; rate limiter=" + limiterText + "; transport=" + transportText
+        + "; delivery=" + OutboxChoice.describe(properties, beans, delivery)
+        + "; recipient check=" + RecipientCheckChoice.describe(beans, recipientCheck);
   }
 
   private static boolean starterTransport(ListableBeanFactory beans) {

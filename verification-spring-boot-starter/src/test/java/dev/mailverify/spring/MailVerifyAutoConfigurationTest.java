@@ -187,12 +187,33 @@ class MailVerifyAutoConfigurationTest {
   }
 
   @Test
-  @DisplayName("an unknown preset fails naming mailverify.smtp.preset and listing the known ones")
+  @DisplayName("an unknown preset fails binding mailverify.smtp.preset, listing the known ones")
   void unknownPreset() {
     runner.withPropertyValues("mailverify.transport=smtp", "mailverify.smtp.preset=hotmale").run(context -> {
-      failsNaming(context, "mailverify.smtp.preset");
-      assertThat(rootOf(context).getMessage()).contains("qq-mail", "gmail");
+      assertThat(context).hasFailed();
+      Throwable t = context.getStartupFailure();
+      StringBuilder messages = new StringBuilder();
+      org.springframework.boot.context.properties.bind.BindException bind = null;
+      for (; t != null; t = t.getCause()) {
+        messages.append(t.getMessage()).append('\n');
+        if (t instanceof org.springframework.boot.context.properties.bind.BindException b) {
+          bind = b;
+        }
+      }
+      assertThat(bind).as("a BindException in the cause chain").isNotNull();
+      assertThat(bind.getName().toString()).isEqualTo("mailverify.smtp.preset");
+      assertThat(messages).contains("unknown preset 'hotmale'", "qq-mail", "netease-163", "office-365");
     });
+  }
+
+  @Test
+  @DisplayName("mailverify.smtp.preset binds to SmtpPreset in any case, with - or _")
+  void presetIsTyped() {
+    for (String name : new String[] {"qq-mail", "QQ_MAIL", "Qq-Mail"}) {
+      runner.withPropertyValues("mailverify.transport=outbox", "mailverify.smtp.preset=" + name).run(context ->
+          assertThat(context.getBean(MailVerifyProperties.class).getSmtp().getPreset())
+              .isEqualTo(dev.mailverify.smtp.SmtpPreset.QQ_MAIL));
+    }
   }
 
   @Test

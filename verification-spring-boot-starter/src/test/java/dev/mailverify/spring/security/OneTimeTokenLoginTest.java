@@ -8,6 +8,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.mailverify.core.spi.EmailMessage;
 import dev.mailverify.core.transport.InMemoryOutbox;
 import dev.mailverify.spring.MailVerifyAutoConfiguration;
 import dev.mailverify.spring.MailVerifySecurityAutoConfiguration;
@@ -43,7 +44,8 @@ import org.springframework.web.servlet.config.annotation.EnableWebMvc;
  * token is refused; a second request inside the cooldown mails nothing.
  */
 @SpringBootTest(classes = OneTimeTokenLoginTest.App.class,
-    properties = {"mailverify.transport=outbox", "mailverify.templates.base-url=https://app.example.com"})
+    properties = {"mailverify.transport=outbox", "mailverify.templates.base-url=https://app.example.com",
+        "mailverify.app-name=Roamio"})
 class OneTimeTokenLoginTest {
   static final String ADA = "ada@example.com";
   static final String ANN = "ann@example.com";
@@ -109,6 +111,37 @@ class OneTimeTokenLoginTest {
     MvcResult again = mvc.perform(post("/login/ott").param("token", token).with(csrf()))
         .andExpect(redirectedUrl("/login?error")).andReturn();
     assertThat(signedIn(again)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("C21: the link mail is the LOGIN template, text and HTML, the link as the button, in English by default")
+  void linkMailIsTheLoginTemplateInEnglish() throws Exception {
+    String email = "eve@example.com";
+    mvc.perform(post("/ott/generate").param("username", email).with(csrf())).andExpect(redirectedUrl("/ott/sent"));
+    EmailMessage mail = outbox.latestTo(email).orElseThrow();
+    Matcher m = LINK.matcher(mail.text());
+    assertThat(m.find()).as(mail.text()).isTrue();
+    String link = m.group();
+    assertThat(mail.subject()).isEqualTo("Your login code for Roamio");
+    assertThat(mail.text()).contains("Or open this link and press the button on the page:", link, m.group(1),
+        "works only once");
+    // the HTML escapes every value (C21): '=' is written &#61;, which the browser reads back as '='
+    assertThat(mail.html()).contains("<a href=\"" + link.replace("=", "&#61;") + "\"", "Open the confirmation page",
+        "Roamio");
+  }
+
+  @Test
+  @DisplayName("C21: the link mail follows the browser's language: Simplified Chinese with Accept-Language zh-CN")
+  void linkMailInChinese() throws Exception {
+    String email = "li@example.com";
+    mvc.perform(post("/ott/generate").param("username", email).header("Accept-Language", "zh-CN").with(csrf()))
+        .andExpect(redirectedUrl("/ott/sent"));
+    EmailMessage mail = outbox.latestTo(email).orElseThrow();
+    Matcher m = LINK.matcher(mail.text());
+    assertThat(m.find()).as(mail.text()).isTrue();
+    assertThat(mail.subject()).isEqualTo("【Roamio】登录验证码");
+    assertThat(mail.text()).contains("也可以打开下面的链接", m.group());
+    assertThat(mail.html()).contains("<a href=\"" + m.group().replace("=", "&#61;") + "\"");
   }
 
   @Test
