@@ -111,13 +111,13 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
    * candidates start at {@code ARGV[first]}: every candidate is compared with both MACs, without
    * stopping early, also when no code is stored.
    */
-  private static String compare(int first) {
+  private static String compare(String first, String last, String onMatch) {
     return """
       local stored = r[1] or ''
       local prev = r[5] or ''
       local matched = false
       local prevMatched = false
-      for i = %d, #ARGV do
+      for i = %s, %s do
         if ARGV[i] == stored then matched = true end
         if ARGV[i] == prev then prevMatched = true end
       end
@@ -129,11 +129,25 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
       if prevMatched and r[6] and tonumber(ARGV[1]) < tonumber(r[6]) then matched = true end
       if matched then
         redis.call('HDEL', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a', p .. 'p', p .. 'g')
+      %s
         return -4
       end
       redis.call('HINCRBY', KEYS[1], p .. 'a', 1)
-      """.formatted(first);
+      """.formatted(first, last, onMatch);
   }
+
+  /**
+   * On a match in {@link #ATTEMPT_LIMITED} with a third key, stores the token the match earns as
+   * {@link #STORE_TOKEN} does, from the arguments after the n candidates.
+   */
+  private static final String STORE_EARNED_TOKEN = """
+        if KEYS[3] then
+          local t = 8 + n
+          redis.call('DEL', KEYS[3])
+          redis.call('HSET', KEYS[3], 'a', ARGV[t + 1], 't', ARGV[t + 2], 'v', ARGV[t + 3], 'e', ARGV[t + 4])
+          if ARGV[t + 6] ~= '' then redis.call('HSET', KEYS[3], 'n', ARGV[t + 6]) end
+          redis.call('PEXPIRE', KEYS[3], ARGV[t + 5])
+        end""";
 
   /**
    * Counts, compares and consumes in one step. Every candidate is compared, without stopping
@@ -144,7 +158,7 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
   static final LuaScript ATTEMPT = LuaScript.of("attempt", """
       local p = ARGV[2]
       local r = redis.call('HMGET', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a', p .. 'p', p .. 'g')
-      """ + compare(3) + """
+      """ + compare("3", "#ARGV", "") + """
       return max - tries - 1
       """);
 
@@ -184,8 +198,11 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
   /**
    * {@link #ATTEMPT} within a failed-tries budget: a full budget answers -5 and nothing is compared
    * or counted; a mismatch also takes a permit of the budget. KEYS: the code's hash, the budget's
-   * hash. ARGV: now (µs), now (ms), window (ms), limit, skew (ms), the budget's field, the type's
-   * field prefix, then the candidates.
+   * hash, and optionally the key of a token to store on a match (single server only: the token's key
+   * is in another hash slot). ARGV: now (µs), now (ms), window (ms), limit, skew (ms), the budget's
+   * field, the type's field prefix, the number of candidates n, the n candidates, then with a third
+   * key the token's address, type, verified-at, expires-at, keep (ms) and new address (or empty),
+   * stored as {@link #STORE_TOKEN} stores them.
    */
   static final LuaScript ATTEMPT_LIMITED = LuaScript.of("attemptLimited", RedisKeys.LOG_FUNCTIONS + """
       local now = tonumber(ARGV[2])
@@ -193,8 +210,9 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
       local budget = permits(KEYS[2], ARGV[6], now, window)
       if #budget >= tonumber(ARGV[4]) then return -5 end
       local p = ARGV[7]
+      local n = tonumber(ARGV[8])
       local r = redis.call('HMGET', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a', p .. 'p', p .. 'g')
-      """ + compare(8) + """
+      """ + compare("9", "8 + n", STORE_EARNED_TOKEN) + """
       take(KEYS[2], ARGV[6], budget, now)
       extend(KEYS[2], window + tonumber(ARGV[5]))
       return max - tries - 1
@@ -470,11 +488,34 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
   /** Checks the budget, makes the attempt and counts a wrong try in one script ({@link #ATTEMPT_LIMITED}). */
   @Override
   public Optional<AttemptResult> attempt(CodeKey key, List<byte[]> candidates, Permit failedTries, Instant now) {
+    return limitedAttempt(key, candidates, failedTries, null, null, now);
+  }
+
+  /**
+   * {@link #attempt(CodeKey, List, Permit, Instant)} and, on a match, the token stored in the same
+   * script: one round trip for a right verify on a single Redis server (or a Sentinel-managed
+   * master). On Redis Cluster the token's key lies in another hash slot than the address's hash, so
+   * the token is stored by a second call after the match, as the default does.
+   */
+  @Override
+  public Optional<AttemptResult> attemptAndStoreToken(CodeKey key, List<byte[]> candidates, Permit failedTries,
+      String tokenHash, TokenRecord token, Instant now) {
+    Objects.requireNonNull(tokenHash, "tokenHash");
+    Objects.requireNonNull(token, "token");
+    if (redis.clustered()) {
+      return LimitingCodeStore.super.attemptAndStoreToken(key, candidates, failedTries, tokenHash, token, now);
+    }
+    return limitedAttempt(key, candidates, failedTries, tokenHash, token, now);
+  }
+
+  private Optional<AttemptResult> limitedAttempt(CodeKey key, List<byte[]> candidates, Permit failedTries,
+      @Nullable String tokenHash, @Nullable TokenRecord token, Instant now) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(candidates, "candidates");
     Objects.requireNonNull(failedTries, "failedTries");
     Objects.requireNonNull(now, "now");
-    String[] args = new String[candidates.size() + 7];
+    int n = candidates.size();
+    String[] args = new String[8 + n + (token == null ? 0 : 6)];
     args[0] = Long.toString(micros(now));
     args[1] = Long.toString(now.toEpochMilli());
     args[2] = Long.toString(failedTries.quota().window().toMillis());
@@ -482,11 +523,23 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     args[4] = Long.toString(RedisRateLimiter.SKEW_MILLIS);
     args[5] = RedisKeys.bucketField(failedTries.bucket());
     args[6] = codeFields(key);
-    for (int i = 0; i < candidates.size(); i++) {
-      args[i + 7] = HEX.formatHex(candidates.get(i));
+    args[7] = Integer.toString(n);
+    for (int i = 0; i < n; i++) {
+      args[i + 8] = HEX.formatHex(candidates.get(i));
     }
-    Long answer = redis.eval(ATTEMPT_LIMITED, ScriptOutputType.INTEGER,
-        new String[] {codeKey(key), RedisKeys.bucketKey(keyPrefix, failedTries.bucket())}, args);
+    String[] keys;
+    if (token == null || tokenHash == null) {
+      keys = new String[] {codeKey(key), RedisKeys.bucketKey(keyPrefix, failedTries.bucket())};
+    } else {
+      keys = new String[] {codeKey(key), RedisKeys.bucketKey(keyPrefix, failedTries.bucket()), tokenKey(tokenHash)};
+      args[8 + n] = token.address();
+      args[9 + n] = token.type().name();
+      args[10 + n] = token.verifiedAt().toString();
+      args[11 + n] = token.expiresAt().toString();
+      args[12 + n] = Long.toString(keepMillis(token.expiresAt(), now));
+      args[13 + n] = Objects.requireNonNullElse(token.newAddress(), "");
+    }
+    Long answer = redis.eval(ATTEMPT_LIMITED, ScriptOutputType.INTEGER, keys, args);
     long r = answer == null ? -1 : answer;
     return r == -5 ? Optional.empty() : Optional.of(attemptResult(r));
   }

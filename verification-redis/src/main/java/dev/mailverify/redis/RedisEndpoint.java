@@ -103,6 +103,14 @@ final class RedisEndpoint implements AutoCloseable {
   }
 
   /**
+   * Tells whether this is a Redis Cluster connection, where every key of one script must share a
+   * hash slot; on a single server (or a Sentinel-managed master) a script may touch any keys.
+   */
+  boolean clustered() {
+    return commands instanceof io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+  }
+
+  /**
    * Opens the connection the source describes.
    *
    * @throws StoreUnavailableException if a connection had to be made and Redis did not accept it
