@@ -1002,13 +1002,6 @@ public abstract class CodeStoreContract {
 
   /** A service over this store with a link beside each code and a 2-minute resend grace. */
   private VerificationCodeService graceService(InMemoryOutbox outbox, MutableClock clock) {
-  // --- C33: the revert link of a change of address, through a real service over this store ----
-
-  private static final Pattern REVERT_TOKEN = Pattern.compile("https://app\\.example\\.com/revert\\?token=([A-Za-z0-9_-]{43})");
-  private static final Duration REVERT_VALIDITY = Duration.ofDays(7);
-
-  /** A service over this store that sends the notice of a change of address with a revert link. */
-  private VerificationCodeService revertService(InMemoryOutbox outbox, MutableClock clock) {
     return VerificationCodeService.builder()
         .transport(outbox)
         .store(store)
@@ -1102,6 +1095,20 @@ public abstract class CodeStoreContract {
       assertEquals(1, count(results, r -> r instanceof VerifyResult.Verified), "round " + round);
       assertEquals(0, count(results, r -> r instanceof VerifyResult.Invalid), "every try was right: round " + round);
     }
+  }
+
+  // --- C33: the revert link of a change of address, through a real service over this store ----
+
+  private static final Pattern REVERT_TOKEN = Pattern.compile("https://app\\.example\\.com/revert\\?token=([A-Za-z0-9_-]{43})");
+  private static final Duration REVERT_VALIDITY = Duration.ofDays(7);
+
+  /** A service over this store that sends the notice of a change of address with a revert link. */
+  private VerificationCodeService revertService(InMemoryOutbox outbox, MutableClock clock) {
+    return VerificationCodeService.builder()
+        .transport(outbox)
+        .store(store)
+        .clock(clock)
+        .secret(LINK_SECRET)
         .revertLinkBaseUrl(URI.create("https://app.example.com/revert"))
         .build();
   }
