@@ -129,7 +129,7 @@ final class SmtpSettingsResolver {
     if (settings == null) {
       List<String> missing = seed.missing();
       String name = missing.isEmpty() ? prefix + ".from" : sources.origin(missing.get(0));
-      SmtpPreset preset = preset(p, prefix);
+      SmtpPreset preset = p.getPreset(); // bound by SmtpPresetConverter
       String advice = preset != null && missing.contains(SmtpEnvironment.EMAIL_HOST_PASSWORD)
           ? " (" + preset.passwordAdvice() + ")" : "";
       throw new InvalidConfigurationPropertyValueException(name, null, sources.translate(
@@ -154,11 +154,6 @@ final class SmtpSettingsResolver {
     if (p.isDebug()) {
       b.debug(true);
     }
-  }
-
-  /** The preset of {@code <prefix>.preset}, bound by {@link SmtpPresetConverter}. */
-  static @Nullable SmtpPreset preset(Smtp p, String prefix) {
-    return p.getPreset();
   }
 
   private static SmtpSettings build(SmtpSettings.Builder b, String prefix) {
@@ -282,7 +277,7 @@ final class SmtpSettingsResolver {
           return v;
         }
       }
-      SmtpPreset preset = preset(p, prefix);
+      SmtpPreset preset = p.getPreset(); // bound by SmtpPresetConverter
       if (preset != null) {
         String v = switch (name) {
           case SmtpEnvironment.EMAIL_HOST -> preset.host();
