@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailverify.core.DeliveryException;
 import dev.mailverify.core.MailTransport;
 import dev.mailverify.core.SendResult;
+import dev.mailverify.core.StoreUnavailableException;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationEvent;
 import dev.mailverify.core.VerificationType;
@@ -135,12 +136,18 @@ class RedisOutboxOutageTest {
 
     proxy.resume();
 
+    // Redis answers again, but on a loaded machine one count may still miss the 500 ms timeout: that
+    // is "not known yet", and the loop asks again (C29 is proved above, where the outage is)
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while ((outbox.size() > 0 || delegate.calls.stream().filter(m -> m.to().address().startsWith("u")).count() < 5)
-        && System.nanoTime() - deadline < 0) {
+    long queued = -1;
+    while (System.nanoTime() - deadline < 0) {
+      queued = queuedOrUnknown();
+      if (queued == 0 && delegate.calls.stream().filter(m -> m.to().address().startsWith("u")).count() >= 5) {
+        break;
+      }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
-    assertThat(outbox.size()).as("every outcome acknowledged once Redis answers again").isZero();
+    assertThat(queued).as("every outcome acknowledged once Redis answers again").isZero();
     assertThat(delegate.calls).extracting(m -> m.to().address()).doesNotHaveDuplicates()
         .contains("u0@example.com", "u1@example.com", "u2@example.com", "u3@example.com", "u4@example.com");
     // The refused send's XADD was held by the silent proxy and ran when Redis answered again, as a
@@ -150,6 +157,15 @@ class RedisOutboxOutageTest {
         assertThat(service.verifyCode("late@example.com", VerificationType.REGISTER, m.code()))
             .isInstanceOf(VerifyResult.Verified.class);
       }
+    }
+  }
+
+  /** The outbox's size, or -1 when Redis did not answer within the timeout. */
+  private long queuedOrUnknown() {
+    try {
+      return outbox.size();
+    } catch (StoreUnavailableException e) {
+      return -1;
     }
   }
 }

@@ -363,6 +363,7 @@ public class MailVerifyAutoConfiguration {
         n -> b.perClientQuota(Quota.perHour(n)));
     set(b, prefix + ".token-ttl", p.getTokenTtl(), b::tokenTtl);
     set(b, prefix + ".link-base-url", p.getLinkBaseUrl(), b::linkBaseUrl);
+    set(b, prefix + ".resend-grace", p.getResendGrace(), b::resendGrace);
     return b.build();
   }
 

@@ -801,6 +801,12 @@ public class MailVerifyProperties {
     private @Nullable URI linkBaseUrl;
 
     /**
+     * How long the previous code keeps working after a resend, sharing its try budget with the new
+     * one: 0 (off: a resend kills the old code, C4) or 1s-10m (0).
+     */
+    private @Nullable Duration resendGrace;
+
+    /**
      * Returns the code length.
      *
      * @return the length, or null
@@ -978,6 +984,24 @@ public class MailVerifyProperties {
      */
     public void setLinkBaseUrl(@Nullable URI linkBaseUrl) {
       this.linkBaseUrl = linkBaseUrl;
+    }
+
+    /**
+     * Returns the resend grace.
+     *
+     * @return the grace, or null
+     */
+    public @Nullable Duration getResendGrace() {
+      return resendGrace;
+    }
+
+    /**
+     * Sets the resend grace.
+     *
+     * @param resendGrace how long the previous code keeps working after a resend
+     */
+    public void setResendGrace(@Nullable Duration resendGrace) {
+      this.resendGrace = resendGrace;
     }
   }
 

@@ -255,6 +255,25 @@ class MailVerifyAutoConfigurationTest {
   }
 
   @Test
+  @DisplayName("C4: mailverify.policy.resend-grace keeps the previous code working after a resend; 11m fails naming"
+      + " the property")
+  void resendGrace() {
+    runner.withPropertyValues("mailverify.transport=outbox", "mailverify.policy.cooldown=0",
+        "mailverify.policy.resend-grace=2m").run(context -> {
+          VerificationCodeService service = context.getBean(VerificationCodeService.class);
+          InMemoryOutbox outbox = context.getBean(InMemoryOutbox.class);
+          service.sendVerificationCode("grace@example.com", VerificationType.REGISTER, Duration.ofMinutes(10));
+          String first = outbox.latestCode("grace@example.com").orElseThrow();
+          service.sendVerificationCode("grace@example.com", VerificationType.REGISTER, Duration.ofMinutes(10));
+          assertThat(outbox.latestCode("grace@example.com").orElseThrow()).isNotEqualTo(first);
+          assertThat(service.verifyCode("grace@example.com", VerificationType.REGISTER, first))
+              .isInstanceOf(VerifyResult.Verified.class);
+        });
+    runner.withPropertyValues("mailverify.policy.resend-grace=11m")
+        .run(context -> failsNaming(context, "mailverify.policy.resend-grace"));
+  }
+
+  @Test
   @DisplayName("C16: a short secret fails naming mailverify.secret without showing it")
   void shortSecret() {
     runner.withPropertyValues("mailverify.secret=tooshort-s3cr3t").run(context -> {
