@@ -31,7 +31,7 @@ public interface TemplateRenderer {
    * @throws dev.mailverify.core.MailVerifyException if a template is missing or broken
    */
   default RenderedMail renderAddressChanged(AddressChangeContext context) {
-    return PlainTextRenderer.INSTANCE.renderAddressChanged(context);
+    return plainText().renderAddressChanged(context); // the built-in renderer overrides this method
   }
 
   /**
