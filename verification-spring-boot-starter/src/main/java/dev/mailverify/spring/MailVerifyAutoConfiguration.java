@@ -6,6 +6,7 @@ import dev.mailverify.core.Quota;
 import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationListener;
 import dev.mailverify.core.VerificationPolicy;
+import dev.mailverify.core.TypoSuggestions;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.CodeStore;
 import dev.mailverify.core.spi.MailOutbox;
@@ -301,6 +302,13 @@ public class MailVerifyAutoConfiguration {
       PropertySetter.apply(fromName, from, b::from);
     }
     PropertySetter.apply(prefix + ".app-name", properties.getAppName(), b::appName);
+    PropertySetter.apply(prefix + ".address-change.revert-link-base-url",
+        properties.getAddressChange().getRevertLinkBaseUrl(), b::revertLinkBaseUrl);
+    PropertySetter.apply(prefix + ".address-change.revert-link-validity",
+        properties.getAddressChange().getRevertLinkValidity(), b::revertLinkValidity);
+    if (!properties.isTypoSuggestions()) {
+      b.typoSuggestions(TypoSuggestions.none());
+    }
     listeners.orderedStream().forEach(b::listener);
     RecipientCheck check = recipientCheck.getIfUnique();
     RecipientCheckChoice.check(properties.getRecipientCheck(), (ListableBeanFactory) beanFactory, check);

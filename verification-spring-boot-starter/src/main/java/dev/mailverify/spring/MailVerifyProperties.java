@@ -96,6 +96,16 @@ public class MailVerifyProperties {
   private final Recipients recipientCheck = new Recipients();
 
   /**
+   * Answers the address meant for a typo of a major provider's domain (li@gmial.com: did you mean
+   * li@gmail.com?) in SendResult.Sent and InvalidAddress; a typo domain on the disposable list is
+   * LIKELY_TYPO, not DISPOSABLE_DOMAIN.
+   */
+  private boolean typoSuggestions = true;
+
+  /** The change of address (C33): the notice to the old address and its "this wasn't me" link. */
+  private final AddressChange addressChange = new AddressChange();
+
+  /**
    * Returns the transport, or null when it is derived from USE_REAL_EMAIL.
    *
    * @return the transport, or null
@@ -291,6 +301,81 @@ public class MailVerifyProperties {
    */
   public Recipients getRecipientCheck() {
     return recipientCheck;
+  }
+
+  /**
+   * Tells whether typo suggestions are on.
+   *
+   * @return true (the default) when they are
+   */
+  public boolean isTypoSuggestions() {
+    return typoSuggestions;
+  }
+
+  /**
+   * Turns typo suggestions on or off.
+   *
+   * @param typoSuggestions false to turn them off
+   */
+  public void setTypoSuggestions(boolean typoSuggestions) {
+    this.typoSuggestions = typoSuggestions;
+  }
+
+  /**
+   * Returns the change-of-address settings.
+   *
+   * @return the settings
+   */
+  public AddressChange getAddressChange() {
+    return addressChange;
+  }
+
+  /** The change of address (C33). */
+  public static class AddressChange {
+    /**
+     * The application's page of the "this wasn't me" link, such as https://app.example.com/revert;
+     * required by notifyAddressChanged. Must be https (http only for localhost).
+     */
+    private @Nullable URI revertLinkBaseUrl;
+
+    /** How long the "this wasn't me" link works, 1h-30d (7d). */
+    private @Nullable Duration revertLinkValidity;
+
+    /**
+     * Returns the revert page's URL.
+     *
+     * @return the URL, or null
+     */
+    public @Nullable URI getRevertLinkBaseUrl() {
+      return revertLinkBaseUrl;
+    }
+
+    /**
+     * Sets the revert page's URL.
+     *
+     * @param revertLinkBaseUrl the URL of the application's revert page
+     */
+    public void setRevertLinkBaseUrl(@Nullable URI revertLinkBaseUrl) {
+      this.revertLinkBaseUrl = revertLinkBaseUrl;
+    }
+
+    /**
+     * Returns how long the revert link works.
+     *
+     * @return the validity, or null for the library's default
+     */
+    public @Nullable Duration getRevertLinkValidity() {
+      return revertLinkValidity;
+    }
+
+    /**
+     * Sets how long the revert link works.
+     *
+     * @param revertLinkValidity the validity
+     */
+    public void setRevertLinkValidity(@Nullable Duration revertLinkValidity) {
+      this.revertLinkValidity = revertLinkValidity;
+    }
   }
 
   /** Where mail goes. */

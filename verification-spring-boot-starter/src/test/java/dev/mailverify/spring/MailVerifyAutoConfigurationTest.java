@@ -274,6 +274,51 @@ class MailVerifyAutoConfigurationTest {
   }
 
   @Test
+  @DisplayName("C33: mailverify.address-change.revert-link-base-url makes notifyAddressChanged mail the old address a"
+      + " revert link that works once; a plain-http URL outside localhost and a validity of 31 days fail naming"
+      + " the property")
+  void addressChange() {
+    runner.withPropertyValues("mailverify.transport=outbox",
+        "mailverify.address-change.revert-link-base-url=https://app.example.com/revert",
+        "mailverify.address-change.revert-link-validity=2d").run(context -> {
+          VerificationCodeService service = context.getBean(VerificationCodeService.class);
+          SendResult sent = service.notifyAddressChanged("old@example.com", "new@example.com");
+          assertThat(sent).isInstanceOf(SendResult.Sent.class);
+          assertThat(((SendResult.Sent) sent).expiresAt())
+              .isBetween(java.time.Instant.now().plus(Duration.ofDays(2)).minusSeconds(60),
+                  java.time.Instant.now().plus(Duration.ofDays(2)).plusSeconds(60));
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+              "https://app\\.example\\.com/revert\\?token=([A-Za-z0-9_-]{43})")
+              .matcher(context.getBean(InMemoryOutbox.class).latestTo("old@example.com").orElseThrow().text());
+          assertThat(m.find()).isTrue();
+          assertThat(service.revertAddressChange(m.group(1), "old@example.com")).hasValueSatisfying(
+              change -> assertThat(change.newEmail()).isEqualTo("new@example.com"));
+          assertThat(service.revertAddressChange(m.group(1), "old@example.com")).isEmpty();
+        });
+    runner.withPropertyValues("mailverify.address-change.revert-link-base-url=http://app.example.com/revert")
+        .run(context -> failsNaming(context, "mailverify.address-change.revert-link-base-url"));
+    runner.withPropertyValues("mailverify.address-change.revert-link-validity=31d")
+        .run(context -> failsNaming(context, "mailverify.address-change.revert-link-validity"));
+  }
+
+  @Test
+  @DisplayName("mailverify.typo-suggestions: on by default (li@gmial.com is sent with li@gmail.com suggested), false"
+      + " turns it off")
+  void typoSuggestions() {
+    runner.withPropertyValues("mailverify.transport=outbox").run(context -> {
+      SendResult sent = context.getBean(VerificationCodeService.class)
+          .sendVerificationCode("li@gmial.com", VerificationType.REGISTER, Duration.ofMinutes(10));
+      assertThat(sent).isInstanceOfSatisfying(SendResult.Sent.class,
+          s -> assertThat(s.suggestion()).hasValueSatisfying(a -> assertThat(a.address()).isEqualTo("li@gmail.com")));
+    });
+    runner.withPropertyValues("mailverify.transport=outbox", "mailverify.typo-suggestions=false").run(context -> {
+      SendResult sent = context.getBean(VerificationCodeService.class)
+          .sendVerificationCode("li@gmial.com", VerificationType.REGISTER, Duration.ofMinutes(10));
+      assertThat(sent).isInstanceOfSatisfying(SendResult.Sent.class, s -> assertThat(s.suggestion()).isEmpty());
+    });
+  }
+
+  @Test
   @DisplayName("C16: a short secret fails naming mailverify.secret without showing it")
   void shortSecret() {
     runner.withPropertyValues("mailverify.secret=tooshort-s3cr3t").run(context -> {
