@@ -593,9 +593,13 @@ public abstract class CodeStoreContract {
   }
 
   private static String linkToken(InMemoryOutbox outbox, String email) {
-    String text = outbox.latestTo(email).orElseThrow().text();
-    Matcher m = LINK_TOKEN.matcher(text);
-    assertTrue(m.find(), "the mail's text part shows the link");
+    return tokenInLatestMail(outbox, email, LINK_TOKEN, "the mail's text part shows the link");
+  }
+
+  /** The token of the first link the pattern finds in the text part of the latest mail to an address. */
+  private static String tokenInLatestMail(InMemoryOutbox outbox, String to, Pattern link, String what) {
+    Matcher m = link.matcher(outbox.latestTo(to).orElseThrow().text());
+    assertTrue(m.find(), what);
     return m.group(1);
   }
 
@@ -1114,10 +1118,7 @@ public abstract class CodeStoreContract {
   }
 
   private static String revertToken(InMemoryOutbox outbox, String oldEmail) {
-    String text = outbox.latestTo(oldEmail).orElseThrow().text();
-    Matcher m = REVERT_TOKEN.matcher(text);
-    assertTrue(m.find(), "the notice's text part shows the revert link");
-    return m.group(1);
+    return tokenInLatestMail(outbox, oldEmail, REVERT_TOKEN, "the notice's text part shows the revert link");
   }
 
   @Test
