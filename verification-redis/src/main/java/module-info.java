@@ -11,6 +11,7 @@
 module dev.mailverify.redis {
   requires transitive dev.mailverify.core;
   requires transitive lettuce.core;
+  requires io.netty.buffer;
   requires static org.jspecify;
 
   exports dev.mailverify.redis;

@@ -9,6 +9,9 @@ import dev.mailverify.core.spi.LimitingCodeStore;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.spi.TokenRecord;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -55,6 +58,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Round trips</b> on PostgreSQL: a wrong, expired, locked or unknown code costs one statement;
  * a right code two (the count, then the delete); issue, invalidate, store and take token one each.
+ * With the limits in the same round trip (below) every try, right or wrong, is one statement and
+ * one commit: the statement itself tells a right code from a wrong one, by comparing SHA-256
+ * digests of the MACs salted with 16 random bytes fresh for each call (the MACs never reach the
+ * database, so the comparison's timing says nothing about the stored one, C15), and consumes the
+ * code and inserts the token it earns, or counts the try and takes the budget's permit.
  * On MariaDB an attempt is one transaction (set auto-commit, locking read, update or delete, commit,
  * reset auto-commit: five). An attempt that finds no countable code but a concurrent change (a
  * resend, another try that just locked it) reads the row once more to tell LOCKED, EXPIRED and
@@ -71,9 +79,11 @@ import org.jspecify.annotations.Nullable;
  * trip and one commit, and counts a wrong try against the code and the failed-tries budget in one;
  * a failure leaves nothing half done (C29). On PostgreSQL that is advisory locks and a CTE sent as
  * one execute; on MariaDB a {@code CALL} of a stored procedure whose body is one transaction (the
- * procedures, {@code <prefix>issue_limited_v2}, {@code <prefix>attempt_limited_v2} and
- * {@code <prefix>consume_v2}, are created by {@code createTablesIfMissing(true)}; without them the
- * calls are separate). On MySQL and H2 the service calls the limiter and the store separately.
+ * procedures, {@code <prefix>issue_limited_v2}, {@code <prefix>attempt_limited_v2},
+ * {@code <prefix>consume_v2} and {@code <prefix>consume_token_v1}, are created by
+ * {@code createTablesIfMissing(true)}; without them the calls are separate). A right verify is one
+ * round trip on PostgreSQL and two on MariaDB (the counted try, then the consumption with the
+ * token's insert). On MySQL and H2 the service calls the limiter and the store separately.
  *
  * <p><b>Failures (C29).</b> Each call borrows a connection, is bounded as a whole by
  * {@link Builder#timeout(Duration)} (the query timeout and the connection's network timeout are set
@@ -109,14 +119,12 @@ public final class JdbcCodeStore implements LimitingCodeStore {
   private final String cleanupCodesSql;
   private final String cleanupTokensSql;
   private final String prefix;
+  /** MariaDB: whether {@code <prefix>consume_token_v1} exists (found by {@link #sharesBucketsWith}). */
+  private volatile boolean tokenProcedure;
   private final String codesTable;
   private final String permitsTable;
   /** PostgreSQL: the budget's lock, then budget check, conditional count and permit in one CTE. */
   private final String limitedAttemptSql;
-  /** PostgreSQL: consume a matched code and give back the budget permit its try took. */
-  private final String consumeAndGiveBackSql;
-  /** PostgreSQL: {@link #consumeAndGiveBackSql} and, if the code was consumed, the token's insert: one CTE. */
-  private final String consumeAndStoreTokenSql;
 
   private JdbcCodeStore(Builder b) {
     this.db = b.settings.open();
@@ -128,27 +136,34 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     this.prefix = b.settings.tablePrefix();
     this.codesTable = codes;
     this.permitsTable = permits;
+    // parameters: lock; key, now, salt, salted digests; bucket, now - window, limit - 1; bucket, now,
+    // now + window; the token (hash, address, address key, type, verified at, expires at) or nulls
+    String hit = "COALESCE(sha256(a.salt || c.mac) = ANY(a.d) OR (c.prev_until > a.now"
+        + " AND sha256(a.salt || c.prev_mac) = ANY(a.d)), FALSE)";
+    String countable = "c.code_key = a.k AND c.attempts < c.max_attempts AND c.expires_at > a.now"
+        + " AND NOT EXISTS (SELECT 1 FROM full_)";
     this.limitedAttemptSql = "SELECT pg_advisory_xact_lock(?);\n"
-        + "WITH full_ AS (SELECT taken_at FROM " + permits + " WHERE bucket_key = ? AND taken_at > ?"
+        + "WITH a AS (SELECT CAST(? AS VARCHAR) AS k, CAST(? AS BIGINT) AS now, CAST(? AS BYTEA) AS salt,"
+        + " CAST(? AS BYTEA[]) AS d),"
+        + " full_ AS (SELECT taken_at FROM " + permits + " WHERE bucket_key = ? AND taken_at > ?"
         + " ORDER BY taken_at DESC, id DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY),"
-        + " counted AS (UPDATE " + codes + " SET attempts = attempts + 1 WHERE code_key = ?"
-        + " AND attempts < max_attempts AND expires_at > ? AND NOT EXISTS (SELECT 1 FROM full_)"
-        + " RETURNING mac, attempts, max_attempts, prev_mac, prev_until),"
+        + " counted AS (UPDATE " + codes + " c SET attempts = c.attempts + 1 FROM a WHERE " + countable
+        + " AND NOT " + hit + " RETURNING c.mac, c.attempts, c.max_attempts, c.prev_mac, c.prev_until),"
+        + " consumed AS (DELETE FROM " + codes + " c USING a WHERE " + countable + " AND " + hit
+        + " RETURNING c.mac, c.prev_mac, c.prev_until),"
         + " permit AS (INSERT INTO " + permits + " (bucket_key, taken_at, expires_at) SELECT ?, ?, ? FROM counted"
-        + " RETURNING id)"
+        + " RETURNING id),"
+        + " t AS (SELECT CAST(? AS VARCHAR) AS h, CAST(? AS VARCHAR) AS address, CAST(? AS VARCHAR) AS address_key,"
+        + " CAST(? AS VARCHAR) AS type, CAST(? AS BIGINT) AS verified_at, CAST(? AS BIGINT) AS expires_at),"
+        + " token AS (INSERT INTO " + tokens + " (token_hash, address, address_key, type, verified_at, expires_at)"
+        + " SELECT t.h, t.address, t.address_key, t.type, t.verified_at, t.expires_at FROM t, consumed"
+        + " WHERE t.h IS NOT NULL RETURNING 1)"
         + " SELECT (SELECT count(*) FROM full_), (SELECT count(*) FROM counted), (SELECT mac FROM counted),"
         + " (SELECT attempts FROM counted), (SELECT max_attempts FROM counted), (SELECT id FROM permit),"
         + " c.attempts, c.max_attempts, c.expires_at, (SELECT prev_mac FROM counted),"
-        + " (SELECT prev_until FROM counted)"
-        + " FROM (SELECT 1) AS one LEFT JOIN " + codes + " c ON c.code_key = ?";
-    this.consumeAndGiveBackSql = "DELETE FROM " + codes + " WHERE code_key = ? AND " + CONSUMABLE + ";\n"
-        + "DELETE FROM " + permits + " WHERE id = ?";
-    this.consumeAndStoreTokenSql = "WITH consumed AS (DELETE FROM " + codes + " WHERE code_key = ? AND " + CONSUMABLE
-        + " RETURNING 1), given AS (DELETE FROM " + permits + " WHERE id = ? RETURNING 1),"
-        + " token AS (INSERT INTO " + tokens + " (token_hash, address, address_key, type, verified_at, expires_at)"
-        + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT),"
-        + " CAST(? AS BIGINT) WHERE EXISTS (SELECT 1 FROM consumed) RETURNING 1)"
-        + " SELECT (SELECT count(*) FROM consumed), (SELECT count(*) FROM given), (SELECT count(*) FROM token)";
+        + " (SELECT prev_until FROM counted), (SELECT count(*) FROM consumed), (SELECT mac FROM consumed),"
+        + " (SELECT prev_mac FROM consumed), (SELECT prev_until FROM consumed), (SELECT count(*) FROM token)"
+        + " FROM a LEFT JOIN " + codes + " c ON c.code_key = a.k";
     String columns = "(code_key, mac, expires_at, max_attempts, attempts) VALUES (?, ?, ?, ?, ?)";
     this.issueSql = switch (dialect) {
       case POSTGRESQL -> "INSERT INTO " + codes + " AS c " + columns + " ON CONFLICT (code_key) DO UPDATE SET "
@@ -506,7 +521,11 @@ public final class JdbcCodeStore implements LimitingCodeStore {
       return same;
     }
     try {
-      return MariaDbProcedures.present(db, prefix);
+      if (!MariaDbProcedures.present(db, prefix)) {
+        return false;
+      }
+      tokenProcedure = MariaDbProcedures.tokenProcedurePresent(db, prefix);
+      return true;
     } catch (StoreUnavailableException e) {
       return false; // asked once, at build: the separate calls work without the procedures
     }
@@ -649,10 +668,11 @@ public final class JdbcCodeStore implements LimitingCodeStore {
   }
 
   /**
-   * Checks the budget, counts the try and takes the budget's permit in one round trip and one
-   * commit (PostgreSQL: one CTE; MariaDB: the procedure {@code <prefix>attempt_limited_v2}; the
-   * permit is taken with the count, before the MACs are compared in Java); a match then consumes
-   * the code and gives the permit back in a second one.
+   * Checks the budget and makes the try in one round trip and one commit. PostgreSQL: one CTE that
+   * counts a wrong try and takes the budget's permit, or consumes a right code (see the class
+   * comment for how it compares). MariaDB: the procedure {@code <prefix>attempt_limited_v2} counts
+   * the try and takes the permit before the MACs are compared in Java; a match then consumes the
+   * code and gives the permit back in a second call.
    *
    * @throws UnsupportedOperationException on MySQL and H2, where
    *     {@link #sharesBucketsWith} is false and the service never calls this
@@ -689,15 +709,17 @@ public final class JdbcCodeStore implements LimitingCodeStore {
 
   /**
    * {@link #attempt(CodeKey, List, Permit, Instant)}, and on a match the token's insert in the same
-   * statement as the code's consumption (PostgreSQL: one CTE that inserts the token only if the code
-   * was consumed), so a right verify is two round trips; on MariaDB the attempt, then the token.
+   * statement as the code's consumption (PostgreSQL: the attempt's CTE inserts the token only if it
+   * consumed the code), so a right verify is one round trip and one commit; on MariaDB the
+   * attempt's call, then a second that consumes the code and inserts the token (the procedure
+   * {@code <prefix>consume_token_v1}; without it, the token in a third).
    */
   @Override
   public Optional<AttemptResult> attemptAndStoreToken(CodeKey key, List<byte[]> candidates, Permit failedTries,
       String tokenHash, TokenRecord token, Instant now) {
     Objects.requireNonNull(tokenHash, "tokenHash");
     Objects.requireNonNull(token, "token");
-    if (dialect != JdbcDialect.POSTGRESQL) {
+    if (dialect != JdbcDialect.POSTGRESQL && !(dialect == JdbcDialect.MARIADB && tokenProcedure)) {
       return LimitingCodeStore.super.attemptAndStoreToken(key, candidates, failedTries, tokenHash, token, now);
     }
     return limitedAttempt(key, candidates, failedTries, new TokenToStore(tokenHash, token), now);
@@ -714,24 +736,22 @@ public final class JdbcCodeStore implements LimitingCodeStore {
   /** One try; null when nothing was counted yet the row is countable (a resend replaced it): try again. */
   private @Nullable LimitedTry limitedAttemptOnce(Database.Session s, String k, String bucket,
       long window, int limit, List<byte[]> candidates, long now, @Nullable TokenToStore token) throws SQLException {
+    if (dialect != JdbcDialect.MARIADB) {
+      return limitedAttemptPostgreSql(s, k, bucket, window, limit, candidates, now, token);
+    }
     byte[] mac;
     int attempts;
     int maxAttempts;
     long permitId;
     byte[] prevMac;
     long prevUntil;
-    try (PreparedStatement ps = s.prepare(dialect == JdbcDialect.MARIADB
-        ? "CALL " + MariaDbProcedures.attemptLimited(prefix) + "(?, ?, ?, ?, ?)" : limitedAttemptSql)) {
-      if (dialect == JdbcDialect.MARIADB) {
-        ps.setString(1, k);
-        ps.setLong(2, now);
-        ps.setString(3, bucket);
-        ps.setLong(4, window);
-        ps.setInt(5, limit);
-      }
-      ResultSet answer = dialect == JdbcDialect.MARIADB ? MariaDbProcedures.firstResultSet(ps)
-          : limitedAttemptPostgreSql(ps, k, bucket, window, limit, now);
-      try (ResultSet rs = answer) {
+    try (PreparedStatement ps = s.prepare("CALL " + MariaDbProcedures.attemptLimited(prefix) + "(?, ?, ?, ?, ?)")) {
+      ps.setString(1, k);
+      ps.setLong(2, now);
+      ps.setString(3, bucket);
+      ps.setLong(4, window);
+      ps.setInt(5, limit);
+      try (ResultSet rs = MariaDbProcedures.firstResultSet(ps)) {
         rs.next();
         if (rs.getLong(1) > 0) {
           return LimitedTry.BUDGET_USED_UP; // the budget is used up: nothing compared, nothing counted
@@ -757,70 +777,117 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     if (matched == null) {
       return new LimitedTry(AttemptResult.mismatched(Math.max(0, maxAttempts - attempts)));
     }
-    if (dialect == JdbcDialect.MARIADB) {
-      try (PreparedStatement ps = s.prepare("CALL " + MariaDbProcedures.consume(prefix) + "(?, ?, ?, ?)")) {
-        ps.setString(1, k);
-        ps.setBytes(2, matched);
-        ps.setLong(3, permitId);
-        ps.setLong(4, now);
-        try (ResultSet rs = MariaDbProcedures.firstResultSet(ps)) {
-          rs.next();
-          return new LimitedTry(rs.getInt(1) == 1 ? AttemptResult.matched() : AttemptResult.notFound());
-        }
-      }
-    }
-    if (token != null) { // PostgreSQL
-      try (PreparedStatement ps = s.prepare(consumeAndStoreTokenSql)) {
-        ps.setString(1, k);
-        ps.setBytes(2, matched);
-        ps.setBytes(3, matched);
-        ps.setLong(4, now);
-        ps.setLong(5, permitId);
-        ps.setString(6, token.hash());
-        ps.setString(7, token.record().address());
-        ps.setString(8, token.record().address().toLowerCase(Locale.ROOT));
-        ps.setString(9, token.record().type().name());
-        ps.setLong(10, token.record().verifiedAt().toEpochMilli());
-        ps.setLong(11, token.record().expiresAt().toEpochMilli());
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          // another right try consumed it first, or a resend replaced it: no token, nothing matched
-          return new LimitedTry(rs.getLong(1) == 1 ? AttemptResult.matched() : AttemptResult.notFound());
-        }
-      }
-    }
-    try (PreparedStatement ps = s.prepare(consumeAndGiveBackSql)) {
+    try (PreparedStatement ps = s.prepare(token == null
+        ? "CALL " + MariaDbProcedures.consume(prefix) + "(?, ?, ?, ?)"
+        : "CALL " + MariaDbProcedures.consumeWithToken(prefix) + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, k);
       ps.setBytes(2, matched);
-      ps.setBytes(3, matched);
+      ps.setLong(3, permitId);
       ps.setLong(4, now);
-      ps.setLong(5, permitId);
-      ps.execute();
-      int consumed = ps.getUpdateCount();
-      ps.getMoreResults();
-      // another right try consumed it first, or a resend replaced it: this try matched nothing
-      return new LimitedTry(consumed == 1 ? AttemptResult.matched() : AttemptResult.notFound());
+      if (token != null) {
+        ps.setString(5, token.hash());
+        ps.setString(6, token.record().address());
+        ps.setString(7, token.record().address().toLowerCase(Locale.ROOT));
+        ps.setString(8, token.record().type().name());
+        ps.setLong(9, token.record().verifiedAt().toEpochMilli());
+        ps.setLong(10, token.record().expiresAt().toEpochMilli());
+      }
+      try (ResultSet rs = MariaDbProcedures.firstResultSet(ps)) {
+        rs.next();
+        return new LimitedTry(rs.getInt(1) == 1 ? AttemptResult.matched() : AttemptResult.notFound());
+      }
     }
   }
 
-  /** PostgreSQL: binds and runs {@link #limitedAttemptSql}, answering the CTE's row (after the lock's). */
-  private ResultSet limitedAttemptPostgreSql(PreparedStatement ps, String k, String bucket, long window, int limit,
-      long now) throws SQLException {
-    ps.setLong(1, JdbcRateLimiter.lockId(prefix, bucket));
-    ps.setString(2, bucket);
-    ps.setLong(3, now - window);
-    ps.setInt(4, limit - 1);
-    ps.setString(5, k);
-    ps.setLong(6, now);
-    ps.setString(7, bucket);
-    ps.setLong(8, now);
-    ps.setLong(9, now + window);
-    ps.setString(10, k);
-    ps.execute(); // the lock's result
-    if (!ps.getMoreResults()) {
-      throw new SQLException("expected the attempt's result after the lock");
+  /**
+   * PostgreSQL: one try as one round trip and one commit, whatever its outcome: runs
+   * {@link #limitedAttemptSql} (the budget's lock, then the CTE that counts a wrong try and takes
+   * the budget's permit, or consumes a right code and inserts the token it earns) and reads its row.
+   * The statement tells a right code from a wrong one by comparing SHA-256 digests of the MACs
+   * salted with 16 fresh random bytes ({@link #saltedDigests}); the MACs themselves never reach the
+   * database, so the comparison's timing says nothing about the stored MAC (C15). The MACs the
+   * statement returns are then compared in Java as on every other store, so every outcome costs
+   * the same Java work.
+   */
+  private @Nullable LimitedTry limitedAttemptPostgreSql(Database.Session s, String k, String bucket, long window,
+      int limit, List<byte[]> candidates, long now, @Nullable TokenToStore token) throws SQLException {
+    byte[] salt = new byte[SALT_BYTES];
+    SALT_RANDOM.get().nextBytes(salt);
+    try (PreparedStatement ps = s.prepare(limitedAttemptSql)) {
+      int i = 1;
+      ps.setLong(i++, JdbcRateLimiter.lockId(prefix, bucket));
+      ps.setString(i++, k);
+      ps.setLong(i++, now);
+      ps.setBytes(i++, salt);
+      ps.setArray(i++, s.connection().createArrayOf("bytea", saltedDigests(salt, candidates)));
+      ps.setString(i++, bucket);
+      ps.setLong(i++, now - window);
+      ps.setInt(i++, limit - 1);
+      ps.setString(i++, bucket);
+      ps.setLong(i++, now);
+      ps.setLong(i++, now + window);
+      ps.setString(i++, token == null ? null : token.hash());
+      ps.setString(i++, token == null ? null : token.record().address());
+      ps.setString(i++, token == null ? null : token.record().address().toLowerCase(Locale.ROOT));
+      ps.setString(i++, token == null ? null : token.record().type().name());
+      ps.setLong(i++, token == null ? 0 : token.record().verifiedAt().toEpochMilli());
+      ps.setLong(i, token == null ? 0 : token.record().expiresAt().toEpochMilli());
+      ps.execute(); // the lock's result
+      if (!ps.getMoreResults()) {
+        throw new SQLException("expected the attempt's result after the lock");
+      }
+      try (ResultSet rs = ps.getResultSet()) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          return LimitedTry.BUDGET_USED_UP; // the budget is used up: nothing compared, nothing counted
+        }
+        if (rs.getLong(12) == 1) { // a right code: consumed, and its token inserted with it
+          matchedMac(rs.getBytes(13), rs.getBytes(14), rs.getLong(15), candidates, now);
+          return new LimitedTry(AttemptResult.matched());
+        }
+        if (rs.getLong(2) == 1) { // a wrong code: counted, and the budget's permit taken
+          matchedMac(rs.getBytes(3), rs.getBytes(10), rs.getLong(11), candidates, now);
+          return new LimitedTry(AttemptResult.mismatched(Math.max(0, rs.getInt(5) - rs.getInt(4))));
+        }
+        matchedMac(null, null, 0, candidates, now); // nothing compared here: the same work (C15)
+        int rowAttempts = rs.getInt(7);
+        if (rs.wasNull()) {
+          return new LimitedTry(AttemptResult.notFound());
+        }
+        // expired or locked; or countable yet untouched: a resend or a right try changed the row
+        // after the statement's snapshot, so try again on the row as it is now
+        AttemptResult r = classify(rowAttempts, rs.getInt(8), rs.getLong(9), now);
+        return r != null ? new LimitedTry(r) : null;
+      }
     }
-    return ps.getResultSet();
+  }
+
+  /** How many random bytes salt the digests one PostgreSQL attempt compares. */
+  private static final int SALT_BYTES = 16;
+
+  /** Where the salts come from: one DRBG per thread (no lock shared by the threads of a pool). */
+  private static final ThreadLocal<SecureRandom> SALT_RANDOM = ThreadLocal.withInitial(() -> {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  });
+
+  /** SHA-256 of {@code salt || candidate} for each candidate MAC, as the statement computes them. */
+  static byte[][] saltedDigests(byte[] salt, List<byte[]> candidates) {
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+    byte[][] digests = new byte[candidates.size()][];
+    for (int i = 0; i < digests.length; i++) {
+      sha256.update(salt);
+      digests[i] = sha256.digest(candidates.get(i));
+    }
+    return digests;
   }
 
   private void requireLimiting() {

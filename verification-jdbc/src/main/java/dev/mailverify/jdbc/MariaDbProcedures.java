@@ -37,6 +37,11 @@ final class MariaDbProcedures {
     return prefix + "consume_v2";
   }
 
+  /** {@link #consume} that also inserts the token the match earns: a right verify in two calls. */
+  static String consumeWithToken(String prefix) {
+    return prefix + "consume_token_v1";
+  }
+
   /** The {@code CREATE PROCEDURE IF NOT EXISTS} statements for a table prefix. */
   static List<String> create(String p) {
     String parse = """
@@ -161,10 +166,47 @@ final class MariaDbProcedures {
           COMMIT;
           SELECT consumed;
         END""".formatted(consume(p), p);
-    return List.of(issue, attempt, consume);
+    String consumeWithToken = """
+        CREATE PROCEDURE IF NOT EXISTS %1$s(IN p_code VARCHAR(300), IN p_mac VARBINARY(64), IN p_permit BIGINT,
+            IN p_now BIGINT, IN p_token VARCHAR(128), IN p_address VARCHAR(320), IN p_address_key VARCHAR(320),
+            IN p_type VARCHAR(64), IN p_verified BIGINT, IN p_token_expires BIGINT)
+        MODIFIES SQL DATA
+        BEGIN
+          DECLARE consumed INT DEFAULT 0;
+          DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
+          START TRANSACTION;
+          DELETE FROM %2$scodes WHERE code_key = p_code
+            AND (mac = p_mac OR (prev_mac = p_mac AND prev_until > p_now));
+          SET consumed = ROW_COUNT();
+          DELETE FROM %2$spermits WHERE id = p_permit;
+          IF consumed = 1 THEN
+            INSERT INTO %2$stokens (token_hash, address, address_key, type, verified_at, expires_at)
+              VALUES (p_token, p_address, p_address_key, p_type, p_verified, p_token_expires);
+          END IF;
+          COMMIT;
+          SELECT consumed;
+        END""".formatted(consumeWithToken(p), p);
+    return List.of(issue, attempt, consume, consumeWithToken);
   }
 
-  /** Whether the three procedures of the prefix exist in the connection's current database. */
+  /**
+   * Whether {@link #consumeWithToken} exists: tables made by a build before it have the other three
+   * procedures only, until {@code createTablesIfMissing(true)} runs again; then a right verify
+   * stores its token in a call of its own.
+   */
+  static boolean tokenProcedurePresent(Database db, String prefix) {
+    return db.autoCommit("looking for the stored procedures", s -> {
+      try (PreparedStatement ps = s.prepare("SELECT count(*) FROM information_schema.ROUTINES"
+          + " WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_TYPE = 'PROCEDURE' AND ROUTINE_NAME = ?")) {
+        ps.setString(1, consumeWithToken(prefix));
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && rs.getInt(1) == 1;
+        }
+      }
+    });
+  }
+
+  /** Whether the first three procedures of the prefix exist in the connection's current database. */
   static boolean present(Database db, String prefix) {
     return db.autoCommit("looking for the stored procedures", s -> {
       try (PreparedStatement ps = s.prepare("SELECT count(*) FROM information_schema.ROUTINES"

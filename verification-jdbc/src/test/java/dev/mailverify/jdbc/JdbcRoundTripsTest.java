@@ -15,10 +15,16 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -41,6 +47,8 @@ class JdbcRoundTripsTest {
   private final String prefix = TestDatabase.freshPrefix();
   private final AtomicInteger executions = new AtomicInteger();
   private final AtomicInteger commits = new AtomicInteger();
+  /** Every byte array bound to a statement (alone or as an array's elements), in order. */
+  private final List<byte[]> bound = new CopyOnWriteArrayList<>();
   private final MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
   private final InMemoryOutbox outbox = MailTransport.inMemory();
   private HikariDataSource pool;
@@ -93,6 +101,14 @@ class JdbcRoundTripsTest {
       if (EXECUTIONS.contains(m.getName())) {
         executions.incrementAndGet();
       }
+      if (m.getName().equals("setBytes") && args[1] instanceof byte[] b) {
+        bound.add(b.clone());
+      } else if (m.getName().equals("setArray") && args[1] instanceof java.sql.Array a
+          && a.getArray() instanceof byte[][] elements) {
+        for (byte[] b : elements) {
+          bound.add(b.clone());
+        }
+      }
       try {
         return m.invoke(st, args);
       } catch (InvocationTargetException e) {
@@ -125,8 +141,8 @@ class JdbcRoundTripsTest {
   }
 
   @Test
-  @DisplayName("C28: on PostgreSQL a send and a wrong verify are one round trip each, a right verify two (the count,"
-      + " then the consumption with the token's insert), a redeem one")
+  @DisplayName("C28: on PostgreSQL a send, a wrong verify, a right verify (the consumption with the token's insert)"
+      + " and a redeem are one round trip each")
   void roundTripsPerCall() {
     assertThat(cost("send", () -> service.sendVerificationCode("rt@example.com", TYPE, Duration.ofMinutes(10)),
         SendResult.Sent.class)).isEqualTo("1 round trips, 0 commit() calls");
@@ -136,7 +152,7 @@ class JdbcRoundTripsTest {
         VerifyResult.Invalid.class)).isEqualTo("1 round trips, 0 commit() calls");
     VerifyResult[] right = new VerifyResult[1];
     assertThat(cost("right verify", () -> right[0] = service.verifyCode("rt@example.com", TYPE, code),
-        VerifyResult.Verified.class)).as("count; consume + token").isEqualTo("2 round trips, 0 commit() calls");
+        VerifyResult.Verified.class)).as("consume + token").isEqualTo("1 round trips, 0 commit() calls");
     String token = ((VerifyResult.Verified) right[0]).token();
     assertThat(cost("redeem", () -> service.redeem(token, TYPE).orElseThrow(), Object.class))
         .isEqualTo("1 round trips, 0 commit() calls");
@@ -145,8 +161,41 @@ class JdbcRoundTripsTest {
   }
 
   @Test
+  @DisplayName("C15: on PostgreSQL, where the statement tells a right code from a wrong one, the MACs never reach"
+      + " the database: it compares SHA-256 digests salted with bytes fresh for each call")
+  void c15OnlySaltedDigestsReachTheDatabase() throws Exception {
+    service.sendVerificationCode("c15@example.com", TYPE, Duration.ofMinutes(10));
+    String code = outbox.latestCode("c15@example.com").orElseThrow();
+    String wrong = code.equals("000000") ? "111111" : "000000";
+    byte[] stored;
+    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT mac FROM " + prefix + "codes WHERE code_key LIKE ?")) {
+      ps.setString(1, "%c15@example.com%");
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        stored = rs.getBytes(1);
+      }
+    }
+    List<List<byte[]>> sent = new ArrayList<>();
+    List<VerifyResult> results = new ArrayList<>();
+    for (String typed : List.of(wrong, wrong, code)) {
+      bound.clear();
+      results.add(service.verifyCode("c15@example.com", TYPE, typed));
+      sent.add(List.copyOf(bound));
+    }
+    assertThat(results).map(r -> r.getClass().getSimpleName()).containsExactly("Invalid", "Invalid", "Verified");
+    assertThat(sent.get(2)).as("the right code's call").isNotEmpty();
+    for (List<byte[]> call : sent) {
+      assertThat(call).as("bytes a verify sends").noneMatch(b -> Arrays.equals(b, stored));
+    }
+    // the same wrong code twice: a MAC would be the same bytes both times, salted digests are not
+    assertThat(sent.get(0)).isNotEmpty().noneMatch(b -> sent.get(1).stream().anyMatch(o -> Arrays.equals(o, b)));
+  }
+
+  @Test
   @DisplayName("C28: on MariaDB a send and a wrong verify are one round trip each (a CALL whose body is one"
-      + " transaction: one commit), a right verify three, a redeem one")
+      + " transaction: one commit), a right verify two (the counted try, then the consumption with the token's"
+      + " insert), a redeem one")
   void roundTripsPerCallOnMariaDb() throws Exception {
     open(TestDatabase.MARIADB);
     assertThat(cost("send", () -> service.sendVerificationCode("rt@example.com", TYPE, Duration.ofMinutes(10)),
@@ -157,7 +206,7 @@ class JdbcRoundTripsTest {
         VerifyResult.Invalid.class)).isEqualTo("1 round trips, 0 commit() calls");
     VerifyResult[] right = new VerifyResult[1];
     assertThat(cost("right verify", () -> right[0] = service.verifyCode("rt@example.com", TYPE, code),
-        VerifyResult.Verified.class)).as("count, consume, token").isEqualTo("3 round trips, 0 commit() calls");
+        VerifyResult.Verified.class)).as("count; consume + token").isEqualTo("2 round trips, 0 commit() calls");
     String token = ((VerifyResult.Verified) right[0]).token();
     assertThat(cost("redeem", () -> service.redeem(token, TYPE).orElseThrow(), Object.class))
         .isEqualTo("1 round trips, 0 commit() calls");

@@ -181,9 +181,9 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
         local window = tonumber(ARGV[9 + 3 * (i - 1)])
         local limit = tonumber(ARGV[10 + 3 * (i - 1)])
         local t = permits(KEYS[i], field, now, window)
-        local n = #t
+        local n = t.n
         if n >= limit then
-          return (t[n - limit + 1] + window - now) * 100 + i - 2
+          return (nth(t, n - limit + 1) + window - now) * 100 + i - 2
         end
         logs[i] = t
       end
@@ -208,7 +208,7 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
       local now = tonumber(ARGV[2])
       local window = tonumber(ARGV[3])
       local budget = permits(KEYS[2], ARGV[6], now, window)
-      if #budget >= tonumber(ARGV[4]) then return -5 end
+      if budget.n >= tonumber(ARGV[4]) then return -5 end
       local p = ARGV[7]
       local n = tonumber(ARGV[8])
       local r = redis.call('HMGET', KEYS[1], p .. 'm', p .. 'e', p .. 'x', p .. 'a', p .. 'p', p .. 'g')
@@ -326,6 +326,27 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
 
   String tokenKey(String tokenHash) {
     return tokenPrefix + tokenHash + '}';
+  }
+
+  /**
+   * How a token record keeps a time: epoch nanoseconds in decimal (exact, and cheap to write:
+   * formatting two ISO-8601 instants was a fifth of the Java time of a wrong {@code verifyCode},
+   * which sends the token it would store on a match), or the ISO-8601 instant for a time before
+   * 1970 or after 2255 (outside the range of a long of nanoseconds, and no real token's).
+   */
+  static String tokenTime(Instant t) {
+    long seconds = t.getEpochSecond();
+    return seconds >= 0 && seconds < 9_000_000_000L ? Long.toString(seconds * 1_000_000_000L + t.getNano())
+        : t.toString();
+  }
+
+  /** Reads {@link #tokenTime(Instant)}, and the ISO-8601 instants that earlier builds wrote. */
+  static Instant tokenTime(String stored) {
+    if (!stored.isEmpty() && stored.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      long nanos = Long.parseLong(stored);
+      return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+    }
+    return Instant.parse(stored);
   }
 
   /** Epoch microseconds, exact in a Lua number (below 2^53) until the year 2255. */
@@ -534,8 +555,8 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
       keys = new String[] {codeKey(key), RedisKeys.bucketKey(keyPrefix, failedTries.bucket()), tokenKey(tokenHash)};
       args[8 + n] = token.address();
       args[9 + n] = token.type().name();
-      args[10 + n] = token.verifiedAt().toString();
-      args[11 + n] = token.expiresAt().toString();
+      args[10 + n] = tokenTime(token.verifiedAt());
+      args[11 + n] = tokenTime(token.expiresAt());
       args[12 + n] = Long.toString(keepMillis(token.expiresAt(), now));
       args[13 + n] = Objects.requireNonNullElse(token.newAddress(), "");
     }
@@ -561,8 +582,8 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     redis.eval(STORE_TOKEN, ScriptOutputType.INTEGER, new String[] {tokenKey(tokenHash)},
         token.address(),
         token.type().name(),
-        token.verifiedAt().toString(),
-        token.expiresAt().toString(),
+        tokenTime(token.verifiedAt()),
+        tokenTime(token.expiresAt()),
         Long.toString(keepMillis(token.expiresAt(), now)),
         Objects.requireNonNullElse(token.newAddress(), ""));
   }
@@ -580,7 +601,7 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
     try {
       Object newAddress = r.size() > 4 ? r.get(4) : null;
       record = new TokenRecord(String.valueOf(r.get(0)), VerificationType.of(String.valueOf(r.get(1))),
-          Instant.parse(String.valueOf(r.get(2))), Instant.parse(String.valueOf(r.get(3))),
+          tokenTime(String.valueOf(r.get(2))), tokenTime(String.valueOf(r.get(3))),
           newAddress == null ? null : String.valueOf(newAddress));
     } catch (RuntimeException e) {
       throw new StoreUnavailableException(redis.where() + " held a token record this version cannot read;"

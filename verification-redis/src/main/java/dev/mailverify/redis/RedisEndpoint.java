@@ -14,7 +14,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,7 +128,7 @@ final class RedisEndpoint implements AutoCloseable {
       }
       if (source.clusterClient != null) {
         where = "Redis Cluster";
-        StatefulRedisClusterConnection<String, String> c = source.clusterClient.connect(StringCodec.UTF8);
+        StatefulRedisClusterConnection<String, String> c = source.clusterClient.connect(Utf8Codec.INSTANCE);
         owned.add(c);
         return new RedisEndpoint(c.async(), describe(c), timeout, owned);
       }
@@ -149,11 +148,11 @@ final class RedisEndpoint implements AutoCloseable {
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .build());
         owned.add(client::shutdown);
-        StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
+        StatefulRedisConnection<String, String> c = client.connect(Utf8Codec.INSTANCE);
         owned.add(0, c);
         return new RedisEndpoint(c.async(), where, timeout, owned);
       }
-      StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
+      StatefulRedisConnection<String, String> c = client.connect(Utf8Codec.INSTANCE);
       owned.add(c);
       return new RedisEndpoint(c.async(), describe(c), timeout, owned);
     } catch (RuntimeException e) {

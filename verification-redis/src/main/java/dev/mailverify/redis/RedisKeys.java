@@ -39,29 +39,65 @@ final class RedisKeys {
   }
 
   /**
-   * Lua functions over a permit log field (see {@link #bucketField}): {@code permits(key, field,
-   * now, window)} answers the permits still inside the window, ascending; {@code take(key, field,
-   * t, now)} adds a permit at {@code now} and writes the log back.
+   * Lua functions over a permit log field (see {@link #bucketField}), whose permit times are kept
+   * ascending: {@code permits(key, field, now, window)} answers the permits still inside the
+   * window as a log {@code {n = count, s = their times as stored, last = the newest}}, reading only
+   * the expired times at the start and finding the rest by their commas; {@code nth(log, k)} the
+   * k-th oldest time in the window (only a refusal needs one); {@code take(key, field, log, now)}
+   * appends a permit at {@code now} and writes the log back without the expired times (sorting
+   * only when {@code now} is older than the newest permit, as from an instance whose clock is
+   * behind); {@code extend(key, keep)} keeps a hash at least {@code keep} ms. A wrong try with a
+   * budget of 19 permits spent 6.8 µs of the Redis thread on its log when every call parsed,
+   * sorted and formatted every time; 2.8 µs so (issue 19).
    */
   static final String LOG_FUNCTIONS = """
       local function permits(key, field, now, window)
-        local t = {}
+        local log = {n = 0, s = ''}
         local v = redis.call('HGET', key, field)
-        if v then
-          for s in string.gmatch(v, '[^,]+') do
-            local x = tonumber(s)
-            if x > now - window then t[#t + 1] = x end
-          end
+        if not v or v == '' then return log end
+        local cutoff = now - window
+        local i = 1
+        while true do
+          local e = string.find(v, ',', i, true)
+          if tonumber(string.sub(v, i, e and e - 1 or -1)) > cutoff then break end
+          if not e then return log end
+          i = e + 1
         end
-        table.sort(t)
-        return t
+        local s = i == 1 and v or string.sub(v, i)
+        local n, c = 1, 0
+        local p = string.find(s, ',', 1, true)
+        while p do
+          n = n + 1
+          c = p
+          p = string.find(s, ',', p + 1, true)
+        end
+        log.n = n
+        log.s = s
+        log.last = tonumber(string.sub(s, c + 1))
+        return log
       end
-      local function take(key, field, t, now)
-        t[#t + 1] = now
-        table.sort(t)
-        local out = {}
-        for i = 1, #t do out[i] = string.format('%d', t[i]) end
-        redis.call('HSET', key, field, table.concat(out, ','))
+      local function nth(log, k)
+        local i = 0
+        for x in string.gmatch(log.s, '[^,]+') do
+          i = i + 1
+          if i == k then return tonumber(x) end
+        end
+      end
+      local function take(key, field, log, now)
+        local s
+        if log.n == 0 then
+          s = string.format('%d', now)
+        elseif now >= log.last then
+          s = log.s .. ',' .. string.format('%d', now)
+        else
+          local t = {now}
+          for x in string.gmatch(log.s, '[^,]+') do t[#t + 1] = tonumber(x) end
+          table.sort(t)
+          local out = {}
+          for j = 1, #t do out[j] = string.format('%d', t[j]) end
+          s = table.concat(out, ',')
+        end
+        redis.call('HSET', key, field, s)
       end
       local function extend(key, keep)
         if redis.call('PTTL', key) < keep then redis.call('PEXPIRE', key, keep) end

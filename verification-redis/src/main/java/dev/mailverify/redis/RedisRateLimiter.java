@@ -56,13 +56,13 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
       local window = tonumber(ARGV[2])
       local limit = tonumber(ARGV[3])
       local t = permits(KEYS[1], ARGV[5], now, window)
-      local n = #t
+      local n = t.n
       if n < limit then
         take(KEYS[1], ARGV[5], t, now)
         extend(KEYS[1], window + tonumber(ARGV[4]))
         return -1
       end
-      return t[n - limit + 1] + window - now
+      return nth(t, n - limit + 1) + window - now
       """);
 
   /**

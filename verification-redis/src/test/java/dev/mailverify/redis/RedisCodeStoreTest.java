@@ -126,6 +126,25 @@ class RedisCodeStoreTest extends CodeStoreContract {
   }
 
   @Test
+  @DisplayName("C9: a token record written by an earlier build (ISO-8601 times) is still read; this build writes"
+      + " epoch nanoseconds")
+  void tokenRecordOfAnEarlierBuild() {
+    Instant verifiedAt = Instant.parse("2026-01-01T00:00:00.123456789Z");
+    Instant expiresAt = verifiedAt.plus(Duration.ofMinutes(15));
+    String key = ((RedisCodeStore) store).tokenKey("old");
+    inspect.sync().hset(key, java.util.Map.of("a", "ann@example.com", "t", "register",
+        "v", verifiedAt.toString(), "e", expiresAt.toString()));
+    inspect.sync().pexpire(key, 60_000);
+    assertThat(store.takeToken("old", null, verifiedAt)).hasValueSatisfying(r -> {
+      assertThat(r.verifiedAt()).isEqualTo(verifiedAt);
+      assertThat(r.expiresAt()).isEqualTo(expiresAt);
+    });
+    store.storeToken("new", new TokenRecord("ann@example.com", VerificationType.REGISTER, verifiedAt, expiresAt),
+        verifiedAt);
+    assertThat(inspect.sync().hget(((RedisCodeStore) store).tokenKey("new"), "v")).isEqualTo("1767225600123456789");
+  }
+
+  @Test
   @DisplayName("C28: a verification's code and limit buckets are fields of one hash keyed by the address, with the"
       + " address as cluster hash tag; the default prefix is mailverify:")
   void keyLayout() {

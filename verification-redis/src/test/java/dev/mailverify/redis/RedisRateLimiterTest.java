@@ -93,4 +93,26 @@ class RedisRateLimiterTest extends RateLimiterContract {
     String log = inspect.sync().hget(((RedisRateLimiter) limiter).keys("shared")[0], RedisKeys.bucketField("shared"));
     assertThat(log.split(",")).as("the permit log of the bucket").hasSize(10);
   }
+  @Test
+  @DisplayName("C10: a permit taken by an instance whose clock is behind keeps the log ascending: it expires first,"
+      + " and a refusal waits for the oldest permit")
+  void permitFromAClockBehindKeepsTheLogInOrder() {
+    RedisRateLimiter behind = RedisRateLimiter.builder(RedisServers.URI).keyPrefix(prefix).build();
+    opened.add(behind);
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    Quota three = new Quota(3, Duration.ofSeconds(60));
+    String field = RedisKeys.bucketField("skewed");
+    assertThat(limiter.tryAcquire("skewed", three, t0.plusSeconds(10)).granted()).isTrue();
+    assertThat(behind.tryAcquire("skewed", three, t0).granted()).isTrue();
+    assertThat(limiter.tryAcquire("skewed", three, t0.plusSeconds(20)).granted()).isTrue();
+    String key = ((RedisRateLimiter) limiter).keys("skewed")[0];
+    long ms = t0.toEpochMilli();
+    assertThat(inspect.sync().hget(key, field)).isEqualTo(ms + "," + (ms + 10_000) + "," + (ms + 20_000));
+    RateLimiter.Decision refused = limiter.tryAcquire("skewed", three, t0.plusSeconds(30));
+    assertThat(refused.granted()).isFalse();
+    assertThat(refused.retryAfter()).as("until the permit taken at t0 leaves the window").isEqualTo(Duration.ofSeconds(30));
+    assertThat(limiter.tryAcquire("skewed", three, t0.plusSeconds(61)).granted()).as("t0's permit expired").isTrue();
+    assertThat(inspect.sync().hget(key, field)).as("expired permits are dropped when the log is written")
+        .isEqualTo((ms + 10_000) + "," + (ms + 20_000) + "," + (ms + 61_000));
+  }
 }

@@ -45,7 +45,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * The service on the JDBC store and limiter on PostgreSQL through one HikariCP pool, so that the
  * store takes the limiter's permits itself: {@code verifyCode} with a wrong code (budget check,
  * counted try and budget permit in one statement: one round trip, one commit) and the right code
- * (that statement, the consuming delete that gives the permit back, the token stored: three), and
+ * (the same statement consumes the code and inserts the token instead: one round trip, one commit), and
  * {@code sendVerificationCode} to the in-memory outbox (the permits and the code in one statement).
  * The floor beside them: one single-row {@code UPDATE} in auto-commit with the same driver and
  * pool, each thread on its own row. The targets (issue 19): wrong {@code verifyCode} at 8 threads at

@@ -52,9 +52,10 @@ import org.openjdk.jmh.infra.ThreadParams;
  *
  * <p>Round trips per call (each one {@code EVALSHA}, atomic on the server; store and limiter share
  * the client and prefix, so the store takes the address's permits in its own scripts): wrong code
- * 1 (budget, try and count in one script); right code 2 (the attempt, the token); send 1 (the
- * limits and the code in one script). {@code RedisClusterRoundTripsTest} counts them on the
- * server.
+ * 1 (budget, try and count in one script); right code 1 on one server (the attempt stores the
+ * token it earns; 2 on Redis Cluster); send 1 (the limits and the code in one script).
+ * {@code RedisRoundTripsTest} counts them at the driver, {@code RedisClusterRoundTripsTest} on the
+ * servers.
  *
  * <p>Codes to verify are issued into the store directly, outside measured time (the same keyed
  * hash the service stores): each thread keeps a pool, a wrong code is tried at most 19 times
@@ -303,7 +304,7 @@ public class RedisStoreBenchmark {
   }
 
   /**
-   * The right code on one thread: 2 round trips.
+   * The right code on one thread: 1 round trip.
    *
    * @param p this thread's codes
    * @return the result
