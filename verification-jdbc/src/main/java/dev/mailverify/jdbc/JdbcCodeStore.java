@@ -12,6 +12,7 @@ import dev.mailverify.core.spi.TokenRecord;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -136,20 +137,18 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     this.prefix = b.settings.tablePrefix();
     this.codesTable = codes;
     this.permitsTable = permits;
-    // parameters: lock; key, now, salt, salted digests; bucket, now - window, limit - 1; bucket, now,
-    // now + window; the token (hash, address, address key, type, verified at, expires at) or nulls
-    String hit = "COALESCE(sha256(a.salt || c.mac) = ANY(a.d) OR (c.prev_until > a.now"
-        + " AND sha256(a.salt || c.prev_mac) = ANY(a.d)), FALSE)";
-    String countable = "c.code_key = a.k AND c.attempts < c.max_attempts AND c.expires_at > a.now"
+    // parameters (see limitedAttemptPostgreSql): the lock; the budget; for counted and for consumed
+    // each: key, now, salt, digests, now, salt, digests; the permit; the token or nulls; the key
+    String hit = "COALESCE(sha256(CAST(? AS BYTEA) || c.mac) = ANY(CAST(? AS BYTEA[])) OR (c.prev_until > ?"
+        + " AND sha256(CAST(? AS BYTEA) || c.prev_mac) = ANY(CAST(? AS BYTEA[]))), FALSE)";
+    String countable = "c.code_key = ? AND c.attempts < c.max_attempts AND c.expires_at > ?"
         + " AND NOT EXISTS (SELECT 1 FROM full_)";
     this.limitedAttemptSql = "SELECT pg_advisory_xact_lock(?);\n"
-        + "WITH a AS (SELECT CAST(? AS VARCHAR) AS k, CAST(? AS BIGINT) AS now, CAST(? AS BYTEA) AS salt,"
-        + " CAST(? AS BYTEA[]) AS d),"
-        + " full_ AS (SELECT taken_at FROM " + permits + " WHERE bucket_key = ? AND taken_at > ?"
+        + "WITH full_ AS (SELECT taken_at FROM " + permits + " WHERE bucket_key = ? AND taken_at > ?"
         + " ORDER BY taken_at DESC, id DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY),"
-        + " counted AS (UPDATE " + codes + " c SET attempts = c.attempts + 1 FROM a WHERE " + countable
+        + " counted AS (UPDATE " + codes + " c SET attempts = c.attempts + 1 WHERE " + countable
         + " AND NOT " + hit + " RETURNING c.mac, c.attempts, c.max_attempts, c.prev_mac, c.prev_until),"
-        + " consumed AS (DELETE FROM " + codes + " c USING a WHERE " + countable + " AND " + hit
+        + " consumed AS (DELETE FROM " + codes + " c WHERE " + countable + " AND " + hit
         + " RETURNING c.mac, c.prev_mac, c.prev_until),"
         + " permit AS (INSERT INTO " + permits + " (bucket_key, taken_at, expires_at) SELECT ?, ?, ? FROM counted"
         + " RETURNING id),"
@@ -163,7 +162,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         + " c.attempts, c.max_attempts, c.expires_at, (SELECT prev_mac FROM counted),"
         + " (SELECT prev_until FROM counted), (SELECT count(*) FROM consumed), (SELECT mac FROM consumed),"
         + " (SELECT prev_mac FROM consumed), (SELECT prev_until FROM consumed), (SELECT count(*) FROM token)"
-        + " FROM a LEFT JOIN " + codes + " c ON c.code_key = a.k";
+        + " FROM (SELECT 1) AS one LEFT JOIN " + codes + " c ON c.code_key = ?";
     String columns = "(code_key, mac, expires_at, max_attempts, attempts) VALUES (?, ?, ?, ?, ?)";
     this.issueSql = switch (dialect) {
       case POSTGRESQL -> "INSERT INTO " + codes + " AS c " + columns + " ON CONFLICT (code_key) DO UPDATE SET "
@@ -814,15 +813,21 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     byte[] salt = new byte[SALT_BYTES];
     SALT_RANDOM.get().nextBytes(salt);
     try (PreparedStatement ps = s.prepare(limitedAttemptSql)) {
+      Array digests = s.connection().createArrayOf("bytea", saltedDigests(salt, candidates));
       int i = 1;
       ps.setLong(i++, JdbcRateLimiter.lockId(prefix, bucket));
-      ps.setString(i++, k);
-      ps.setLong(i++, now);
-      ps.setBytes(i++, salt);
-      ps.setArray(i++, s.connection().createArrayOf("bytea", saltedDigests(salt, candidates)));
       ps.setString(i++, bucket);
       ps.setLong(i++, now - window);
       ps.setInt(i++, limit - 1);
+      for (int cte = 0; cte < 2; cte++) { // counted, then consumed: the row's conditions and the match
+        ps.setString(i++, k);
+        ps.setLong(i++, now);
+        ps.setBytes(i++, salt);
+        ps.setArray(i++, digests);
+        ps.setLong(i++, now);
+        ps.setBytes(i++, salt);
+        ps.setArray(i++, digests);
+      }
       ps.setString(i++, bucket);
       ps.setLong(i++, now);
       ps.setLong(i++, now + window);
@@ -831,7 +836,8 @@ public final class JdbcCodeStore implements LimitingCodeStore {
       ps.setString(i++, token == null ? null : token.record().address().toLowerCase(Locale.ROOT));
       ps.setString(i++, token == null ? null : token.record().type().name());
       ps.setLong(i++, token == null ? 0 : token.record().verifiedAt().toEpochMilli());
-      ps.setLong(i, token == null ? 0 : token.record().expiresAt().toEpochMilli());
+      ps.setLong(i++, token == null ? 0 : token.record().expiresAt().toEpochMilli());
+      ps.setString(i, k);
       ps.execute(); // the lock's result
       if (!ps.getMoreResults()) {
         throw new SQLException("expected the attempt's result after the lock");
@@ -874,14 +880,18 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     }
   });
 
-  /** SHA-256 of {@code salt || candidate} for each candidate MAC, as the statement computes them. */
-  static byte[][] saltedDigests(byte[] salt, List<byte[]> candidates) {
-    MessageDigest sha256;
+  /** One SHA-256 per thread for {@link #saltedDigests} (a lookup by name each call cost more than the digest). */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      sha256 = MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
+  });
+
+  /** SHA-256 of {@code salt || candidate} for each candidate MAC, as the statement computes them. */
+  static byte[][] saltedDigests(byte[] salt, List<byte[]> candidates) {
+    MessageDigest sha256 = SHA256.get();
     byte[][] digests = new byte[candidates.size()][];
     for (int i = 0; i < digests.length; i++) {
       sha256.update(salt);
@@ -889,6 +899,7 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     }
     return digests;
   }
+
 
   private void requireLimiting() {
     if (dialect != JdbcDialect.POSTGRESQL && dialect != JdbcDialect.MARIADB) {

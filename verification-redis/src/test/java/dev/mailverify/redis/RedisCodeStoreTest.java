@@ -126,6 +126,19 @@ class RedisCodeStoreTest extends CodeStoreContract {
   }
 
   @Test
+  @DisplayName("C28: keys and arguments beyond ASCII reach Redis intact (the codec's exact sizes): a code for a"
+      + " non-ASCII address verifies, and its token keeps the address byte for byte")
+  void nonAsciiAddressRoundTrips() {
+    CodeKey k = new CodeKey(VerificationType.LOGIN, "jos\u00e9.\u7528\u6237@b\u00fccher.example");
+    store.issue(k, code("123456", T0.plus(Duration.ofMinutes(10))), T0);
+    assertThat(store.attempt(k, List.of(mac("123456")), T0).outcome()).isEqualTo(Outcome.MATCHED);
+    store.storeToken("t\u00e9", new TokenRecord("Jos\u00e9@b\u00fccher.example", VerificationType.LOGIN, T0,
+        T0.plus(Duration.ofMinutes(15))), T0);
+    assertThat(store.takeToken("t\u00e9", "jos\u00e9@b\u00fccher.example", T0)).hasValueSatisfying(
+        r -> assertThat(r.address()).isEqualTo("Jos\u00e9@b\u00fccher.example"));
+  }
+
+  @Test
   @DisplayName("C9: a token record written by an earlier build (ISO-8601 times) is still read; this build writes"
       + " epoch nanoseconds")
   void tokenRecordOfAnEarlierBuild() {
