@@ -151,41 +151,35 @@ final class MariaDbProcedures {
             END IF;
           END IF;
         END""".formatted(attemptLimited(p), p);
-    String consume = """
-        CREATE PROCEDURE IF NOT EXISTS %1$s(IN p_code VARCHAR(300), IN p_mac VARBINARY(64), IN p_permit BIGINT,
-            IN p_now BIGINT)
+    // consume_v2 and consume_token_v1: delete the matched code, give the try's permit back and,
+    // in consume_token_v1 only, insert the token the match earned; one transaction
+    String consumeBody = """
         MODIFIES SQL DATA
         BEGIN
           DECLARE consumed INT DEFAULT 0;
           DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
           START TRANSACTION;
-          DELETE FROM %2$scodes WHERE code_key = p_code
+          DELETE FROM %1$scodes WHERE code_key = p_code
             AND (mac = p_mac OR (prev_mac = p_mac AND prev_until > p_now));
           SET consumed = ROW_COUNT();
-          DELETE FROM %2$spermits WHERE id = p_permit;
+          DELETE FROM %1$spermits WHERE id = p_permit;
+        %2$s
           COMMIT;
           SELECT consumed;
-        END""".formatted(consume(p), p);
+        END""";
+    String consume = """
+        CREATE PROCEDURE IF NOT EXISTS %s(IN p_code VARCHAR(300), IN p_mac VARBINARY(64), IN p_permit BIGINT,
+            IN p_now BIGINT)
+        """.formatted(consume(p)) + consumeBody.formatted(p, "");
     String consumeWithToken = """
-        CREATE PROCEDURE IF NOT EXISTS %1$s(IN p_code VARCHAR(300), IN p_mac VARBINARY(64), IN p_permit BIGINT,
+        CREATE PROCEDURE IF NOT EXISTS %s(IN p_code VARCHAR(300), IN p_mac VARBINARY(64), IN p_permit BIGINT,
             IN p_now BIGINT, IN p_token VARCHAR(128), IN p_address VARCHAR(320), IN p_address_key VARCHAR(320),
             IN p_type VARCHAR(64), IN p_verified BIGINT, IN p_token_expires BIGINT)
-        MODIFIES SQL DATA
-        BEGIN
-          DECLARE consumed INT DEFAULT 0;
-          DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
-          START TRANSACTION;
-          DELETE FROM %2$scodes WHERE code_key = p_code
-            AND (mac = p_mac OR (prev_mac = p_mac AND prev_until > p_now));
-          SET consumed = ROW_COUNT();
-          DELETE FROM %2$spermits WHERE id = p_permit;
+        """.formatted(consumeWithToken(p)) + consumeBody.formatted(p, """
           IF consumed = 1 THEN
-            INSERT INTO %2$stokens (token_hash, address, address_key, type, verified_at, expires_at)
+            INSERT INTO %stokens (token_hash, address, address_key, type, verified_at, expires_at)
               VALUES (p_token, p_address, p_address_key, p_type, p_verified, p_token_expires);
-          END IF;
-          COMMIT;
-          SELECT consumed;
-        END""".formatted(consumeWithToken(p), p);
+          END IF;""".formatted(p));
     return List.of(issue, attempt, consume, consumeWithToken);
   }
 
