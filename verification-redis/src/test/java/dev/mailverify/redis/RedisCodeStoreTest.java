@@ -3,10 +3,13 @@ package dev.mailverify.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailverify.core.Quota;
 import dev.mailverify.core.VerificationType;
+import dev.mailverify.core.spi.AttemptResult;
 import dev.mailverify.core.spi.AttemptResult.Outcome;
 import dev.mailverify.core.spi.CodeKey;
 import dev.mailverify.core.spi.CodeStore;
+import dev.mailverify.core.spi.LimitingCodeStore;
 import dev.mailverify.core.spi.PendingCode;
 import dev.mailverify.core.spi.RateLimiter;
 import dev.mailverify.core.spi.TokenRecord;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -97,6 +101,39 @@ class RedisCodeStoreTest extends CodeStoreContract {
     assertThat(store.attempt(k, List.of(mac("000000")), T0.plus(Duration.ofDays(3))).outcome())
         .isEqualTo(Outcome.EXPIRED);
     assertThat(inspect.sync().hget(((RedisCodeStore) store).codeKey(k), RedisCodeStore.codeFields(k) + "a")).isEqualTo("0");
+  }
+
+  @Test
+  @DisplayName("C7: a failed-tries budget kept in another hash than the code (one read and one write of the"
+      + " address's hash when they share it) is counted and enforced the same way")
+  void budgetInAnotherHashThanTheCode() {
+    RedisCodeStore s = (RedisCodeStore) store;
+    CodeKey first = new CodeKey(VerificationType.REGISTER, "first@example.com");
+    CodeKey second = new CodeKey(VerificationType.REGISTER, "second@example.com");
+    // a budget shared by both addresses: its bucket is named by neither, so it lives in a hash of its own
+    LimitingCodeStore.Permit shared = new LimitingCodeStore.Permit("failures:register:both",
+        new Quota(2, Duration.ofHours(1)));
+    s.issue(first, code("123456", T0.plus(Duration.ofMinutes(10))), T0);
+    s.issue(second, code("654321", T0.plus(Duration.ofMinutes(10))), T0);
+    assertThat(s.attempt(first, List.of(mac("000000")), shared, T0)).contains(AttemptResult.mismatched(4));
+    assertThat(s.attempt(second, List.of(mac("000000")), shared, T0.plusSeconds(1)))
+        .contains(AttemptResult.mismatched(4));
+    assertThat(s.attempt(first, List.of(mac("123456")), shared, T0.plusSeconds(2)))
+        .as("the shared budget is used up: nothing compared").isEqualTo(Optional.empty());
+    String budgetHash = RedisKeys.bucketKey(prefix, "failures:register:both");
+    assertThat(inspect.sync().hget(budgetHash, "failures:register:"))
+        .isEqualTo(T0.toEpochMilli() + "," + (T0.toEpochMilli() + 1000));
+    assertThat(inspect.sync().hget(s.codeKey(first), "failures:register:")).as("not in the code's hash").isNull();
+    assertThat(inspect.sync().hget(s.codeKey(first), RedisCodeStore.codeFields(first) + "a")).isEqualTo("1");
+    assertThat(inspect.sync().pttl(budgetHash)).as("kept for the budget's window")
+        .isGreaterThan(Duration.ofMinutes(59).toMillis());
+    // in the service's layout the budget is a field of the code's hash: the same counts, one hash
+    LimitingCodeStore.Permit own = new LimitingCodeStore.Permit("failures:REGISTER:second@example.com",
+        new Quota(2, Duration.ofHours(1)));
+    assertThat(s.attempt(second, List.of(mac("111111")), own, T0)).contains(AttemptResult.mismatched(3));
+    assertThat(inspect.sync().hget(s.codeKey(second), "failures:REGISTER:")).isEqualTo(Long.toString(T0.toEpochMilli()));
+    assertThat(inspect.sync().hget(s.codeKey(second), RedisCodeStore.codeFields(second) + "a")).isEqualTo("2");
+    assertThat(s.attempt(second, List.of(mac("654321")), own, T0)).contains(AttemptResult.matched());
   }
 
   @Test
