@@ -144,25 +144,22 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     String countable = "c.code_key = ? AND c.attempts < c.max_attempts AND c.expires_at > ?"
         + " AND NOT EXISTS (SELECT 1 FROM full_)";
     this.limitedAttemptSql = "SELECT pg_advisory_xact_lock(?);\n"
-        + "WITH full_ AS (SELECT taken_at FROM " + permits + " WHERE bucket_key = ? AND taken_at > ?"
-        + " ORDER BY taken_at DESC, id DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY),"
+        + "WITH full_ AS (SELECT 1 FROM " + permits + " WHERE bucket_key = ? AND taken_at > ?"
+        + " OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY),"
         + " counted AS (UPDATE " + codes + " c SET attempts = c.attempts + 1 WHERE " + countable
         + " AND NOT " + hit + " RETURNING c.mac, c.attempts, c.max_attempts, c.prev_mac, c.prev_until),"
         + " consumed AS (DELETE FROM " + codes + " c WHERE " + countable + " AND " + hit
         + " RETURNING c.mac, c.prev_mac, c.prev_until),"
-        + " permit AS (INSERT INTO " + permits + " (bucket_key, taken_at, expires_at) SELECT ?, ?, ? FROM counted"
-        + " RETURNING id),"
+        + " permit AS (INSERT INTO " + permits + " (bucket_key, taken_at, expires_at) SELECT ?, ?, ? FROM counted),"
         + " t AS (SELECT CAST(? AS VARCHAR) AS h, CAST(? AS VARCHAR) AS address, CAST(? AS VARCHAR) AS address_key,"
         + " CAST(? AS VARCHAR) AS type, CAST(? AS BIGINT) AS verified_at, CAST(? AS BIGINT) AS expires_at),"
         + " token AS (INSERT INTO " + tokens + " (token_hash, address, address_key, type, verified_at, expires_at)"
         + " SELECT t.h, t.address, t.address_key, t.type, t.verified_at, t.expires_at FROM t, consumed"
-        + " WHERE t.h IS NOT NULL RETURNING 1)"
-        + " SELECT (SELECT count(*) FROM full_), (SELECT count(*) FROM counted), (SELECT mac FROM counted),"
-        + " (SELECT attempts FROM counted), (SELECT max_attempts FROM counted), (SELECT id FROM permit),"
-        + " c.attempts, c.max_attempts, c.expires_at, (SELECT prev_mac FROM counted),"
-        + " (SELECT prev_until FROM counted), (SELECT count(*) FROM consumed), (SELECT mac FROM consumed),"
-        + " (SELECT prev_mac FROM consumed), (SELECT prev_until FROM consumed), (SELECT count(*) FROM token)"
-        + " FROM (SELECT 1) AS one LEFT JOIN " + codes + " c ON c.code_key = ?";
+        + " WHERE t.h IS NOT NULL)"
+        + " SELECT (SELECT count(*) FROM full_), k.mac, k.attempts, k.max_attempts, c.attempts, c.max_attempts,"
+        + " c.expires_at, k.prev_mac, k.prev_until, d.mac, d.prev_mac, d.prev_until"
+        + " FROM (SELECT 1) AS one LEFT JOIN " + codes + " c ON c.code_key = ?"
+        + " LEFT JOIN counted k ON TRUE LEFT JOIN consumed d ON TRUE";
     String columns = "(code_key, mac, expires_at, max_attempts, attempts) VALUES (?, ?, ?, ?, ?)";
     this.issueSql = switch (dialect) {
       case POSTGRESQL -> "INSERT INTO " + codes + " AS c " + columns + " ON CONFLICT (code_key) DO UPDATE SET "
@@ -847,22 +844,25 @@ public final class JdbcCodeStore implements LimitingCodeStore {
         if (rs.getLong(1) > 0) {
           return LimitedTry.BUDGET_USED_UP; // the budget is used up: nothing compared, nothing counted
         }
-        if (rs.getLong(12) == 1) { // a right code: consumed, and its token inserted with it
-          matchedMac(rs.getBytes(13), rs.getBytes(14), rs.getLong(15), candidates, now);
+        // a code's mac is never null: a row of consumed or counted has one, their absence none
+        byte[] consumedMac = rs.getBytes(10);
+        if (consumedMac != null) { // a right code: consumed, and its token inserted with it
+          matchedMac(consumedMac, rs.getBytes(11), rs.getLong(12), candidates, now);
           return new LimitedTry(AttemptResult.matched());
         }
-        if (rs.getLong(2) == 1) { // a wrong code: counted, and the budget's permit taken
-          matchedMac(rs.getBytes(3), rs.getBytes(10), rs.getLong(11), candidates, now);
-          return new LimitedTry(AttemptResult.mismatched(Math.max(0, rs.getInt(5) - rs.getInt(4))));
+        byte[] countedMac = rs.getBytes(2);
+        if (countedMac != null) { // a wrong code: counted, and the budget's permit taken
+          matchedMac(countedMac, rs.getBytes(8), rs.getLong(9), candidates, now);
+          return new LimitedTry(AttemptResult.mismatched(Math.max(0, rs.getInt(4) - rs.getInt(3))));
         }
         matchedMac(null, null, 0, candidates, now); // nothing compared here: the same work (C15)
-        int rowAttempts = rs.getInt(7);
+        int rowAttempts = rs.getInt(5);
         if (rs.wasNull()) {
           return new LimitedTry(AttemptResult.notFound());
         }
         // expired or locked; or countable yet untouched: a resend or a right try changed the row
         // after the statement's snapshot, so try again on the row as it is now
-        AttemptResult r = classify(rowAttempts, rs.getInt(8), rs.getLong(9), now);
+        AttemptResult r = classify(rowAttempts, rs.getInt(6), rs.getLong(7), now);
         return r != null ? new LimitedTry(r) : null;
       }
     }

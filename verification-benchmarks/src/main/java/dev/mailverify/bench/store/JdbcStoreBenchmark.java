@@ -124,7 +124,7 @@ public class JdbcStoreBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws SQLException {
     try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-      for (String t : List.of("codes", "tokens", "permits", "buckets", "floor")) {
+      for (String t : List.of("codes", "tokens", "permits", "buckets", "outbox", "floor")) {
         st.execute("DROP TABLE IF EXISTS " + prefix + t);
       }
     }
