@@ -206,7 +206,8 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
    * service's buckets: see {@link RedisKeys#bucketKey}), one {@code HMGET} reads the code and the
    * budget and one {@code HSET} writes the try and the permit: a wrong try is four commands in the
    * script ({@code HMGET}, {@code HSET}, {@code PTTL}, {@code PEXPIRE}), where reading and writing
-   * the two apart took six and 30% more of the Redis thread (issue 19).
+   * the two apart took six (issue 19; 19-22 µs of the Redis thread per call against 20-25,
+   * single-threaded).
    */
   static final LuaScript ATTEMPT_LIMITED = LuaScript.of("attemptLimited", RedisKeys.LOG_FUNCTIONS + """
       local now = tonumber(ARGV[2])
