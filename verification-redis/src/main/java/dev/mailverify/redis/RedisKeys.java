@@ -48,7 +48,9 @@ final class RedisKeys {
    * value with a permit at {@code now} appended and without the expired times (sorted again only
    * when {@code now} is older than the newest permit, as from an instance whose clock is behind);
    * {@code take(key, field, log, now)} writes that value; {@code extend(key, keep)} keeps a hash at
-   * least {@code keep} ms. A wrong try with a
+   * least {@code keep} ms and never shortens its life: on Redis 7 and later with one
+   * {@code PEXPIRE ... GT} (a second command only for a hash without a time to live, which
+   * {@code GT} leaves alone), before Redis 7 with {@code PTTL} and then {@code PEXPIRE}. A wrong try with a
    * budget of 19 permits spent 6.8 µs of the Redis thread on its log when every call parsed,
    * sorted and formatted every time; 2.8 µs so (issue 19).
    */
@@ -107,7 +109,13 @@ final class RedisKeys {
         redis.call('HSET', key, field, logged(log, now))
       end
       local function extend(key, keep)
-        if redis.call('PTTL', key) < keep then redis.call('PEXPIRE', key, keep) end
+        if (redis.REDIS_VERSION_NUM or 0) >= 0x070000 then
+          if redis.call('PEXPIRE', key, keep, 'GT') == 0 and redis.call('PTTL', key) == -1 then
+            redis.call('PEXPIRE', key, keep)
+          end
+        elseif redis.call('PTTL', key) < keep then
+          redis.call('PEXPIRE', key, keep)
+        end
       end
       """;
 

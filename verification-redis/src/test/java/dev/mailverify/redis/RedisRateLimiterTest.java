@@ -79,6 +79,23 @@ class RedisRateLimiterTest extends RateLimiterContract {
   }
 
   @Test
+  @DisplayName("C10: a permit never shortens its hash's life (a longer bucket of the same tag keeps its TTL),"
+      + " and a hash left without a TTL gets one")
+  void permitsNeverShortenTheHashesLife() {
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    limiter.tryAcquire("day:register:b@example.com", new Quota(5, Duration.ofHours(24)), t0);
+    String key = ((RedisRateLimiter) limiter).keys("day:register:b@example.com")[0];
+    long day = inspect.sync().pttl(key);
+    assertThat(day).isGreaterThan(Duration.ofHours(23).toMillis());
+    limiter.tryAcquire("cooldown:register:b@example.com", new Quota(1, Duration.ofSeconds(60)), t0);
+    assertThat(inspect.sync().pttl(key)).as("still the day's bucket's life").isGreaterThan(day - 60_000);
+
+    inspect.sync().persist(key);
+    limiter.tryAcquire("cooldown:login:b@example.com", new Quota(1, Duration.ofSeconds(60)), t0);
+    assertThat(inspect.sync().pttl(key)).as("a hash without a TTL gets one").isBetween(100_000L, 120_000L);
+  }
+
+  @Test
   @DisplayName("C28: permits taken at the same instant by two limiter instances on one prefix are all counted")
   void twoInstancesCountTogether() {
     RedisRateLimiter other = RedisRateLimiter.builder(RedisServers.URI).keyPrefix(prefix).build();
