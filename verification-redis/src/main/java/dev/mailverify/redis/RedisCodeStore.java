@@ -204,10 +204,9 @@ public final class RedisCodeStore implements LimitingCodeStore, AutoCloseable {
    * key the token's address, type, verified-at, expires-at, keep (ms) and new address (or empty),
    * stored as {@link #STORE_TOKEN} stores them. When the budget is a field of the code's hash (the
    * service's buckets: see {@link RedisKeys#bucketKey}), one {@code HMGET} reads the code and the
-   * budget and one {@code HSET} writes the try and the permit: a wrong try is four commands in the
-   * script ({@code HMGET}, {@code HSET}, {@code PTTL}, {@code PEXPIRE}), where reading and writing
-   * the two apart took six (issue 19; 19-22 µs of the Redis thread per call against 20-25,
-   * single-threaded).
+   * budget and one {@code HSET} writes the try and the permit: a wrong try is three commands in the
+   * script on Redis 7 and later ({@code HMGET}, {@code HSET}, {@code PEXPIRE ... GT}; before Redis 7
+   * a {@code PTTL} first), where reading and writing the two apart took six (issue 19).
    */
   static final LuaScript ATTEMPT_LIMITED = LuaScript.of("attemptLimited", RedisKeys.LOG_FUNCTIONS + """
       local now = tonumber(ARGV[2])
