@@ -50,9 +50,9 @@ final class RedisKeys {
    * {@code take(key, field, log, now)} writes that value; {@code extend(key, keep)} keeps a hash at
    * least {@code keep} ms and never shortens its life: on Redis 7 and later with one
    * {@code PEXPIRE ... GT} (a second command only for a hash without a time to live, which
-   * {@code GT} leaves alone), before Redis 7 with {@code PTTL} and then {@code PEXPIRE}. A wrong try with a
-   * budget of 19 permits spent 6.8 µs of the Redis thread on its log when every call parsed,
-   * sorted and formatted every time; 2.8 µs so (issue 19).
+   * {@code GT} leaves alone), before Redis 7 with {@code PTTL} and then {@code PEXPIRE}. A wrong
+   * try with a budget of 19 permits spent 6.8 µs of the Redis thread on its log when every call
+   * parsed, sorted and formatted every time; 2.8 µs so (issue 19).
    */
   static final String LOG_FUNCTIONS = """
       local function parse(v, now, window)
