@@ -15,6 +15,7 @@ import dev.mailverify.test.InMemoryMailOutbox;
 import dev.mailverify.test.MutableClock;
 import dev.mailverify.core.testkit.ScriptedTransport;
 import dev.mailverify.core.transport.AsyncMailTransport;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,9 +37,11 @@ class DurableOutboxDeliveryTest {
   private static final Duration TTL = Duration.ofMinutes(10);
   private static final Duration LEASE = Duration.ofMinutes(2);
   private static final byte[] SECRET = new byte[32];
+  private static final byte[] OTHER_SECRET = new byte[32];
 
   static {
     Arrays.fill(SECRET, (byte) 7);
+    Arrays.fill(OTHER_SECRET, (byte) 9);
   }
 
   private final MutableClock clock = MutableClock.start();
@@ -111,11 +114,16 @@ class DurableOutboxDeliveryTest {
     final LinkedBlockingQueue<VerificationEvent> delivered = new LinkedBlockingQueue<>();
 
     Instance(String name, boolean gated, Duration drain) {
+      this(name, gated, drain, SECRET);
+    }
+
+    /** An instance whose outbox seals under {@code outboxSecret} and opens with it and {@code previous}. */
+    Instance(String name, boolean gated, Duration drain, byte[] outboxSecret, byte[]... previous) {
       if (gated) {
         delegate.gated();
       }
       gates.add(delegate);
-      transport = MailTransport.async(delegate).outbox(connection).instanceId(name).clock(clock).workers(1)
+      transport = MailTransport.async(delegate).outbox(connection, outboxSecret, previous).instanceId(name).clock(clock).workers(1)
           .lease(LEASE).pollInterval(Duration.ofMillis(10)).drainTimeout(drain).jitterSource(() -> 0.0).build();
       opened.add(transport);
       service = VerificationCodeService.builder().transport(transport).store(store).rateLimiter(limiter)
@@ -181,6 +189,72 @@ class DurableOutboxDeliveryTest {
     assertThat(b.service.verifyCode("user@example.com", VerificationType.REGISTER, again.code()))
         .isInstanceOf(VerifyResult.Verified.class);
     assertThat(outbox.size()).isZero();
+  }
+
+  @Test
+  @DisplayName("C14: the outbox holds each queued mail sealed: a dump of it has neither the code nor the address,"
+      + " and the mail reaches the transport in clear")
+  void c14OutboxHoldsNoCode() throws Exception {
+    Instance a = new Instance("a", true, Duration.ofSeconds(1));
+    a.service.sendVerificationCode("user@example.com", VerificationType.REGISTER, TTL);
+    a.delegate.awaitEntered();
+    EmailMessage sent = a.delegate.calls().get(0);
+    assertThat(sent.code()).isNotNull();
+    assertThat(sent.text()).contains(sent.code());
+
+    List<byte[]> dump = outbox.storedForms();
+    assertThat(dump).hasSize(1);
+    String stored = new String(dump.get(0), StandardCharsets.ISO_8859_1);
+    assertThat(stored).doesNotContain(sent.code()).doesNotContain("user@example.com")
+        .doesNotContain(sent.subject());
+    OutboxEntry entry = OutboxEntry.fromBytes(dump.get(0));
+    assertThat(entry.isSealed()).isTrue();
+    assertThat(entry.notAfter()).isEqualTo(sent.notAfter());
+    assertThat(entry.toString()).doesNotContain(sent.code()).doesNotContain("user@example.com");
+  }
+
+  @Test
+  @DisplayName("C14, C31: an instance without the secret a mail was sealed under leaves it to one that has it; an"
+      + " instance after a rotation opens it with the previous secret and delivers it")
+  void anotherSecretLeavesTheMailToAnInstanceThatHasIt() throws Exception {
+    Instance a = new Instance("a", true, Duration.ofSeconds(1));
+    a.service.sendVerificationCode("user@example.com", VerificationType.REGISTER, TTL);
+    a.delegate.awaitEntered();
+    String code = a.delegate.calls().get(0).code();
+    a.connection.kill();
+    Instance b = new Instance("b", false, Duration.ofSeconds(5), OTHER_SECRET);
+    clock.advance(LEASE.plusSeconds(1));
+
+    assertThat(b.delivered.poll(500, TimeUnit.MILLISECONDS)).as("b cannot open the mail").isNull();
+    assertThat(b.delegate.calls()).isEmpty();
+    assertThat(outbox.size()).as("the mail stays for an instance that can open it").isEqualTo(1);
+
+    b.connection.kill();
+    Instance c = new Instance("c", false, Duration.ofSeconds(5), OTHER_SECRET, SECRET);
+    clock.advance(LEASE.plusSeconds(1)); // b's lease on it runs out
+
+    VerificationEvent done = c.nextDeliver();
+    assertThat(done.outcome()).isEqualTo(Outcome.DELIVERED);
+    assertThat(c.delegate.calls()).extracting(EmailMessage::code).containsExactly(code);
+    assertThat(outbox.size()).isZero();
+  }
+
+  @Test
+  @DisplayName("C14, C31: a mail no secret of any instance opens is removed unsent once its code has expired")
+  void unopenableMailIsRemovedAfterItsExpiry() throws Exception {
+    Instance a = new Instance("a", true, Duration.ofSeconds(1));
+    a.service.sendVerificationCode("user@example.com", VerificationType.REGISTER, Duration.ofMinutes(1));
+    a.delegate.awaitEntered();
+    a.connection.kill();
+    clock.advance(LEASE.plusSeconds(1)); // past a's lease and the code's expiry
+    Instance b = new Instance("b", false, Duration.ofSeconds(5), OTHER_SECRET);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (outbox.size() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(outbox.size()).as("removed within 10 s").isZero();
+    assertThat(b.delegate.calls()).isEmpty();
   }
 
   @Test

@@ -23,7 +23,7 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * AsyncMailTransport transport = MailTransport.async(smtp)
- *     .outbox(JdbcMailOutbox.builder(dataSource).build())
+ *     .outbox(JdbcMailOutbox.builder(dataSource).build(), secret)   // the service's secret: seals each mail
  *     .build();
  * }</pre>
  *
@@ -50,9 +50,9 @@ import javax.sql.DataSource;
  * current transaction), {@link #add} writes its row on that connection without committing: a
  * rolled-back sign-up sends nothing (the transactional-outbox pattern).
  *
- * <p><b>What is stored (C14).</b> The whole mail, verification code included (it has to be sent),
- * until the mail's final outcome; then the row is gone. Restrict access to the table as to the
- * mail server's credentials.
+ * <p><b>What is stored (C14).</b> The mail as the transport sealed it (AES-256-GCM under a key
+ * derived from the secret given to {@code outbox(...)}), its ID, expiry and times, until the
+ * mail's final outcome; then the row is gone. A dump of the table holds no code, link or address.
  *
  * <p>Thread-safe; holds no connection between calls. Failures are {@link StoreUnavailableException}s
  * naming the database (C29).
@@ -124,12 +124,12 @@ public final class JdbcMailOutbox implements MailOutbox {
     Objects.requireNonNull(entry, "entry");
     Objects.requireNonNull(now, "now");
     byte[] payload = entry.toBytes();
-    Instant notAfter = entry.message().notAfter();
+    Instant notAfter = entry.notAfter();
     Database.Update insert = s -> {
       try (PreparedStatement ps = s.prepare(addSql)) {
         ps.setString(1, entry.id());
         ps.setBytes(2, payload);
-        ps.setLong(3, entry.context().queuedAt().toEpochMilli());
+        ps.setLong(3, entry.queuedAt().toEpochMilli());
         if (notAfter == null) {
           ps.setNull(4, Types.BIGINT);
         } else {

@@ -16,8 +16,8 @@
  * {@code cleanup(clock.instant(), 1000)} on both, for example every minute.
  *
  * <p>{@link dev.mailverify.jdbc.JdbcMailOutbox} is the durable outbox for
- * {@code MailTransport.async(...).outbox(...)} (C31): queued mails survive a crash of the instance
- * that accepted them.
+ * {@code MailTransport.async(...).outbox(outbox, secret)} (C31): queued mails survive a crash of the
+ * instance that accepted them, sealed under the secret while they wait (C14).
  */
 @NullMarked
 package dev.mailverify.jdbc;

@@ -10,8 +10,13 @@ import dev.mailverify.core.VerificationCodeService;
 import dev.mailverify.core.VerificationEvent;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.spi.EmailMessage;
-import dev.mailverify.test.TcpProxy;
+import dev.mailverify.core.spi.OutboxEntry;
 import dev.mailverify.core.transport.AsyncMailTransport;
+import dev.mailverify.test.TcpProxy;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +34,10 @@ import org.junit.jupiter.api.Test;
  * mails are queued, then restores.
  */
 class OutboxOutageTest {
+  /** Seals the queued mails (C14); any 32 bytes or more. */
+  private static final byte[] OUTBOX_SECRET =
+      "outbox-test-secret-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   /** A transport that holds every send until {@link #open()}, and records what it was given. */
   static final class Gated implements MailTransport {
     private final CountDownLatch gate = new CountDownLatch(1);
@@ -85,7 +94,7 @@ class OutboxOutageTest {
     // A claim whose answer the black hole swallowed may have run on the database: its mails are leased
     // to this instance without it knowing, and come back when that lease runs out (3 s here, not the
     // default 2 minutes, so the test waits for them within its 30 s).
-    transport = MailTransport.async(delegate).outbox(outbox).workers(1).pollInterval(Duration.ofMillis(50))
+    transport = MailTransport.async(delegate).outbox(outbox, OUTBOX_SECRET).workers(1).pollInterval(Duration.ofMillis(50))
         .lease(Duration.ofSeconds(3)).drainTimeout(Duration.ofSeconds(5)).build();
     service = VerificationCodeService.builder().transport(transport).listener(e -> {
       if (e.action() == VerificationEvent.Action.DELIVER) {
@@ -108,6 +117,42 @@ class OutboxOutageTest {
         TestDatabase.drop(direct, prefix);
       }
     }
+  }
+
+  @Test
+  @DisplayName("C14: while mails wait in the outbox table, every stored entry is sealed: the table holds no address,"
+      + " no mail text and no code")
+  void c14TableHoldsNoCodeOrAddress() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(service.sendVerificationCode("sealed" + i + "@example.com", VerificationType.REGISTER, TTL))
+          .isInstanceOf(SendResult.Sent.class);
+    }
+    delegate.awaitEntered(); // one on the wire, all three in the table
+
+    List<byte[]> stored = new ArrayList<>();
+    try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT * FROM " + prefix + "outbox")) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        for (int i = 1; i <= columns; i++) {
+          Object value = rs.getObject(i);
+          assertThat(String.valueOf(value)).doesNotContain("@example.com");
+        }
+        stored.add(rs.getBytes("payload"));
+      }
+    }
+    assertThat(stored).hasSize(3);
+    for (byte[] payload : stored) {
+      OutboxEntry entry = OutboxEntry.fromBytes(payload);
+      assertThat(entry.isSealed()).as("sealed").isTrue();
+      assertThat(new String(payload, StandardCharsets.ISO_8859_1)).doesNotContain("@example.com");
+    }
+    delegate.open();
+    for (int i = 0; i < 3; i++) {
+      assertThat(delivered.poll(10, TimeUnit.SECONDS)).as("delivered").isNotNull();
+    }
+    EmailMessage sent = delegate.calls().get(0);
+    assertThat(sent.text()).as("the mail itself is in clear").contains(sent.code());
   }
 
   @Test

@@ -33,6 +33,10 @@ import org.junit.jupiter.api.TestInstance;
  * outbox row commits or rolls back with the application's transaction.
  */
 class TransactionalOutboxTests {
+  /** Seals the queued mails (C14); any 32 bytes or more. */
+  private static final byte[] OUTBOX_SECRET =
+      "outbox-test-secret-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
 
   /**
    * A DataSource like a transaction-aware proxy: on a thread inside {@link #begin()} it hands out
@@ -139,7 +143,7 @@ class TransactionalOutboxTests {
       dataSource = new TransactionAware(pool);
       outbox = JdbcMailOutbox.builder(dataSource).tablePrefix(prefix).createTablesIfMissing(true)
           .joinTransactions(true).build();
-      transport = MailTransport.async(sink).outbox(outbox).pollInterval(Duration.ofMillis(20))
+      transport = MailTransport.async(sink).outbox(outbox, OUTBOX_SECRET).pollInterval(Duration.ofMillis(20))
           .drainTimeout(Duration.ofSeconds(10)).build();
       service = VerificationCodeService.builder().transport(transport).listener(e -> {
         if (e.action() == VerificationEvent.Action.DELIVER) {

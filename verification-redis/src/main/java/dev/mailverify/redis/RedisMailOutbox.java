@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>{@code
  * AsyncMailTransport transport = MailTransport.async(smtp)
- *     .outbox(RedisMailOutbox.builder(redisClient).build())
+ *     .outbox(RedisMailOutbox.builder(redisClient).build(), secret)   // the service's secret: seals each mail
  *     .build();
  * }</pre>
  *
@@ -58,8 +58,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * crash of Redis itself may lose the last second of entries; a replica failover may lose what was
  * not yet replicated. A crash of an application instance loses nothing.
  *
- * <p><b>What is stored (C14).</b> The whole mail, verification code included (it has to be sent),
- * until its final outcome; then the entry is deleted.
+ * <p><b>What is stored (C14).</b> The mail as the transport sealed it (AES-256-GCM under a key
+ * derived from the secret given to {@code outbox(...)}) and its ID, until its final outcome; then
+ * the entry is deleted. A dump of the stream holds no code, link or address.
  *
  * <p>Thread-safe. Every call is bounded by the {@linkplain Builder#timeout(Duration) timeout} and
  * fails with {@link StoreUnavailableException} (C29).

@@ -17,8 +17,8 @@
  * <p>Every operation is one Lua script (or one atomic command) and so one round trip; every call
  * is bounded by a timeout and fails with {@link dev.mailverify.core.StoreUnavailableException}
  * when Redis cannot answer (C29). Only keyed hashes of codes and hashes of tokens are stored
- * (C14), except in {@link dev.mailverify.redis.RedisMailOutbox}, the durable outbox on Redis
- * Streams (C31), which holds each queued mail, code included, until its final outcome.
+ * (C14); {@link dev.mailverify.redis.RedisMailOutbox}, the durable outbox on Redis Streams (C31),
+ * holds each queued mail sealed by the transport until its final outcome.
  */
 @NullMarked
 package dev.mailverify.redis;

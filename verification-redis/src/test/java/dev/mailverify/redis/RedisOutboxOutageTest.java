@@ -11,12 +11,17 @@ import dev.mailverify.core.VerificationEvent;
 import dev.mailverify.core.VerificationType;
 import dev.mailverify.core.VerifyResult;
 import dev.mailverify.core.spi.EmailMessage;
+import dev.mailverify.core.spi.OutboxEntry;
 import dev.mailverify.core.transport.AsyncMailTransport;
 import dev.mailverify.test.TcpProxy;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +38,10 @@ import org.junit.jupiter.api.Test;
  * mails are queued, then answers again.
  */
 class RedisOutboxOutageTest {
+  /** Seals the queued mails (C14); any 32 bytes or more. */
+  private static final byte[] OUTBOX_SECRET =
+      "outbox-test-secret-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private static final Duration TIMEOUT = Duration.ofMillis(500);
   private static final Duration TTL = Duration.ofMinutes(10);
   private static final Duration LEASE = Duration.ofSeconds(3);
@@ -76,7 +85,7 @@ class RedisOutboxOutageTest {
     outbox = RedisMailOutbox.builder("redis://127.0.0.1:" + proxy.port()).keyPrefix(prefix).timeout(TIMEOUT).build();
     // A claim whose answer the silent proxy held runs on Redis when it answers again: its entries are
     // leased to this instance without it knowing, and come back when that lease runs out.
-    transport = MailTransport.async(delegate).outbox(outbox).workers(1).pollInterval(Duration.ofMillis(50))
+    transport = MailTransport.async(delegate).outbox(outbox, OUTBOX_SECRET).workers(1).pollInterval(Duration.ofMillis(50))
         .lease(LEASE).drainTimeout(Duration.ofSeconds(5)).build();
     service = VerificationCodeService.builder().transport(transport).listener(e -> {
       if (e.action() == VerificationEvent.Action.DELIVER) {
@@ -103,6 +112,39 @@ class RedisOutboxOutageTest {
       }
       direct.shutdown();
     }
+  }
+
+  @Test
+  @DisplayName("C14: while mails wait in the stream, every stored entry is sealed: the stream holds no address, no"
+      + " mail text and no code")
+  void c14StreamHoldsNoCodeOrAddress() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(service.sendVerificationCode("sealed" + i + "@example.com", VerificationType.REGISTER, TTL))
+          .isInstanceOf(SendResult.Sent.class);
+    }
+    assertThat(delegate.entered.await(10, TimeUnit.SECONDS)).isTrue(); // one on the wire, all three in the stream
+
+    List<String> stored = new ArrayList<>();
+    try (StatefulRedisConnection<String, String> c = direct.connect()) {
+      for (String stream : outbox.streamKeys()) {
+        for (StreamMessage<String, String> m : c.sync().xrange(stream, Range.create("-", "+"))) {
+          stored.add(m.getBody().get("e"));
+          assertThat(String.join(" ", m.getBody().values())).doesNotContain("@example.com");
+        }
+      }
+    }
+    assertThat(stored).hasSize(3);
+    for (String e : stored) {
+      OutboxEntry entry = OutboxEntry.fromBytes(Base64.getDecoder().decode(e));
+      assertThat(entry.isSealed()).as("sealed").isTrue();
+      assertThat(new String(entry.sealedPayload(), StandardCharsets.ISO_8859_1)).doesNotContain("@example.com");
+    }
+    delegate.gate.countDown();
+    for (int i = 0; i < 3; i++) {
+      assertThat(delivered.poll(10, TimeUnit.SECONDS)).as("delivered").isNotNull();
+    }
+    EmailMessage sent = delegate.calls.get(0);
+    assertThat(sent.text()).as("the mail itself is in clear").contains(sent.code());
   }
 
   @Test

@@ -45,12 +45,13 @@ public class MailVerifyProperties {
   private List<String> productionProfiles = new ArrayList<>(List.of("prod", "production"));
 
   /**
-   * Server secret (at least 32 bytes) keying the HMAC of stored codes and tokens. Required with a
-   * shared store (redis, jdbc); a random one is used with the in-memory store.
+   * Server secret (at least 32 bytes) keying the HMAC of stored codes and tokens and sealing the
+   * mails a durable outbox holds. Required with a shared store (redis, jdbc) and with a durable
+   * outbox; a random one is used with the in-memory store.
    */
   private @Nullable String secret;
 
-  /** Earlier secrets, still accepted for codes issued before a rotation. */
+  /** Earlier secrets, still accepted for codes issued, and outbox mails sealed, before a rotation. */
   private List<String> previousSecrets = new ArrayList<>();
 
   /** Application name shown in the mail. */

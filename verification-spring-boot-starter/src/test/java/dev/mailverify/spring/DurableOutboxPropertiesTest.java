@@ -214,6 +214,24 @@ class DurableOutboxPropertiesTest {
   }
 
   @Test
+  @DisplayName("C14: a durable outbox without mailverify.secret (it seals the queued mails) fails start-up naming it")
+  void outboxNeedsTheSecret() {
+    require("Redis", 6379);
+    usedRedis = true;
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(MailVerifyStoreAutoConfiguration.class, MailVerifyAutoConfiguration.class))
+        .withUserConfiguration(Lettuce.class)
+        .withPropertyValues("mailverify.transport=outbox", "mailverify.store.type=memory",
+            "mailverify.store.redis-key-prefix=" + redisPrefix, "mailverify.async.enabled=true",
+            "mailverify.async.outbox.type=redis")
+        .run(context -> {
+          InvalidConfigurationPropertyValueException e = failure(context);
+          assertThat(e.getName()).isEqualTo("mailverify.secret");
+          assertThat(e.getMessage()).contains("seals every queued mail");
+        });
+  }
+
+  @Test
   @DisplayName("a lease the builder refuses fails start-up naming mailverify.async.outbox.lease")
   void badLeaseNamesTheProperty() {
     require("Redis", 6379);

@@ -112,6 +112,20 @@ public final class InMemoryMailOutbox implements MailOutbox {
     return rows.size();
   }
 
+  /**
+   * Returns what a dump of this outbox holds: each entry's stored form ({@link OutboxEntry#toBytes()}),
+   * oldest first, for tests that check what a store keeps (C14).
+   *
+   * @return copies of the stored forms
+   */
+  public synchronized List<byte[]> storedForms() {
+    List<byte[]> out = new ArrayList<>();
+    for (Row r : rows.values()) {
+      out.add(r.payload.clone());
+    }
+    return out;
+  }
+
   @Override
   public String toString() {
     return "InMemoryMailOutbox";

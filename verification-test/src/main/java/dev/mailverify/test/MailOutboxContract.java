@@ -1,5 +1,6 @@
 package dev.mailverify.test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,6 +130,28 @@ public abstract class MailOutboxContract {
     assertEquals(1, c.attempts(), "the claim counts attempt 1");
     assertTrue(outbox.claim("b", 10, now, lease()).isEmpty(), "leased to a");
     assertEquals(1, outbox.size());
+  }
+
+  @Test
+  @DisplayName("C14, C31: a sealed entry (the form the transport hands an outbox) is stored and claimed as it is,"
+      + " its expiry and time queued readable; the outbox never needs the mail inside")
+  void sealedEntryIsStoredAsItIs() {
+    byte[] payload = new byte[300];
+    new java.util.Random(42).nextBytes(payload);
+    OutboxEntry e = OutboxEntry.sealed("3f2b8c1e-5d6a-4e7f-9a0b-1c2d3e4f5a6b",
+        Instant.parse("2026-01-01T00:10:00Z"), Instant.parse("2026-01-01T00:00:00Z"), payload);
+    outbox.add(e, now);
+
+    List<Claim> claims = outbox.claim("a", 10, now, lease());
+
+    assertEquals(1, claims.size(), "one claim");
+    OutboxEntry back = claims.get(0).entry();
+    assertTrue(back.isSealed(), "still sealed");
+    assertEquals(e, back, "the entry comes back whole");
+    assertArrayEquals(payload, back.sealedPayload(), "the same payload");
+    assertEquals(e.notAfter(), back.notAfter(), "the same expiry");
+    assertTrue(outbox.complete(claims.get(0), "a"), "completed");
+    assertEquals(0, outbox.size());
   }
 
   @Test

@@ -37,7 +37,7 @@ public final class OutboxCrashChild {
     int workers = Integer.parseInt(args[4]);
     Duration lease = Duration.ofMillis(Long.parseLong(args[5]));
     Duration ttl = Duration.ofSeconds(Long.parseLong(args[6]));
-    AsyncMailTransport transport = MailTransport.async(new HopTransport(port)).outbox(stores.outbox())
+    AsyncMailTransport transport = MailTransport.async(new HopTransport(port)).outbox(stores.outbox(), SECRET)
         .workers(workers).lease(lease).pollInterval(Duration.ofMillis(100)).instanceId("child").build();
     VerificationCodeService service = VerificationCodeService.builder().transport(transport)
         .store(stores.codeStore()).secret(SECRET).build();

@@ -79,7 +79,7 @@ public abstract class OutboxCrashKit {
 
     Instance(CrashStores stores, int port, String name) {
       hop = new HopTransport(port);
-      transport = MailTransport.async(hop).outbox(stores.outbox()).workers(4).lease(LEASE)
+      transport = MailTransport.async(hop).outbox(stores.outbox(), OutboxCrashChild.SECRET).workers(4).lease(LEASE)
           .pollInterval(Duration.ofMillis(50)).instanceId(name).drainTimeout(Duration.ofSeconds(30)).build();
       service = VerificationCodeService.builder().transport(transport).store(stores.codeStore())
           .secret(OutboxCrashChild.SECRET).listener(e -> {

@@ -141,7 +141,7 @@ public final class OutboxSendThroughput {
     AsyncMailTransport.Builder b = MailTransport.async(message -> delivered.incrementAndGet()).capacity(1_000_000)
         .workers(4).drainTimeout(Duration.ofSeconds(60));
     if (outbox != null) {
-      b.outbox(outbox).pollInterval(Duration.ofMillis(100));
+      b.outbox(outbox, BenchServices.secret()).pollInterval(Duration.ofMillis(100));
     }
     AsyncMailTransport transport = b.build();
     VerificationPolicy policy = BenchPolicy.named("relaxed");

@@ -30,8 +30,12 @@ import java.util.Objects;
  * leases against it where it stores times, or uses its own clock where it cannot (Redis idle
  * times), and says so.
  *
- * <p><b>What is stored.</b> An entry holds the whole mail, verification code included, until its
- * final outcome; then it is removed. Implementations must not keep completed entries.
+ * <p><b>What is stored (C14).</b> {@code AsyncMailTransport} hands an outbox only
+ * {@linkplain OutboxEntry#isSealed() sealed} entries: the mail inside, code and link included, is
+ * encrypted under a key derived from the application's secret, and only the entry's ID, expiry and
+ * time queued are readable. An implementation stores {@link OutboxEntry#toBytes()} and gives back
+ * {@link OutboxEntry#fromBytes(byte[])}, never calling {@link OutboxEntry#message()} (which a sealed
+ * entry refuses); it removes an entry at its final outcome and must not keep completed entries.
  *
  * <p><b>Failures.</b> Every method is bounded by the store's timeout and throws
  * {@link StoreUnavailableException} when the store does not answer; it never reports a success that

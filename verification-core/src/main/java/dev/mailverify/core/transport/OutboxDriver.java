@@ -60,6 +60,7 @@ final class OutboxDriver {
   private static final long FORGET_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final MailOutbox outbox;
+  private final OutboxSeal seal;
   private final MailTransport delegate;
   private final RetryPolicy retry;
   private final Clock clock;
@@ -96,6 +97,30 @@ final class OutboxDriver {
 
   private record Local(CompletableFuture<DeliveryReceipt> stage, Instant forgetAt) {}
 
+  /**
+   * The claim with its entry opened, or null for an entry no secret here opens: it is left to its
+   * lease for an instance that can open it, and removed once its expiry has passed (nobody may
+   * send it then), with an error in the log either way.
+   */
+  private @Nullable Claim opened(Claim c) {
+    try {
+      return new Claim(c.handle(), seal.open(c.entry()), c.attempts());
+    } catch (OutboxSeal.CannotOpenException e) {
+      Instant notAfter = c.entry().notAfter();
+      boolean expired = notAfter != null && !clock.instant().isBefore(notAfter);
+      if (expired) {
+        try {
+          outbox.complete(c, owner);
+        } catch (RuntimeException stillThere) {
+          // the store is down: the entry is claimed again later and removed then
+        }
+      }
+      LOG.error("{}; {}", e.getMessage(), expired ? "its expiry has passed, so it was removed unsent"
+          : "it is left to its lease for an instance that can open it");
+      return null;
+    }
+  }
+
   /** One claimed entry on this instance, until its final outcome or release. */
   private static final class Work {
     final Claim claim;
@@ -109,9 +134,10 @@ final class OutboxDriver {
     }
   }
 
-  OutboxDriver(MailOutbox outbox, MailTransport delegate, RetryPolicy retry, Clock clock, DoubleSupplier jitterSource,
+  OutboxDriver(MailOutbox outbox, OutboxSeal seal, MailTransport delegate, RetryPolicy retry, Clock clock, DoubleSupplier jitterSource,
       DelayScheduler scheduler, int capacity, int workers, Duration lease, Duration pollInterval, String owner) {
     this.outbox = outbox;
+    this.seal = seal;
     this.delegate = delegate;
     this.retry = retry;
     this.clock = clock;
@@ -142,7 +168,7 @@ final class OutboxDriver {
       return refused(DeliveryException.Category.QUEUE_FULL, "this instance already waits for " + capacity
           + " queued mails (capacity)", null);
     }
-    OutboxEntry entry = OutboxEntry.of(message, context);
+    OutboxEntry entry = seal.seal(OutboxEntry.of(message, context)); // the outbox never sees the code (C14)
     Instant now = clock.instant();
     Instant notAfter = message.notAfter();
     Instant forgetAt = (notAfter != null ? notAfter : now.plus(NO_EXPIRY_KEEP)).plus(lease);
@@ -210,7 +236,11 @@ final class OutboxDriver {
               LOG.info("the durable outbox answers again; sending resumes");
             }
             for (Claim c : claims) {
-              Work w = new Work(c);
+              Claim open = opened(c);
+              if (open == null) {
+                continue;
+              }
+              Work w = new Work(open);
               held.add(w);
               ready.add(w);
             }

@@ -2,7 +2,7 @@
 -- Liquibase), or let JdbcCodeStore/JdbcRateLimiter.builder(...).createTablesIfMissing(true) run these
 -- statements at start. The table prefix "mailverify_" is the default; with another prefix, replace it
 -- everywhere below. Times are epoch milliseconds (UTC) from the service's Clock. No code or token is
--- stored (C14), except inside a queued mail of the outbox table (MariaDB 10.6+), until its outcome.
+-- stored (C14): the outbox table (MariaDB 10.6+) holds each queued mail sealed by the transport.
 -- Keys are ASCII with a binary collation: compared exactly, case-sensitive.
 
 -- Pending codes: one per address and type, under the keyed hash (HMAC-SHA256) of the code.
@@ -57,8 +57,9 @@ CREATE TABLE IF NOT EXISTS mailverify_permits (
 ) ENGINE = InnoDB;
 
 -- Durable outbox (C31, JdbcMailOutbox): one row per queued mail until its final outcome, then the
--- row is deleted. The payload is the whole mail (OutboxEntry.toBytes()), verification code
--- included, so rows live no longer than the mail is pending. A row is free when lease_until <= now;
+-- row is deleted. The payload is the mail sealed by AsyncMailTransport (OutboxEntry.toBytes() of a
+-- sealed entry: AES-256-GCM under a key derived from the application's secret), so the table holds
+-- no code, link or address in clear. A row is free when lease_until <= now;
 -- instances claim free, due rows with SELECT ... FOR UPDATE SKIP LOCKED (MariaDB 10.6+, MySQL 8)
 -- and lease them.
 CREATE TABLE IF NOT EXISTS mailverify_outbox (
