@@ -10,7 +10,6 @@ import dev.mailverify.core.transport.RetryPolicy;
 import dev.mailverify.core.transport.SenderBudget;
 import dev.mailverify.smtp.SmtpSettings;
 import dev.mailverify.smtp.SmtpTransport;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,25 +84,13 @@ final class Deliveries {
    * (and the previous secrets, for mails sealed before a rotation).
    */
   private static void outbox(AsyncMailTransport.Builder b, MailOutbox outbox, MailVerifyProperties properties) {
-    String name = MailVerifyProperties.PREFIX + ".secret";
     if (properties.getSecret() == null) {
-      throw new InvalidConfigurationPropertyValueException(name, null, "a durable outbox ("
-          + MailVerifyProperties.PREFIX + ".async.outbox.type) needs " + name + ": it seals every queued mail"
-          + " under it, so that the outbox holds no code or link in clear; give every instance the same secret of"
-          + " 32 or more bytes");
+      throw new InvalidConfigurationPropertyValueException(SecretProperties.NAME, null, "a durable outbox ("
+          + MailVerifyProperties.PREFIX + ".async.outbox.type) needs " + SecretProperties.NAME + ": it seals every"
+          + " queued mail under it, so that the outbox holds no code or link in clear; give every instance the same"
+          + " secret of 32 or more bytes");
     }
-    byte[] current = properties.getSecret().getBytes(StandardCharsets.UTF_8);
-    List<String> previousText = properties.getPreviousSecrets();
-    byte[][] previous = new byte[previousText.size()][];
-    for (int i = 0; i < previous.length; i++) {
-      previous[i] = previousText.get(i).getBytes(StandardCharsets.UTF_8);
-    }
-    try {
-      b.outbox(outbox, current, previous);
-    } catch (IllegalArgumentException e) {
-      // the value is a secret: never shown
-      throw new InvalidConfigurationPropertyValueException(name, "[hidden]",
-          "each secret (and previous secret) must be at least 32 bytes: " + e.getMessage());
-    }
+    SecretProperties.apply(properties, (current, previous) -> b.outbox(outbox, current, previous));
   }
+
 }

@@ -24,9 +24,7 @@ import dev.mailverify.smtp.SmtpTransport;
 import dev.mailverify.spring.MailVerifyProperties.Policy;
 import dev.mailverify.spring.MailVerifyProperties.TransportType;
 import dev.mailverify.template.MustacheTemplateRenderer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -328,28 +326,16 @@ public class MailVerifyAutoConfiguration {
   }
 
   private static void secret(VerificationCodeService.Builder b, MailVerifyProperties properties) {
-    String name = MailVerifyProperties.PREFIX + ".secret";
     if (properties.getSecret() == null) {
       if (!properties.getPreviousSecrets().isEmpty()) {
         throw new InvalidConfigurationPropertyValueException(MailVerifyProperties.PREFIX + ".previous-secrets",
-            "[hidden]", "previous secrets need a current " + name);
+            "[hidden]", "previous secrets need a current " + SecretProperties.NAME);
       }
       return;
     }
-    byte[] current = properties.getSecret().getBytes(StandardCharsets.UTF_8);
-    List<String> previousText = properties.getPreviousSecrets();
-    byte[][] previous = new byte[previousText.size()][];
-    for (int i = 0; i < previous.length; i++) {
-      previous[i] = previousText.get(i).getBytes(StandardCharsets.UTF_8);
-    }
-    try {
-      b.secret(current, previous);
-    } catch (IllegalArgumentException e) {
-      // the value is a secret: never shown
-      throw new InvalidConfigurationPropertyValueException(name, "[hidden]",
-          "each secret (and previous secret) must be at least 32 bytes: " + e.getMessage());
-    }
+    SecretProperties.apply(properties, b::secret);
   }
+
 
   /**
    * A policy: each set property over the base. The library's builder checks every value; to name the
