@@ -9,9 +9,10 @@ import java.util.Objects;
 /**
  * A durable queue of mails on a store the application already runs, so that a mail answered
  * {@code QUEUED} survives a crash of the instance that accepted it (C31). Plug one into
- * {@link dev.mailverify.core.transport.AsyncMailTransport.Builder#outbox(MailOutbox)}; built-ins are
- * {@code RedisMailOutbox} (Redis Streams, {@code verification-redis}) and {@code JdbcMailOutbox}
- * (an outbox table, {@code verification-jdbc}).
+ * {@link dev.mailverify.core.transport.AsyncMailTransport.Builder#outbox(MailOutbox, byte[], byte[]...)
+ * AsyncMailTransport.Builder.outbox(outbox, secret)}; built-ins are {@code RedisMailOutbox} (Redis
+ * Streams, {@code verification-redis}) and {@code JdbcMailOutbox} (an outbox table,
+ * {@code verification-jdbc}).
  *
  * <p><b>The protocol.</b> An instance {@linkplain #add adds} an entry (one store round trip on the
  * caller's path); any instance {@linkplain #claim claims} entries, which leases them to it for a
