@@ -123,8 +123,9 @@ class DurableOutboxDeliveryTest {
         delegate.gated();
       }
       gates.add(delegate);
-      transport = MailTransport.async(delegate).outbox(connection, outboxSecret, previous).instanceId(name).clock(clock).workers(1)
-          .lease(LEASE).pollInterval(Duration.ofMillis(10)).drainTimeout(drain).jitterSource(() -> 0.0).build();
+      transport = MailTransport.async(delegate).outbox(connection, outboxSecret, previous).instanceId(name)
+          .clock(clock).workers(1).lease(LEASE).pollInterval(Duration.ofMillis(10)).drainTimeout(drain)
+          .jitterSource(() -> 0.0).build();
       opened.add(transport);
       service = VerificationCodeService.builder().transport(transport).store(store).rateLimiter(limiter)
           .secret(SECRET).clock(clock).listener(e -> {

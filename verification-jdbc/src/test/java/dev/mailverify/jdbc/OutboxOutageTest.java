@@ -94,8 +94,8 @@ class OutboxOutageTest {
     // A claim whose answer the black hole swallowed may have run on the database: its mails are leased
     // to this instance without it knowing, and come back when that lease runs out (3 s here, not the
     // default 2 minutes, so the test waits for them within its 30 s).
-    transport = MailTransport.async(delegate).outbox(outbox, OUTBOX_SECRET).workers(1).pollInterval(Duration.ofMillis(50))
-        .lease(Duration.ofSeconds(3)).drainTimeout(Duration.ofSeconds(5)).build();
+    transport = MailTransport.async(delegate).outbox(outbox, OUTBOX_SECRET).workers(1)
+        .pollInterval(Duration.ofMillis(50)).lease(Duration.ofSeconds(3)).drainTimeout(Duration.ofSeconds(5)).build();
     service = VerificationCodeService.builder().transport(transport).listener(e -> {
       if (e.action() == VerificationEvent.Action.DELIVER) {
         delivered.add(e);

@@ -85,8 +85,8 @@ class RedisOutboxOutageTest {
     outbox = RedisMailOutbox.builder("redis://127.0.0.1:" + proxy.port()).keyPrefix(prefix).timeout(TIMEOUT).build();
     // A claim whose answer the silent proxy held runs on Redis when it answers again: its entries are
     // leased to this instance without it knowing, and come back when that lease runs out.
-    transport = MailTransport.async(delegate).outbox(outbox, OUTBOX_SECRET).workers(1).pollInterval(Duration.ofMillis(50))
-        .lease(LEASE).drainTimeout(Duration.ofSeconds(5)).build();
+    transport = MailTransport.async(delegate).outbox(outbox, OUTBOX_SECRET).workers(1)
+        .pollInterval(Duration.ofMillis(50)).lease(LEASE).drainTimeout(Duration.ofSeconds(5)).build();
     service = VerificationCodeService.builder().transport(transport).listener(e -> {
       if (e.action() == VerificationEvent.Action.DELIVER) {
         delivered.add(e);

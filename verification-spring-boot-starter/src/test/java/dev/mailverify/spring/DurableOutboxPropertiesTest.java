@@ -219,7 +219,8 @@ class DurableOutboxPropertiesTest {
     require("Redis", 6379);
     usedRedis = true;
     new ApplicationContextRunner()
-        .withConfiguration(AutoConfigurations.of(MailVerifyStoreAutoConfiguration.class, MailVerifyAutoConfiguration.class))
+        .withConfiguration(
+            AutoConfigurations.of(MailVerifyStoreAutoConfiguration.class, MailVerifyAutoConfiguration.class))
         .withUserConfiguration(Lettuce.class)
         .withPropertyValues("mailverify.transport=outbox", "mailverify.store.type=memory",
             "mailverify.store.redis-key-prefix=" + redisPrefix, "mailverify.async.enabled=true",

@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
  * still arrive, so the service keeps its code valid, C27). The verification service turns each into
  * a {@code DELIVER} event for its listeners and audit log.
  *
- * <p><b>Crashes (C31).</b> Without an {@linkplain Builder#outbox(MailOutbox, byte[], byte[]...) outbox}, what the queue
- * holds lives in memory: if the process dies, queued mails are lost with it (their codes stay
+ * <p><b>Crashes (C31).</b> Without an {@linkplain Builder#outbox(MailOutbox, byte[], byte[]...)
+ * outbox}, what the queue holds lives in memory: if the process dies, queued mails are lost with it (their codes stay
  * pending; the user can ask again after the cooldown). With a durable outbox (Redis Streams or an
  * SQL table, on the store the application already runs), {@link #sendAsync} answers once the mail is
  * stored (one store round trip), any instance sharing the outbox sends it, and a mail whose instance
@@ -75,8 +75,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * AsyncMailTransport transport = MailTransport.async(smtp)
- *     .outbox(JdbcMailOutbox.builder(dataSource).build(), secret)   // or RedisMailOutbox; the service's secret
- *     .lease(Duration.ofMinutes(2))                                 // longer than any one send takes
+ *     .outbox(JdbcMailOutbox.builder(dataSource).build(), secret) // or RedisMailOutbox; the service's secret
+ *     .lease(Duration.ofMinutes(2))                               // longer than any one send takes
  *     .build();
  * }</pre>
  *
@@ -135,8 +135,9 @@ public final class AsyncMailTransport implements MailTransport {
     Executor executor = b.executor;
     Consumer<Runnable> start = executor != null ? executor::execute : r -> DEFAULT_THREADS.newThread(r).start();
     if (b.outbox != null) {
-      durable = new OutboxDriver(b.outbox, Objects.requireNonNull(b.seal), delegate, retry, clock, jitterSource, scheduler, capacity, workers, b.lease,
-          b.pollInterval, b.instanceId != null ? b.instanceId : defaultInstanceId());
+      durable = new OutboxDriver(b.outbox, Objects.requireNonNull(b.seal), delegate, retry, clock, jitterSource,
+          scheduler, capacity, workers, b.lease, b.pollInterval,
+          b.instanceId != null ? b.instanceId : defaultInstanceId());
       durable.start(workers, start);
       return;
     }
@@ -217,8 +218,8 @@ public final class AsyncMailTransport implements MailTransport {
 
   /**
    * Queues the message with what the sender knows about it and returns at once; with a durable
-   * {@linkplain Builder#outbox(MailOutbox, byte[], byte[]...) outbox} it returns once the outbox stored it (one store
-   * round trip), and fails at once with {@code STORE_UNAVAILABLE} if the store did not answer
+   * {@linkplain Builder#outbox(MailOutbox, byte[], byte[]...) outbox} it returns once the outbox
+   * stored it (one store round trip), and fails at once with {@code STORE_UNAVAILABLE} if the store did not answer
    * (nothing was queued). Otherwise as {@link #sendAsync(EmailMessage)}.
    *
    * @param message the message; not null
@@ -521,8 +522,8 @@ public final class AsyncMailTransport implements MailTransport {
     /**
      * Sets how many mails may be without an outcome at once (default 1000): waiting in the queue,
      * on the wire to the delegate, or waiting for a retry. One more is refused at once with
-     * {@code QUEUE_FULL}. With a durable {@link #outbox(MailOutbox, byte[], byte[]...) outbox} it counts the mails this
-     * instance accepted and waits for; the outbox has its own bound on what it stores.
+     * {@code QUEUE_FULL}. With a durable {@link #outbox(MailOutbox, byte[], byte[]...) outbox} it
+     * counts the mails this instance accepted and waits for; the outbox has its own bound on what it stores.
      *
      * @param value 1-1,000,000
      * @return this builder
@@ -634,11 +635,12 @@ public final class AsyncMailTransport implements MailTransport {
      * service's secret: every instance sharing the outbox needs it, and after a rotation the
      * previous one too, for the mails sealed before it. An entry no secret here opens (sealed under
      * a secret this instance lacks) is left to its lease for an instance that can, and removed
-     * after its expiry, with an error in the log.
+     * unsent once its code has expired (a mail without an expiry stays), with an error in the log.
      *
      * @param value the outbox; not null; not closed by the transport (close it after the transport)
      * @param secret the secret new mails are sealed under, at least 32 bytes; not null
-     * @param previous earlier secrets that still open mails sealed before a rotation, each at least 32 bytes
+     * @param previous earlier secrets that still open mails sealed before a rotation, each at least
+     *     32 bytes
      * @return this builder
      * @throws IllegalArgumentException if a secret is shorter than 32 bytes
      */
@@ -659,7 +661,8 @@ public final class AsyncMailTransport implements MailTransport {
      * Sets how long a claimed outbox entry stays with this instance without news from it (default 2
      * minutes): after it, another instance takes the entry over and sends it. Make it longer than the
      * longest single send (the delegate's timeouts), or a slow send may be repeated by another
-     * instance; each retry renews it. Only used with an {@link #outbox(MailOutbox, byte[], byte[]...) outbox}.
+     * instance; each retry renews it. Only used with an
+     * {@link #outbox(MailOutbox, byte[], byte[]...) outbox}.
      *
      * @param value 1 second-1 hour; not null
      * @return this builder
@@ -676,8 +679,8 @@ public final class AsyncMailTransport implements MailTransport {
     /**
      * Sets how often an idle instance asks the outbox for due entries (default 1 second). A send on
      * this instance wakes its poller at once; the interval bounds how late a mail queued by another
-     * instance, or left by a dead one, is picked up. Only used with an {@link #outbox(MailOutbox, byte[], byte[]...)
-     * outbox}.
+     * instance, or left by a dead one, is picked up. Only used with an
+     * {@link #outbox(MailOutbox, byte[], byte[]...) outbox}.
      *
      * @param value 10 ms-1 minute; not null
      * @return this builder

@@ -100,7 +100,7 @@ final class OutboxDriver {
   /**
    * The claim with its entry opened, or null for an entry no secret here opens: it is left to its
    * lease for an instance that can open it, and removed once its expiry has passed (nobody may
-   * send it then), with an error in the log either way.
+   * send it then; a mail without an expiry stays), with an error in the log either way.
    */
   private @Nullable Claim opened(Claim c) {
     try {
@@ -134,8 +134,9 @@ final class OutboxDriver {
     }
   }
 
-  OutboxDriver(MailOutbox outbox, OutboxSeal seal, MailTransport delegate, RetryPolicy retry, Clock clock, DoubleSupplier jitterSource,
-      DelayScheduler scheduler, int capacity, int workers, Duration lease, Duration pollInterval, String owner) {
+  OutboxDriver(MailOutbox outbox, OutboxSeal seal, MailTransport delegate, RetryPolicy retry, Clock clock,
+      DoubleSupplier jitterSource, DelayScheduler scheduler, int capacity, int workers, Duration lease,
+      Duration pollInterval, String owner) {
     this.outbox = outbox;
     this.seal = seal;
     this.delegate = delegate;
