@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -137,7 +138,7 @@ public abstract class MailOutboxContract {
       + " its expiry and time queued readable; the outbox never needs the mail inside")
   void sealedEntryIsStoredAsItIs() {
     byte[] payload = new byte[300];
-    new java.util.Random(42).nextBytes(payload);
+    new Random(42).nextBytes(payload);
     OutboxEntry e = OutboxEntry.sealed("3f2b8c1e-5d6a-4e7f-9a0b-1c2d3e4f5a6b",
         Instant.parse("2026-01-01T00:10:00Z"), Instant.parse("2026-01-01T00:00:00Z"), payload);
     outbox.add(e, now);
