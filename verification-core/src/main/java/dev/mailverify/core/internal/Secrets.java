@@ -174,6 +174,23 @@ public final class Secrets {
   }
 
   /**
+   * Derives a key for another use of the secrets (the outbox's seal): HMAC-SHA256 of
+   * {@code label} under every secret, current first. A distinct label keeps each use's keys apart
+   * from the MACs of codes and tokens.
+   *
+   * @param label what the keys are for, ASCII
+   * @return one 32-byte key per secret
+   */
+  public List<byte[]> derivedKeys(String label) {
+    byte[] input = label.getBytes(StandardCharsets.US_ASCII);
+    List<byte[]> out = new ArrayList<>(macs.size());
+    for (ThreadLocal<Mac> m : macs) {
+      out.add(m.get().doFinal(input));
+    }
+    return out;
+  }
+
+  /**
    * Returns the MAC of a code under the current secret, bound to the key's type and address (C5).
    *
    * @param key the address and type

@@ -1,5 +1,6 @@
 package dev.mailverify.core.transport;
 
+import dev.mailverify.core.internal.Secrets;
 import dev.mailverify.core.spi.OutboxEntry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -7,10 +8,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -23,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  * under the current one. Thread-safe.
  */
 final class OutboxSeal {
-  private static final byte[] LABEL = "mailverify outbox seal v1".getBytes(StandardCharsets.US_ASCII);
+  private static final String LABEL = "mailverify outbox seal v1";
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -44,29 +43,14 @@ final class OutboxSeal {
    *
    * @param current the secret new entries are sealed under, at least 32 bytes
    * @param previous earlier secrets, each at least 32 bytes
+   * @throws IllegalArgumentException if a secret is shorter than 32 bytes (the value never shown)
    */
   OutboxSeal(byte[] current, List<byte[]> previous) {
     List<SecretKeySpec> list = new ArrayList<>();
-    list.add(key(current));
-    for (byte[] p : previous) {
-      list.add(key(p));
+    for (byte[] key : new Secrets(current, previous).derivedKeys(LABEL)) {
+      list.add(new SecretKeySpec(key, "AES"));
     }
     keys = List.copyOf(list);
-  }
-
-  private static SecretKeySpec key(byte[] secret) {
-    Objects.requireNonNull(secret, "secret");
-    if (secret.length < 32) {
-      throw new IllegalArgumentException("an outbox secret must be at least 32 bytes (256 bits), was "
-          + secret.length);
-    }
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      return new SecretKeySpec(mac.doFinal(LABEL), "AES");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
   }
 
   /** Returns the sealed form of an open entry, or the entry itself if it is sealed already. */
