@@ -323,10 +323,11 @@ final class Database {
           + " store with createTablesIfMissing(true)";
     } else if (state != null && (state.equals("42703") || state.equals("42S22") || state.equals("42122"))) {
       message = db + " has a mailverify table without a column this version needs " + operation + " (the codes"
-          + " table's prev_mac and prev_until, added for the resend grace): apply the migration in "
+          + " table's prev_mac and prev_until, added for the resend grace; on PostgreSQL also failed_log and"
+          + " failed_until, the failed-tries budget): apply the migration in "
           + (d == null ? "the schema for your database" : d.schemaResource()) + " (ALTER TABLE <prefix>codes ADD"
-          + " COLUMN prev_mac ..., ADD COLUMN prev_until BIGINT), or build the store with"
-          + " createTablesIfMissing(true), which adds them";
+          + " COLUMN prev_mac ..., ADD COLUMN prev_until BIGINT, and the statements after them), or build the store"
+          + " with createTablesIfMissing(true), which adds them";
     } else {
       message = db + " failed " + operation + " (check the database log and that the schema matches "
           + (d == null ? "this version" : d.schemaResource()) + ")";

@@ -58,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  * one commit: the statement itself tells a right code from a wrong one, by comparing SHA-256
  * digests of the MACs salted with 16 random bytes fresh for each call (the MACs never reach the
  * database, so the comparison's timing says nothing about the stored one, C15), and consumes the
- * code and inserts the token it earns, or counts the try and takes the budget's permit.
+ * code and inserts the token it earns, or counts the try and logs it in the failed-tries budget,
+ * which PostgreSQL keeps on the code's row (below).
  * On MariaDB an attempt is one transaction (set auto-commit, locking read, update or delete, commit,
  * reset auto-commit: five). An attempt that finds no countable code but a concurrent change (a
  * resend, another try that just locked it) reads the row once more to tell LOCKED, EXPIRED and
@@ -73,8 +74,16 @@ import org.jspecify.annotations.Nullable;
  * {@link LimitingCodeStore}: with a {@link JdbcRateLimiter} on the same {@link DataSource} object
  * and table prefix, the service sends a code and takes the address's cooldown and caps in one round
  * trip and one commit, and counts a wrong try against the code and the failed-tries budget in one;
- * a failure leaves nothing half done (C29). On PostgreSQL that is advisory locks and a CTE sent as
- * one execute; on MariaDB a {@code CALL} of a stored procedure whose body is one transaction (the
+ * a failure leaves nothing half done (C29). On PostgreSQL a send is advisory locks and a CTE sent as
+ * one execute, and a try one statement on the code's row: the row keeps the failed-tries budget of
+ * its address and type ({@code failed_log}, the times of the latest failed tries, and
+ * {@code failed_until}), so a wrong try is one single-row {@code UPDATE} that checks the budget,
+ * counts the try and logs it, serialized by the row's own lock. A right code after failed tries
+ * leaves the row without its code ({@code mac} null, read as no code by every call) until the
+ * budget's window has passed, and {@link #cleanup(Instant, int)} keeps a row as long as its budget counts, so
+ * neither a right, removed, replaced or expired code nor a new one resets the budget (C7). The
+ * {@link JdbcRateLimiter} does not see this budget; the service asks only the store about it. On
+ * MariaDB a {@code CALL} of a stored procedure whose body is one transaction (the
  * procedures, {@code <prefix>issue_limited_v2}, {@code <prefix>attempt_limited_v2},
  * {@code <prefix>consume_v2} and {@code <prefix>consume_token_v1}, are created by
  * {@code createTablesIfMissing(true)}; without them the calls are separate). A right verify is one
@@ -138,26 +147,36 @@ public final class JdbcCodeStore implements LimitingCodeStore {
           + " WHEN NOT MATCHED THEN INSERT (code_key, mac, expires_at, max_attempts, attempts)"
           + " VALUES (s.code_key, s.mac, s.expires_at, s.max_attempts, s.attempts)";
     };
+    // a row without a code (mac null) keeps a failed-tries budget on PostgreSQL (LimitedCalls): no code
     String count = "UPDATE " + codes + " SET attempts = attempts + 1"
-        + " WHERE code_key = ? AND attempts < max_attempts AND expires_at > ?";
+        + " WHERE code_key = ? AND mac IS NOT NULL AND attempts < max_attempts AND expires_at > ?";
     this.attemptSql = switch (dialect) {
       // one statement: the counted row, or (when nothing was counted) the row as it stood
       case POSTGRESQL -> "WITH counted AS (" + count
           + " RETURNING mac, attempts, max_attempts, expires_at, prev_mac, prev_until)"
           + " SELECT 1 AS counted, mac, attempts, max_attempts, expires_at, prev_mac, prev_until FROM counted"
           + " UNION ALL SELECT 0, CAST(NULL AS BYTEA), attempts, max_attempts, expires_at, CAST(NULL AS BYTEA),"
-          + " CAST(NULL AS BIGINT) FROM " + codes + " WHERE code_key = ? AND NOT EXISTS (SELECT 1 FROM counted)";
+          + " CAST(NULL AS BIGINT) FROM " + codes + " WHERE code_key = ? AND mac IS NOT NULL"
+          + " AND NOT EXISTS (SELECT 1 FROM counted)";
       case H2 -> "SELECT 1 AS counted, mac, attempts, max_attempts, expires_at, prev_mac, prev_until"
           + " FROM FINAL TABLE (" + count + ")";
       case MARIADB, MYSQL -> "";
     };
     this.lockCodeSql = "SELECT mac, attempts, max_attempts, expires_at, prev_mac, prev_until FROM " + codes
         + " WHERE code_key = ? FOR UPDATE";
-    this.classifySql = "SELECT attempts, max_attempts, expires_at FROM " + codes + " WHERE code_key = ?";
+    this.classifySql = "SELECT attempts, max_attempts, expires_at FROM " + codes
+        + " WHERE code_key = ? AND mac IS NOT NULL";
     this.countSql = "UPDATE " + codes + " SET attempts = attempts + 1 WHERE code_key = ?";
     this.consumeSql = "DELETE FROM " + codes + " WHERE code_key = ? AND " + CONSUMABLE;
     this.deleteKeySql = "DELETE FROM " + codes + " WHERE code_key = ?";
-    this.invalidateSql = deleteKeySql;
+    this.invalidateSql = dialect == JdbcDialect.POSTGRESQL
+        // a row with failed tries keeps them, without its code, until they leave the budget's window (C7)
+        ? "WITH kept AS (UPDATE " + codes + " SET mac = NULL, prev_mac = NULL, prev_until = NULL, attempts = 0,"
+            + " max_attempts = 0, expires_at = failed_until WHERE code_key = ? AND mac IS NOT NULL"
+            + " AND failed_log IS NOT NULL RETURNING 1), gone AS (DELETE FROM " + codes
+            + " WHERE code_key = ? AND failed_log IS NULL RETURNING 1)"
+            + " SELECT (SELECT count(*) FROM kept) + (SELECT count(*) FROM gone)"
+        : deleteKeySql;
     this.storeTokenSql = "INSERT INTO " + tokens
         + " (token_hash, address, address_key, type, verified_at, expires_at, new_address)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -178,7 +197,11 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     this.lockTokenForAddressSql = "SELECT " + record + " FROM " + tokens
         + " WHERE token_hash = ? AND address_key = ? FOR UPDATE";
     this.deleteTokenSql = take;
-    this.cleanupCodesSql = cleanupSql(dialect, codes, "code_key");
+    this.cleanupCodesSql = dialect == JdbcDialect.POSTGRESQL
+        // a row whose failed-tries budget is still in its window stays (C7): its code answers EXPIRED
+        ? "DELETE FROM " + codes + " WHERE code_key IN (SELECT code_key FROM " + codes + " WHERE expires_at <= ?"
+            + " AND COALESCE(failed_until, 0) <= ? LIMIT ?)"
+        : cleanupSql(dialect, codes, "code_key");
     this.cleanupTokensSql = cleanupSql(dialect, tokens, "token_hash");
   }
 
@@ -508,9 +531,10 @@ public final class JdbcCodeStore implements LimitingCodeStore {
   }
 
   /**
-   * Checks the budget and makes the try in one round trip and one commit. PostgreSQL: one CTE that
-   * counts a wrong try and takes the budget's permit, or consumes a right code (see the class
-   * comment for how it compares). MariaDB: the procedure {@code <prefix>attempt_limited_v2} counts
+   * Checks the budget and makes the try in one round trip and one commit. PostgreSQL: one statement
+   * that counts a wrong try and logs it in the budget on the code's row, or consumes a right code
+   * (see the class comment for how it compares; the bucket's name is not stored: the budget is the
+   * key's). MariaDB: the procedure {@code <prefix>attempt_limited_v2} counts
    * the try and takes the permit before the MACs are compared in Java; a match then consumes the
    * code and gives the permit back in a second call.
    *
@@ -554,7 +578,13 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     return db.autoCommit("removing a code", s -> {
       try (PreparedStatement ps = s.prepare(invalidateSql)) {
         ps.setString(1, k);
-        return ps.executeUpdate() > 0;
+        if (dialect != JdbcDialect.POSTGRESQL) {
+          return ps.executeUpdate() > 0;
+        }
+        ps.setString(2, k);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() && rs.getLong(1) > 0;
+        }
       }
     });
   }
@@ -623,8 +653,10 @@ public final class JdbcCodeStore implements LimitingCodeStore {
   /**
    * Deletes expired rows, at most {@code maxRows} per call: codes that expired more than the
    * {@linkplain Builder#cleanupGrace(Duration) grace} before {@code now} (until then they answer
-   * EXPIRED), and expired tokens. The application schedules it, for example every minute with
-   * 1,000 rows; each call is two short statements, so it never holds locks for long.
+   * EXPIRED), and expired tokens. On PostgreSQL a code's row stays while the failed-tries budget it
+   * keeps still counts (C7; see the class comment). The application schedules it, for example
+   * every minute with 1,000 rows; each call is two short statements, so it never holds locks for
+   * long.
    *
    * @param now the current time, from the service's clock
    * @param maxRows at most this many rows are deleted, at least 1
@@ -638,12 +670,24 @@ public final class JdbcCodeStore implements LimitingCodeStore {
     }
     long codesBefore = now.minus(cleanupGrace).toEpochMilli();
     return db.readCommitted("deleting expired codes and tokens", s -> {
-      int deleted = delete(s, cleanupCodesSql, codesBefore, maxRows);
+      int deleted = dialect == JdbcDialect.POSTGRESQL
+          ? deleteCodes(s, codesBefore, now.toEpochMilli(), maxRows)
+          : delete(s, cleanupCodesSql, codesBefore, maxRows);
       if (deleted < maxRows) {
         deleted += delete(s, cleanupTokensSql, now.toEpochMilli(), maxRows - deleted);
       }
       return deleted;
     });
+  }
+
+  /** PostgreSQL: {@link #cleanupCodesSql}, which keeps a row while its failed-tries budget counts. */
+  private int deleteCodes(Database.Session s, long before, long now, int maxRows) throws SQLException {
+    try (PreparedStatement ps = s.prepare(cleanupCodesSql)) {
+      ps.setLong(1, before);
+      ps.setLong(2, now);
+      ps.setInt(3, maxRows);
+      return ps.executeUpdate();
+    }
   }
 
   static int delete(Database.Session s, String sql, long before, int maxRows) throws SQLException {

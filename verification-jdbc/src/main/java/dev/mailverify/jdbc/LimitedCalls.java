@@ -17,18 +17,23 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The half of {@link JdbcCodeStore} that takes the limiter's permits in the store's own round trip
  * ({@link dev.mailverify.core.spi.LimitingCodeStore}): a send that takes the address's cooldown and
  * caps with the code, a try counted against the code and the failed-tries budget together. On
- * PostgreSQL each is the buckets' advisory locks and one CTE sent as one execute; on MariaDB a
- * {@code CALL} of one of this prefix's stored procedures ({@link MariaDbProcedures}). The store
+ * PostgreSQL a send is the buckets' advisory locks and one CTE sent as one execute, and a try one
+ * statement on the code's row, which keeps the address's failed-tries budget
+ * ({@link #limitedAttemptSql(String, String)}); on MariaDB a {@code CALL} of one of this prefix's
+ * stored procedures ({@link MariaDbProcedures}). The store
  * checks its arguments and hands the call here; MySQL and H2 never get here (the store's
  * {@link JdbcCodeStore#sharesBucketsWith} is false there, so the service calls the limiter).
  */
@@ -40,8 +45,12 @@ final class LimitedCalls {
   private final String permitsTable;
   /** MariaDB: whether {@code <prefix>consume_token_v1} exists (found by {@link #sharesBucketsWith}). */
   private volatile boolean tokenProcedure;
-  /** PostgreSQL: the budget's lock, then budget check, conditional count and permit in one CTE. */
+  /**
+   * PostgreSQL: the try as one statement (see {@link #limitedAttemptPostgreSql}), with
+   * {@code :name} parameters turned into {@code ?}; {@link #attemptParameters} names them in order.
+   */
   private final String limitedAttemptSql;
+  private final List<String> attemptParameters;
 
   LimitedCalls(Database db, JdbcDialect dialect, String prefix) {
     this.db = db;
@@ -52,29 +61,78 @@ final class LimitedCalls {
     String permits = prefix + "permits";
     this.codesTable = codes;
     this.permitsTable = permits;
-    // parameters (see limitedAttemptPostgreSql): the lock; the budget; for counted and for consumed
-    // each: key, now, salt, digests, now, salt, digests; the permit; the token or nulls; the key
-    String hit = "COALESCE(sha256(CAST(? AS BYTEA) || c.mac) = ANY(CAST(? AS BYTEA[])) OR (c.prev_until > ?"
-        + " AND sha256(CAST(? AS BYTEA) || c.prev_mac) = ANY(CAST(? AS BYTEA[]))), FALSE)";
-    String countable = "c.code_key = ? AND c.attempts < c.max_attempts AND c.expires_at > ?"
-        + " AND NOT EXISTS (SELECT 1 FROM full_)";
-    this.limitedAttemptSql = "SELECT pg_advisory_xact_lock(?);\n"
-        + "WITH full_ AS (SELECT 1 FROM " + permits + " WHERE bucket_key = ? AND taken_at > ?"
-        + " OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY),"
-        + " counted AS (UPDATE " + codes + " c SET attempts = c.attempts + 1 WHERE " + countable
-        + " AND NOT " + hit + " RETURNING c.mac, c.attempts, c.max_attempts, c.prev_mac, c.prev_until),"
-        + " consumed AS (DELETE FROM " + codes + " c WHERE " + countable + " AND " + hit
-        + " RETURNING c.mac, c.prev_mac, c.prev_until),"
-        + " permit AS (INSERT INTO " + permits + " (bucket_key, taken_at, expires_at) SELECT ?, ?, ? FROM counted),"
-        + " t AS (SELECT CAST(? AS VARCHAR) AS h, CAST(? AS VARCHAR) AS address, CAST(? AS VARCHAR) AS address_key,"
-        + " CAST(? AS VARCHAR) AS type, CAST(? AS BIGINT) AS verified_at, CAST(? AS BIGINT) AS expires_at),"
+    Named attempt = Named.of(limitedAttemptSql(codes, tokens));
+    this.limitedAttemptSql = attempt.sql();
+    this.attemptParameters = attempt.names();
+  }
+
+  /**
+   * PostgreSQL's try within the failed-tries budget, one statement. The budget of an address and
+   * type is kept on the code's row: {@code failed_log}, the times of its latest failed tries (at
+   * most the budget's limit, ascending), and {@code failed_until}, when the newest leaves the
+   * window. The budget is full when the limit-th newest time is inside the window. Then
+   * {@code counted} counts a wrong try and logs it ({@code UPDATE}, the row's own lock serializing
+   * the tries: PostgreSQL re-checks the conditions, the budget's among them, on the newest version
+   * of a row a concurrent try changed), or {@code consumed} deletes the row of a right code and
+   * inserts the token the match earns. If failed tries still count, {@code kept} inserts the row
+   * again as the budget alone (no code: {@code mac} is null, and it expires with
+   * {@code failed_until}), so that neither a right code nor a new one gives a guesser a new budget
+   * (C7). The two conditions exclude each other, so one write happens at most (a separate
+   * {@code UPDATE} that cleared the code instead measured about 5% slower: one more index scan and
+   * match on every try).
+   */
+  private static String limitedAttemptSql(String codes, String tokens) {
+    String now = "CAST(:now AS BIGINT)";
+    String limit = "CAST(:limit AS INTEGER)";
+    String countable = "c.code_key = :k AND c.mac IS NOT NULL AND c.attempts < c.max_attempts AND c.expires_at > "
+        + now;
+    String full = "COALESCE(c.failed_log[cardinality(c.failed_log) + 1 - " + limit + "] > CAST(:cutoff AS BIGINT),"
+        + " FALSE)";
+    String hit = "COALESCE(sha256(CAST(:salt AS BYTEA) || c.mac) = ANY(CAST(:digests AS BYTEA[])) OR (c.prev_until > "
+        + now + " AND sha256(CAST(:salt AS BYTEA) || c.prev_mac) = ANY(CAST(:digests AS BYTEA[]))), FALSE)";
+    // the newest limit times, ascending: appended, or (a clock behind the newest time) sorted in
+    String logged = "CASE WHEN c.failed_log IS NULL THEN ARRAY[" + now + "]"
+        + " WHEN " + now + " >= c.failed_log[cardinality(c.failed_log)] THEN (c.failed_log || " + now
+        + ")[GREATEST(1, cardinality(c.failed_log) + 2 - " + limit + "):]"
+        + " ELSE ARRAY(SELECT x FROM unnest(c.failed_log || " + now + ") AS x ORDER BY x"
+        + " OFFSET GREATEST(0, cardinality(c.failed_log) + 1 - " + limit + ")) END";
+    return "WITH counted AS (UPDATE " + codes + " c SET attempts = c.attempts + 1, failed_log = " + logged
+        + ", failed_until = GREATEST(COALESCE(c.failed_until, 0), CAST(:budget_end AS BIGINT))"
+        + " WHERE " + countable + " AND NOT " + full + " AND NOT " + hit
+        + " RETURNING c.mac, c.attempts, c.max_attempts, c.prev_mac, c.prev_until),"
+        + " consumed AS (DELETE FROM " + codes + " c WHERE " + countable + " AND NOT " + full + " AND " + hit
+        + " RETURNING c.mac, c.prev_mac, c.prev_until, c.failed_log, c.failed_until),"
+        // failed tries that still count outlive the code: the row comes back without it (C7)
+        + " kept AS (INSERT INTO " + codes + " (code_key, mac, expires_at, max_attempts, attempts, failed_log,"
+        + " failed_until) SELECT :k, NULL, d.failed_until, 0, 0, d.failed_log, d.failed_until FROM consumed d"
+        + " WHERE d.failed_until > " + now + "),"
+        + " t AS (SELECT CAST(:token_hash AS VARCHAR) AS h, CAST(:token_address AS VARCHAR) AS address,"
+        + " CAST(:token_address_key AS VARCHAR) AS address_key, CAST(:token_type AS VARCHAR) AS type,"
+        + " CAST(:token_verified_at AS BIGINT) AS verified_at, CAST(:token_expires_at AS BIGINT) AS expires_at),"
         + " token AS (INSERT INTO " + tokens + " (token_hash, address, address_key, type, verified_at, expires_at)"
-        + " SELECT t.h, t.address, t.address_key, t.type, t.verified_at, t.expires_at FROM t, consumed"
-        + " WHERE t.h IS NOT NULL)"
-        + " SELECT (SELECT count(*) FROM full_), k.mac, k.attempts, k.max_attempts, c.attempts, c.max_attempts,"
-        + " c.expires_at, k.prev_mac, k.prev_until, d.mac, d.prev_mac, d.prev_until"
-        + " FROM (SELECT 1) AS one LEFT JOIN " + codes + " c ON c.code_key = ?"
+        + " SELECT t.h, t.address, t.address_key, t.type, t.verified_at, t.expires_at"
+        + " FROM t, consumed WHERE t.h IS NOT NULL)"
+        + " SELECT " + full + ", k.mac, k.attempts, k.max_attempts, c.attempts, c.max_attempts, c.expires_at,"
+        + " k.prev_mac, k.prev_until, d.mac, d.prev_mac, d.prev_until, c.mac IS NULL"
+        + " FROM (SELECT 1) AS one LEFT JOIN " + codes + " c ON c.code_key = :k"
         + " LEFT JOIN counted k ON TRUE LEFT JOIN consumed d ON TRUE";
+  }
+
+  /** SQL written with {@code :name} parameters, as JDBC takes it: {@code ?} and the names in order. */
+  record Named(String sql, List<String> names) {
+    private static final Pattern PARAMETER = Pattern.compile(":([a-z_]+)");
+
+    static Named of(String sql) {
+      List<String> names = new ArrayList<>();
+      Matcher m = PARAMETER.matcher(sql);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        names.add(m.group(1));
+        m.appendReplacement(out, "?");
+      }
+      m.appendTail(out);
+      return new Named(out.toString(), List.copyOf(names));
+    }
   }
 
   /**
@@ -259,7 +317,7 @@ final class LimitedCalls {
   private @Nullable LimitedTry limitedAttemptOnce(Database.Session s, String k, String bucket,
       long window, int limit, List<byte[]> candidates, long now, @Nullable TokenToStore token) throws SQLException {
     if (dialect != JdbcDialect.MARIADB) {
-      return limitedAttemptPostgreSql(s, k, bucket, window, limit, candidates, now, token);
+      return limitedAttemptPostgreSql(s, k, window, limit, candidates, now, token);
     }
     byte[] mac;
     int attempts;
@@ -323,53 +381,42 @@ final class LimitedCalls {
 
   /**
    * PostgreSQL: one try as one round trip and one commit, whatever its outcome: runs
-   * {@link #limitedAttemptSql} (the budget's lock, then the CTE that counts a wrong try and takes
-   * the budget's permit, or consumes a right code and inserts the token it earns) and reads its row.
+   * {@link #limitedAttemptSql(String, String)} (counts a wrong try and logs it in the row's
+   * failed-tries budget, or consumes a right code and inserts the token it earns) and reads its row.
    * The statement tells a right code from a wrong one by comparing SHA-256 digests of the MACs
    * salted with 16 fresh random bytes ({@link #saltedDigests}); the MACs themselves never reach the
    * database, so the comparison's timing says nothing about the stored MAC (C15). The MACs the
    * statement returns are then compared in Java as on every other store, so every outcome costs
    * the same Java work.
    */
-  private @Nullable LimitedTry limitedAttemptPostgreSql(Database.Session s, String k, String bucket, long window,
-      int limit, List<byte[]> candidates, long now, @Nullable TokenToStore token) throws SQLException {
+  private @Nullable LimitedTry limitedAttemptPostgreSql(Database.Session s, String k, long window, int limit,
+      List<byte[]> candidates, long now, @Nullable TokenToStore token) throws SQLException {
     byte[] salt = new byte[SALT_BYTES];
     SALT_RANDOM.get().nextBytes(salt);
     try (PreparedStatement ps = s.prepare(limitedAttemptSql)) {
       Array digests = s.connection().createArrayOf("bytea", saltedDigests(salt, candidates));
-      int i = 1;
-      ps.setLong(i++, JdbcRateLimiter.lockId(prefix, bucket));
-      ps.setString(i++, bucket);
-      ps.setLong(i++, now - window);
-      ps.setInt(i++, limit - 1);
-      for (int cte = 0; cte < 2; cte++) { // counted, then consumed: the row's conditions and the match
-        ps.setString(i++, k);
-        ps.setLong(i++, now);
-        ps.setBytes(i++, salt);
-        ps.setArray(i++, digests);
-        ps.setLong(i++, now);
-        ps.setBytes(i++, salt);
-        ps.setArray(i++, digests);
-      }
-      ps.setString(i++, bucket);
-      ps.setLong(i++, now);
-      ps.setLong(i++, now + window);
-      ps.setString(i++, token == null ? null : token.hash());
-      ps.setString(i++, token == null ? null : token.record().address());
-      ps.setString(i++, token == null ? null : token.record().address().toLowerCase(Locale.ROOT));
-      ps.setString(i++, token == null ? null : token.record().type().name());
-      ps.setLong(i++, token == null ? 0 : token.record().verifiedAt().toEpochMilli());
-      ps.setLong(i++, token == null ? 0 : token.record().expiresAt().toEpochMilli());
-      ps.setString(i, k);
-      ps.execute(); // the lock's result
-      if (!ps.getMoreResults()) {
-        throw new SQLException("expected the attempt's result after the lock");
-      }
-      try (ResultSet rs = ps.getResultSet()) {
-        rs.next();
-        if (rs.getLong(1) > 0) {
-          return LimitedTry.BUDGET_USED_UP; // the budget is used up: nothing compared, nothing counted
+      for (int i = 0; i < attemptParameters.size(); i++) {
+        int p = i + 1;
+        switch (attemptParameters.get(i)) {
+          case "k" -> ps.setString(p, k);
+          case "now" -> ps.setLong(p, now);
+          case "limit" -> ps.setInt(p, limit);
+          case "cutoff" -> ps.setLong(p, now - window);
+          case "budget_end" -> ps.setLong(p, now + window);
+          case "salt" -> ps.setBytes(p, salt);
+          case "digests" -> ps.setArray(p, digests);
+          case "token_hash" -> ps.setString(p, token == null ? null : token.hash());
+          case "token_address" -> ps.setString(p, token == null ? null : token.record().address());
+          case "token_address_key" -> ps.setString(p, token == null ? null
+              : token.record().address().toLowerCase(Locale.ROOT));
+          case "token_type" -> ps.setString(p, token == null ? null : token.record().type().name());
+          case "token_verified_at" -> ps.setLong(p, token == null ? 0 : token.record().verifiedAt().toEpochMilli());
+          case "token_expires_at" -> ps.setLong(p, token == null ? 0 : token.record().expiresAt().toEpochMilli());
+          default -> throw new IllegalStateException("unbound parameter " + attemptParameters.get(i));
         }
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
         // a code's mac is never null: a row of consumed or counted has one, their absence none
         byte[] consumedMac = rs.getBytes(10);
         if (consumedMac != null) { // a right code: consumed, and its token inserted with it
@@ -377,13 +424,16 @@ final class LimitedCalls {
           return new LimitedTry(AttemptResult.matched());
         }
         byte[] countedMac = rs.getBytes(2);
-        if (countedMac != null) { // a wrong code: counted, and the budget's permit taken
+        if (countedMac != null) { // a wrong code: counted, and logged in the budget
           JdbcCodeStore.matchedMac(countedMac, rs.getBytes(8), rs.getLong(9), candidates, now);
           return new LimitedTry(AttemptResult.mismatched(Math.max(0, rs.getInt(4) - rs.getInt(3))));
         }
         JdbcCodeStore.matchedMac(null, null, 0, candidates, now); // nothing compared here: the same work (C15)
+        if (rs.getBoolean(1)) {
+          return LimitedTry.BUDGET_USED_UP; // the budget is used up: nothing compared, nothing counted
+        }
         int rowAttempts = rs.getInt(5);
-        if (rs.wasNull()) {
+        if (rs.wasNull() || rs.getBoolean(13)) { // no row, or only a budget's (no code pending)
           return new LimitedTry(AttemptResult.notFound());
         }
         // expired or locked; or countable yet untouched: a resend or a right try changed the row

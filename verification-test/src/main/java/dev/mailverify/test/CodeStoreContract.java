@@ -504,7 +504,6 @@ public abstract class CodeStoreContract {
   @DisplayName("C7: a limited attempt counts only a wrong try against the budget; a used-up budget compares nothing")
   void limitedAttemptCountsOnlyWrongTries() {
     LimitingCodeStore s = limiting();
-    RateLimiter limiter = sharedLimiter(store);
     CodeKey k = key("budget@example.com");
     String failures = "failures:register:budget@example.com";
     LimitingCodeStore.Permit budget = permit(failures, 2, Duration.ofHours(1));
@@ -515,13 +514,49 @@ public abstract class CodeStoreContract {
     issue(k, "123456", 5);
     assertEquals(Optional.of(AttemptResult.mismatched(4)), s.attempt(k, List.of(), budget, T0));
     assertEquals(Optional.empty(), s.attempt(k, List.of(mac("123456")), budget, T0), "budget used up");
-    // the right code was not compared, so it is still pending; the limiter sees the full budget
-    assertFalse(limiter.tryAcquire(failures, new Quota(2, Duration.ofHours(1)), T0).granted());
+    assertEquals(Optional.empty(), s.attempt(k, List.of(mac("123456")), budget, T0.plusSeconds(1)),
+        "still used up: the refused try took nothing and freed nothing");
+    // the right code was not compared, so it is still pending
     assertEquals(Outcome.MATCHED, attempt(k, "123456", T0).outcome());
     // once the window has passed, the budget is back
     store.issue(k, new PendingCode(mac("123456"), T0.plus(Duration.ofHours(2)), 5, 0), T0);
     assertEquals(Optional.of(AttemptResult.mismatched(4)), s.attempt(k, List.of(mac("000000")), budget,
         T0.plus(Duration.ofHours(1)).plusMillis(1)));
+  }
+
+  @Test
+  @DisplayName("C7: the failed-tries budget outlives the codes it counted: a right code, a removed code and a new"
+      + " one leave it as it is, until its window has passed")
+  void limitedBudgetOutlivesTheCodes() {
+    LimitingCodeStore s = limiting();
+    CodeKey k = key("outlives@example.com");
+    LimitingCodeStore.Permit budget = permit("failures:register:outlives@example.com", 3, Duration.ofHours(1));
+    Instant later = T0.plus(Duration.ofHours(3));
+    store.issue(k, new PendingCode(mac("123456"), later, 5, 0), T0);
+    assertEquals(Optional.of(AttemptResult.mismatched(4)), s.attempt(k, List.of(mac("000000")), budget, T0));
+    assertEquals(Optional.of(AttemptResult.matched()), s.attempt(k, List.of(mac("123456")), budget,
+        T0.plusSeconds(1)));
+    assertEquals(Optional.of(Outcome.NOT_FOUND), s.attempt(k, List.of(mac("123456")), budget, T0.plusSeconds(2))
+        .map(AttemptResult::outcome), "the right code was used");
+    assertEquals(Outcome.NOT_FOUND, attempt(k, "123456", T0.plusSeconds(2)).outcome(), "also without the budget");
+    assertFalse(store.invalidate(k), "no code is pending");
+
+    store.issue(k, new PendingCode(mac("234567"), later, 5, 0), T0.plusSeconds(3));
+    assertEquals(Optional.of(AttemptResult.mismatched(4)), s.attempt(k, List.of(mac("000000")), budget,
+        T0.plusSeconds(4)));
+    assertTrue(store.invalidate(k));
+    assertEquals(Optional.of(Outcome.NOT_FOUND), s.attempt(k, List.of(mac("234567")), budget, T0.plusSeconds(5))
+        .map(AttemptResult::outcome), "the code was removed");
+
+    store.issue(k, new PendingCode(mac("345678"), later, 5, 0), T0.plusSeconds(6));
+    assertEquals(Optional.of(AttemptResult.mismatched(4)), s.attempt(k, List.of(mac("000000")), budget,
+        T0.plusSeconds(7)), "the third failed try, on the third code");
+    assertEquals(Optional.empty(), s.attempt(k, List.of(mac("345678")), budget, T0.plusSeconds(8)),
+        "three failed tries across three codes use up the budget");
+    assertEquals(Optional.empty(), s.attempt(k, List.of(mac("345678")), budget,
+        T0.plus(Duration.ofHours(1)).minusSeconds(1)), "all three are still in the window");
+    assertEquals(Optional.of(AttemptResult.matched()), s.attempt(k, List.of(mac("345678")), budget,
+        T0.plus(Duration.ofHours(1)).plusSeconds(5)), "once the first has left it, the code is compared again");
   }
 
   @Test
@@ -567,6 +602,35 @@ public abstract class CodeStoreContract {
     List<Optional<AttemptResult>> results = race(30, i -> s.attempt(k, List.of(mac("w" + i)), budget, T0));
     assertEquals(10, count(results, r -> r.map(a -> a.outcome() == Outcome.MISMATCHED).orElse(false)));
     assertEquals(20, count(results, Optional::isEmpty));
+  }
+
+  @Test
+  @DisplayName("C7, C8: 1 right and 29 wrong tries at once within a budget of 10 - at most one match, and the"
+      + " budget holds exactly the wrong tries that were answered as counted")
+  void raceLimitedRightAmongWrong() throws Exception {
+    LimitingCodeStore s = limiting();
+    LimitingCodeStore.Permit budget = permit("failures:register:raceright@example.com", 10, Duration.ofHours(1));
+    CodeKey k = key("raceright@example.com");
+    store.issue(k, new PendingCode(mac("123456"), T0.plus(TTL), 100, 0), T0);
+    List<Optional<AttemptResult>> results =
+        race(30, i -> s.attempt(k, List.of(mac(i == 17 ? "123456" : "w" + i)), budget, T0));
+    long matched = count(results, r -> r.map(a -> a.outcome() == Outcome.MATCHED).orElse(false));
+    long counted = count(results, r -> r.map(a -> a.outcome() == Outcome.MISMATCHED).orElse(false));
+    assertTrue(matched <= 1, "at most one match");
+    assertTrue(counted <= 10, "at most the budget");
+    assertEquals(30, matched + counted + count(results, Optional::isEmpty)
+        + count(results, r -> r.map(a -> a.outcome() == Outcome.NOT_FOUND).orElse(false)));
+    if (matched == 0) {
+      assertEquals(10, counted, "without a match, the budget is what stopped the others");
+    }
+    // a new code: exactly as many wrong tries as the budget has left are counted, then it refuses
+    store.issue(k, new PendingCode(mac("654321"), T0.plus(TTL), 100, 0), T0);
+    int more = 0;
+    while (s.attempt(k, List.of(mac("000000")), budget, T0).isPresent()) {
+      more++;
+      assertTrue(more <= 10, "the budget never refused");
+    }
+    assertEquals(10, counted + more, "the budget counted every wrong try answered as counted, and no other");
   }
 
   // --- C32: the link beside the code, through a real service over this store -----------------

@@ -17,8 +17,14 @@ import java.util.Optional;
  *
  * <p>The service uses these methods only when {@link #sharesBucketsWith(RateLimiter)} says that
  * the configured {@link RateLimiter} reads and writes the same buckets, so that a permit taken
- * here is the permit the limiter sees (it still lifts a cooldown with
- * {@link RateLimiter#release}). Otherwise it calls the limiter and the store separately.
+ * by {@link #issue(CodeKey, PendingCode, List, Instant) issue} is the permit the limiter sees (it
+ * still lifts a cooldown with {@link RateLimiter#release}). Otherwise it calls the limiter and the
+ * store separately. The failed-tries budget is the exception: the service reads and writes it only
+ * through {@link #attempt(CodeKey, List, Permit, Instant) attempt}, so a store may keep it with
+ * the code of its address and type, where the limiter does not see it (PostgreSQL keeps it on the
+ * code's row, so that a wrong try is one single-row update), provided it outlives the code: a
+ * right code, a removed or replaced code and a new one leave it as it is until its window has
+ * passed (C7).
  *
  * <p>Only permits of buckets scoped to the verification's address are passed here (cooldown, cap
  * per address and type, cap per address, failed-tries budget), so that a store partitioned by
@@ -89,7 +95,9 @@ public interface LimitingCodeStore extends CodeStore {
    * @param key the address and type
    * @param candidates the MACs of the typed code under each active secret; empty for input that
    *     cannot match
-   * @param failedTries the failed-tries budget of the address and type (C7)
+   * @param failedTries the failed-tries budget of the address and type (C7); the service names it
+   *     after the key, so that one key always comes with the same budget and two keys never share
+   *     one, and a store may keep it with the key's code (see above)
    * @param now the current time
    * @return the outcome, or empty if the budget is used up
    * @throws dev.mailverify.core.StoreUnavailableException if the store cannot be reached in time

@@ -7,18 +7,29 @@
 -- Pending codes: one per address and type, under the keyed hash (HMAC-SHA256) of the code.
 -- prev_mac and prev_until: during a resend grace (VerificationPolicy.resendGrace), the keyed hash of
 -- the code the resend replaced and when it stops working; NULL otherwise.
+-- failed_log and failed_until: the failed-tries budget of the address and type (C7) when the store
+-- takes the limiter's permits itself (JdbcRateLimiter on the same DataSource): the times of the
+-- latest failed tries, ascending, at most the budget's limit, and when the newest leaves the window.
+-- A row whose code was used or removed while failed tries still count keeps them with mac NULL
+-- (no code pending) until failed_until; cleanup deletes it after that.
 CREATE TABLE IF NOT EXISTS mailverify_codes (
   code_key     VARCHAR(300) NOT NULL PRIMARY KEY,
-  mac          BYTEA        NOT NULL,
+  mac          BYTEA,
   expires_at   BIGINT       NOT NULL,
   max_attempts INTEGER      NOT NULL,
   attempts     INTEGER      NOT NULL,
   prev_mac     BYTEA,
-  prev_until   BIGINT
+  prev_until   BIGINT,
+  failed_log   BIGINT[],
+  failed_until BIGINT
 );
 -- Migration for a table created before the resend grace (mailverify 0.x, issue 21); idempotent.
 ALTER TABLE mailverify_codes ADD COLUMN IF NOT EXISTS prev_mac BYTEA;
 ALTER TABLE mailverify_codes ADD COLUMN IF NOT EXISTS prev_until BIGINT;
+-- Migration for a table created before the budget moved to the code's row (issue 19); idempotent.
+ALTER TABLE mailverify_codes ADD COLUMN IF NOT EXISTS failed_log BIGINT[];
+ALTER TABLE mailverify_codes ADD COLUMN IF NOT EXISTS failed_until BIGINT;
+ALTER TABLE mailverify_codes ALTER COLUMN mac DROP NOT NULL;
 CREATE INDEX IF NOT EXISTS mailverify_codes_expires ON mailverify_codes (expires_at);
 
 -- Verification tokens, under the hash of the token. new_address is set only for the revert token of a
